@@ -1,0 +1,61 @@
+import { ErrorName } from './constants.js';
+
+/**
+ * Base of every error a task throws on purpose. `name` is what Step Functions matches in
+ * Retry/Catch (the Lambda runtime reports it as `errorType`), so it is always one of
+ * {@link ErrorName}.
+ */
+export class RectifyError extends Error {
+  constructor(name: ErrorName, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = name;
+  }
+}
+
+/** The finding could not be parsed into a remediation request. */
+export class InvalidFindingError extends RectifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.InvalidFinding, message, options);
+  }
+}
+
+/** Verify read the resource back and it is not compliant (yet): retried with backoff. */
+export class NotYetCompliantError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.NotYetCompliant, message);
+  }
+}
+
+/** A playbook step failed; the workflow rolls back. */
+export class RemediationFailedError extends RectifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.RemediationFailed, message, options);
+  }
+}
+
+/** Restoring the snapshot failed, or the restored resource does not match it. */
+export class RollbackFailedError extends RectifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.RollbackFailed, message, options);
+  }
+}
+
+/** The exemption check could not decide (e.g. tags unreadable): fail closed. */
+export class ExemptionCheckFailedError extends RectifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.ExemptionCheckFailed, message, options);
+  }
+}
+
+/** A person rejected the approval request. */
+export class ApprovalRejectedError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.ApprovalRejected, message);
+  }
+}
+
+/** Normalise anything thrown into `{ error, cause }` for records and escalations. */
+export function describeError(error: unknown): { error: string; cause: string } {
+  if (error instanceof Error) return { error: error.name, cause: error.message };
+  return { error: 'Error', cause: String(error) };
+}

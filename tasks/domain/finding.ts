@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { Source } from './constants.js';
+import { InvalidFindingError } from './errors.js';
+
+/**
+ * The part of an AWS Security Finding Format (ASFF) finding that Rectify reads. Unknown
+ * fields are kept (loose objects): a finding is a record we pass on, not only parse.
+ */
+export const AsffResourceSchema = z.looseObject({
+  Type: z.string().min(1),
+  Id: z.string().min(1),
+  Partition: z.string().optional(),
+  Region: z.string().optional(),
+  Tags: z.record(z.string(), z.string()).optional(),
+  Details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const AsffFindingSchema = z.looseObject({
+  SchemaVersion: z.string().optional(),
+  Id: z.string().min(1).max(512),
+  ProductArn: z.string().min(1),
+  GeneratorId: z.string().min(1),
+  AwsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  Region: z.string().optional(),
+  Title: z.string().default(''),
+  Description: z.string().optional(),
+  CreatedAt: z.string().optional(),
+  UpdatedAt: z.string().min(1),
+  Severity: z.looseObject({
+    Label: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+  }),
+  Compliance: z
+    .looseObject({
+      Status: z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE']).optional(),
+      SecurityControlId: z.string().optional(),
+    })
+    .optional(),
+  ProductFields: z.record(z.string(), z.string()).optional(),
+  Resources: z.array(AsffResourceSchema).min(1, 'a finding needs at least one resource'),
+  Workflow: z.looseObject({ Status: z.string() }).optional(),
+  RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
+});
+export type AsffFinding = z.infer<typeof AsffFindingSchema>;
+
+/** What starts an execution: one finding and how it reached Rectify. */
+export const ExecutionInputSchema = z.object({
+  finding: z.unknown(),
+  source: z.enum([Source.AUTOMATIC, Source.MANUAL]).default(Source.AUTOMATIC),
+});
+export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
+
+export const RemediationRequestSchema = z.object({
+  findingId: z.string(),
+  productArn: z.string(),
+  /** Every id this finding's control is known by, most specific first. */
+  controlIds: z.array(z.string()).min(1),
+  title: z.string(),
+  severity: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+  complianceStatus: z.string(),
+  recordState: z.string(),
+  workflowStatus: z.string(),
+  account: z.string(),
+  region: z.string(),
+  partition: z.string(),
+  resource: z.object({
+    type: z.string(),
+    id: z.string(),
+    tags: z.record(z.string(), z.string()),
+    details: z.record(z.string(), z.unknown()),
+  }),
+  updatedAt: z.string(),
+  source: z.enum([Source.AUTOMATIC, Source.MANUAL]),
+});
+export type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
+
+const RULESET_PREFIX = /^arn:aws[\w-]*:securityhub:::ruleset\//;
+
+/**
+ * Candidate control ids of a finding. Consolidated control findings carry
+ * `Compliance.SecurityControlId` (e.g. `EC2.19`); older per-standard findings carry
+ * `ProductFields.ControlId` and a GeneratorId naming the standard, which becomes an alias
+ * such as `cis-aws-foundations-benchmark/v/1.2.0/4.1`. Playbooks list aliases as data.
+ */
+export function controlIdsOf(finding: AsffFinding): string[] {
+  const ids: string[] = [];
+  const add = (id: string | undefined): void => {
+    if (id && !ids.includes(id)) ids.push(id);
+  };
+  add(finding.Compliance?.SecurityControlId);
+  const generator = finding.GeneratorId.replace(RULESET_PREFIX, '').replace('/rule/', '/');
+  if (generator.startsWith('security-control/')) add(generator.slice('security-control/'.length));
+  else if (generator.includes('/')) {
+    const last = generator.split('/').pop();
+    // AFSBP and NIST generator ids end in the consolidated id itself (e.g. ".../EC2.19").
+    if (last && /^[A-Za-z0-9]+\.\d+$/.test(last)) add(last);
+    add(generator);
+  }
+  add(finding.ProductFields?.ControlId);
+  return ids;
+}
+
+/** Parse an execution's input into a typed request, or throw {@link InvalidFindingError} naming what is wrong. */
+export function toRemediationRequest(input: unknown): RemediationRequest {
+  const envelope = ExecutionInputSchema.safeParse(input);
+  if (!envelope.success) {
+    throw new InvalidFindingError(`execution input is not { finding, source }: ${z.prettifyError(envelope.error)}`);
+  }
+  const parsed = AsffFindingSchema.safeParse(envelope.data.finding);
+  if (!parsed.success) {
+    const id = findingIdOf(envelope.data.finding) ?? '(no Id)';
+    throw new InvalidFindingError(`finding ${id} is not valid ASFF: ${z.prettifyError(parsed.error)}`);
+  }
+  const finding = parsed.data;
+  const resource = finding.Resources[0]!;
+  const controlIds = controlIdsOf(finding);
+  if (controlIds.length === 0) {
+    throw new InvalidFindingError(`finding ${finding.Id} names no security control (Compliance.SecurityControlId or GeneratorId)`);
+  }
+  return {
+    findingId: finding.Id,
+    productArn: finding.ProductArn,
+    controlIds,
+    title: finding.Title,
+    severity: finding.Severity.Label,
+    complianceStatus: finding.Compliance?.Status ?? 'NOT_AVAILABLE',
+    recordState: finding.RecordState ?? 'ACTIVE',
+    workflowStatus: finding.Workflow?.Status ?? 'NEW',
+    account: finding.AwsAccountId,
+    region: resource.Region ?? finding.Region ?? regionOfArn(resource.Id) ?? 'us-east-1',
+    partition: resource.Partition ?? 'aws',
+    resource: {
+      type: resource.Type,
+      id: resource.Id,
+      tags: resource.Tags ?? {},
+      details: resource.Details ?? {},
+    },
+    updatedAt: finding.UpdatedAt,
+    source: envelope.data.source,
+  };
+}
+
+/** Best-effort finding id of something that may not be a valid finding (for records). */
+export function findingIdOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && 'Id' in value && typeof value.Id === 'string') return value.Id;
+  return undefined;
+}
+
+function regionOfArn(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts[0] === 'arn' && parts[3] ? parts[3] : undefined;
+}

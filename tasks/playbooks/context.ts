@@ -1,0 +1,32 @@
+import type { AwsClients } from '../aws/clientFactory.js';
+import type { RemediationRequest } from '../domain/finding.js';
+import { resourceNameOf, type Playbook, type PlaybookContext } from './definePlaybook.js';
+
+/**
+ * Build the context a playbook runs with. `settings` are the deployment's overrides for this
+ * playbook (from the policy); the playbook's schema validates them and fills defaults.
+ */
+export function createPlaybookContext(
+  playbook: Playbook,
+  request: RemediationRequest,
+  aws: AwsClients,
+  settings: unknown = undefined,
+): PlaybookContext<unknown> {
+  const parsed = playbook.settings.safeParse(settings ?? {});
+  if (!parsed.success) {
+    throw new Error(`settings for playbook ${playbook.id} are invalid: ${parsed.error.message}`);
+  }
+  return {
+    request,
+    resource: {
+      id: request.resource.id,
+      type: request.resource.type,
+      account: request.account,
+      region: request.region,
+      partition: request.partition,
+      name: resourceNameOf(request.resource.id),
+    },
+    aws,
+    settings: parsed.data,
+  };
+}

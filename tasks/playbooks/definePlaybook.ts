@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { IMPACTS, type Impact } from '../domain/constants.js';
+import type { RemediationRequest } from '../domain/finding.js';
+import type { AwsClients } from '../aws/clientFactory.js';
+
+/** JSON-serialisable data: snapshots are stored, plans are shown to people. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One change a playbook intends to make, in words a reviewer can approve. */
+export interface PlannedChange {
+  readonly description: string;
+}
+
+/** What `apply` will do. An empty `changes` list means the resource is already compliant. */
+export interface Plan<C extends PlannedChange = PlannedChange> {
+  readonly summary: string;
+  readonly changes: readonly C[];
+}
+
+export interface VerifyResult {
+  readonly compliant: boolean;
+  readonly detail: string;
+}
+
+/** The resource a finding points at, as the playbook sees it. */
+export interface TargetResource {
+  /** ASFF `Resources[0].Id`, usually an ARN. */
+  readonly id: string;
+  readonly type: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  /** Last segment of the ARN (`sg-0123…`, bucket name, key id). */
+  readonly name: string;
+}
+
+export interface PlaybookContext<O> {
+  readonly request: RemediationRequest;
+  readonly resource: TargetResource;
+  /** Clients for the finding's account and region (assumed member role). */
+  readonly aws: AwsClients;
+  readonly settings: O;
+}
+
+/** A playbook as declared by its author. */
+export interface PlaybookDefinition<S extends JsonValue, C extends PlannedChange, O> {
+  /** Stable id, kebab-case, e.g. `ec2-revoke-world-open-admin-ports`. */
+  readonly id: string;
+  readonly title: string;
+  /** Security Hub control ids this playbook fixes, with every standard's alias as data. */
+  readonly controls: readonly string[];
+  /** ASFF resource type, e.g. `AwsEc2SecurityGroup`. */
+  readonly resourceType: string;
+  readonly impact: Impact;
+  /** IAM actions the playbook calls; the member role's policy is generated from these. */
+  readonly permissions: readonly string[];
+  /** Playbook options, validated with defaults; overridable per deployment in the policy. */
+  readonly settings?: z.ZodType<O>;
+  /** Read the current state of everything `apply` may change. Read-only. */
+  snapshot(ctx: PlaybookContext<O>): Promise<S>;
+  /** Decide the changes that make the resource compliant, and only those. Read-only. */
+  plan(ctx: PlaybookContext<O>, current: S): Promise<Plan<C>> | Plan<C>;
+  /** Make the planned changes. Idempotent: applying twice changes nothing the second time. */
+  apply(ctx: PlaybookContext<O>, plan: Plan<C>): Promise<void>;
+  /** Re-read the resource and decide compliance. Read-only. */
+  verify(ctx: PlaybookContext<O>): Promise<VerifyResult>;
+  /** Restore the snapshot. Idempotent. */
+  rollback(ctx: PlaybookContext<O>, snapshot: S): Promise<void>;
+}
+
+/** A registered playbook (settings erased to `unknown` so the registry can hold them all). */
+export type Playbook = PlaybookDefinition<JsonValue, PlannedChange, unknown> & {
+  readonly settings: z.ZodType<unknown>;
+};
+
+const PlaybookMetaSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'playbook id must be kebab-case'),
+  title: z.string().min(1),
+  controls: z.array(z.string().min(1)).min(1, 'a playbook fixes at least one control'),
+  resourceType: z.string().regex(/^Aws[A-Za-z0-9]+$/, 'resourceType must be an ASFF type such as AwsEc2SecurityGroup'),
+  impact: z.enum(IMPACTS),
+  permissions: z
+    .array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/, 'permissions are exact IAM actions (service:Action), never wildcards'))
+    .min(1, 'a playbook must declare the IAM actions it calls'),
+});
+
+/**
+ * Declare a remediation playbook. The declaration is checked at load time: a playbook with
+ * no permissions, a wildcard action or a malformed id fails fast, before any deploy.
+ *
+ * @example
+ * export const enableKeyRotation = definePlaybook({
+ *   id: 'kms-enable-key-rotation',
+ *   title: 'Enable automatic rotation of a customer managed KMS key',
+ *   controls: ['KMS.4'],
+ *   resourceType: 'AwsKmsKey',
+ *   impact: 'non-disruptive',
+ *   permissions: ['kms:GetKeyRotationStatus', 'kms:EnableKeyRotation', 'kms:DisableKeyRotation'],
+ *   snapshot: async (ctx) => ({ enabled: await rotationEnabled(ctx) }),
+ *   plan: (_ctx, s) => ({ summary: 'Enable rotation', changes: s.enabled ? [] : [{ description: 'Enable key rotation' }] }),
+ *   apply: async (ctx) => { await enable(ctx); },
+ *   verify: async (ctx) => ({ compliant: await rotationEnabled(ctx), detail: '' }),
+ *   rollback: async (ctx, s) => { if (!s.enabled) await disable(ctx); },
+ * });
+ */
+export function definePlaybook<S extends JsonValue, C extends PlannedChange, O = Record<string, never>>(
+  definition: PlaybookDefinition<S, C, O>,
+): Playbook {
+  const meta = PlaybookMetaSchema.safeParse(definition);
+  if (!meta.success) {
+    throw new Error(`playbook ${definition.id ?? '(no id)'} is invalid: ${z.prettifyError(meta.error)}`);
+  }
+  return {
+    ...definition,
+    settings: definition.settings ?? z.object({}).default({}),
+  } as unknown as Playbook;
+}
+
+/** Last path segment of an ARN-like resource id: `arn:aws:ec2:…:security-group/sg-1` → `sg-1`. */
+export function resourceNameOf(id: string): string {
+  const afterColon = id.split(':').pop() ?? id;
+  return afterColon.split('/').pop() ?? afterColon;
+}

@@ -1,0 +1,43 @@
+import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { describe, expect, it } from 'vitest';
+import { endpointFor } from '../../tasks/aws/endpoints.js';
+import { LOCAL_MEMBER_ACCOUNT } from '../../workflows/local/awsEnv.js';
+import { useMoto } from '../support/moto.js';
+
+describe('endpointFor', () => {
+  it('prefers the service-specific variable over AWS_ENDPOINT_URL', () => {
+    // Prepare
+    const env = { AWS_ENDPOINT_URL: 'http://general', AWS_ENDPOINT_URL_S3_CONTROL: 'http://s3control' };
+    // Act + Assess
+    expect(endpointFor('S3 Control', env)).toBe('http://s3control');
+    expect(endpointFor('EC2', env)).toBe('http://general');
+    expect(endpointFor('EC2', {})).toBeUndefined();
+  });
+});
+
+describe('clientsFor against moto', () => {
+  const aws = useMoto();
+
+  it('uses the task role in the administrator account and assumes the member role elsewhere', async () => {
+    // Act
+    const admin = await aws.clients().client(STSClient).send(new GetCallerIdentityCommand({}));
+    const member = await aws.clients(LOCAL_MEMBER_ACCOUNT).client(STSClient).send(new GetCallerIdentityCommand({}));
+    // Assess
+    expect(admin.Account).toBe('123456789012');
+    expect(member.Account).toBe(LOCAL_MEMBER_ACCOUNT);
+    expect(member.Arn).toContain('assumed-role/RectifyRemediationRole/rectify-test');
+  });
+
+  it('keeps state per account: a bucket made in the member account is not in the administrator account', async () => {
+    // Prepare
+    const member = aws.clients(LOCAL_MEMBER_ACCOUNT).client(S3Client);
+    // Act
+    await member.send(new CreateBucketCommand({ Bucket: 'member-only-bucket' }));
+    // Assess
+    const inMember = await member.send(new ListBucketsCommand({}));
+    const inAdmin = await aws.clients().client(S3Client).send(new ListBucketsCommand({}));
+    expect(inMember.Buckets?.map((b) => b.Name)).toContain('member-only-bucket');
+    expect(inAdmin.Buckets?.map((b) => b.Name) ?? []).not.toContain('member-only-bucket');
+  });
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // NodejsFunction bundling breaks under worker threads (TOOLCHAIN.md).
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // A focused test must never pass CI silently.
+    allowOnly: false,
+    passWithNoTests: false,
+  },
+});

@@ -1,0 +1,109 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+/** moto version the project is tested with (TOOLCHAIN.md). */
+export const MOTO_VERSION = '5.2.1';
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const VENV_DIR = path.join(PROJECT_ROOT, '.rectify', 'venv');
+const VENV_PYTHON = path.join(VENV_DIR, 'bin', 'python');
+export const MOTO_INSTALL_HINT =
+  `moto is not installed. Run: python3 -m venv ${VENV_DIR} && ${VENV_DIR}/bin/pip install "moto[server]==${MOTO_VERSION}"` +
+  ` (or: pip install "moto[server]==${MOTO_VERSION}")`;
+
+export class MotoUnavailableError extends Error {
+  constructor(detail: string) {
+    super(`${MOTO_INSTALL_HINT}\n${detail}`);
+    this.name = 'MotoUnavailableError';
+  }
+}
+
+function canRunMoto(python: string): boolean {
+  const probe = spawnSync(python, ['-c', 'import moto.server, flask, werkzeug'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+/**
+ * A Python interpreter that can run `moto.server`: the project's virtualenv, then the
+ * system python3, and otherwise install moto into the project's virtualenv. Throws
+ * {@link MotoUnavailableError} with the exact command when none works.
+ */
+export function ensureMoto(options: { install?: boolean; log?: (line: string) => void } = {}): string {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (existsSync(VENV_PYTHON) && canRunMoto(VENV_PYTHON)) return VENV_PYTHON;
+  const system = process.env.RECTIFY_PYTHON ?? 'python3';
+  if (canRunMoto(system)) return system;
+  if (options.install === false) throw new MotoUnavailableError('Automatic install was disabled.');
+  log(`moto not found; installing moto[server]==${MOTO_VERSION} into ${VENV_DIR} …`);
+  mkdirSync(path.dirname(VENV_DIR), { recursive: true });
+  const venv = spawnSync(system, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
+  if (venv.status !== 0) throw new MotoUnavailableError(`'${system} -m venv' failed (is python3-venv installed?).`);
+  const pip = spawnSync(path.join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', `moto[server]==${MOTO_VERSION}`], {
+    stdio: 'inherit',
+  });
+  if (pip.status !== 0 || !canRunMoto(VENV_PYTHON)) throw new MotoUnavailableError('pip install failed (no access to PyPI?).');
+  return VENV_PYTHON;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface MotoServer {
+  readonly endpoint: string;
+  /** Forget all state (POST /moto-api/reset). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Start a moto server on a free loopback port and wait until it answers. */
+export async function startMoto(options: { install?: boolean } = {}): Promise<MotoServer> {
+  const python = ensureMoto(options);
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, MOTO_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new MotoUnavailableError(`moto server exited: ${stderr}`);
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new MotoUnavailableError(`moto server did not answer on ${endpoint} within 20 s: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    endpoint,
+    async reset() {
+      await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
