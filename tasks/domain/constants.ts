@@ -32,6 +32,7 @@ export const ErrorName = {
   ExemptionCheckFailed: 'ExemptionCheckFailed',
   PlaybookNotFound: 'PlaybookNotFound',
   Throttled: 'Throttled',
+  RecordFailed: 'RecordFailed',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
@@ -66,6 +67,7 @@ export const StateName = {
   RollbackFailed: 'RollbackFailed',
   ApprovalTimedOut: 'ApprovalTimedOut',
   SafetyCheckFailed: 'SafetyCheckFailed',
+  RecordFailed: 'RecordFailed',
 } as const;
 export type StateName = (typeof StateName)[keyof typeof StateName];
 

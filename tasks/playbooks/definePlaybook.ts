@@ -7,9 +7,10 @@ import type { AwsClients } from '../aws/clientFactory.js';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** One change a playbook intends to make, in words a reviewer can approve. */
-export interface PlannedChange {
+// A type alias (not an interface) so playbook change types stay assignable to plain JSON records.
+export type PlannedChange = {
   readonly description: string;
-}
+};
 
 /** What `apply` will do. An empty `changes` list means the resource is already compliant. */
 export interface Plan<C extends PlannedChange = PlannedChange> {

@@ -1,0 +1,51 @@
+import { RISKS, type Impact, type Risk } from './constants.js';
+import type { RemediationRequest } from './finding.js';
+import type { Policy } from './policy.js';
+
+export interface Classification {
+  readonly level: Risk;
+  readonly criticality: 'standard' | 'production';
+  readonly reasons: string[];
+  readonly approvalRequired: boolean;
+}
+
+/** Why a resource counts as production-critical, or undefined when it does not. */
+export function productionReason(request: RemediationRequest, tags: Record<string, string>, policy: Policy): string | undefined {
+  if (policy.productionAccounts.includes(request.account)) return `account ${request.account} is a production account`;
+  for (const [key, values] of Object.entries(policy.productionTags)) {
+    const value = Object.entries(tags).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+    if (value !== undefined && values.some((v) => v.toLowerCase() === value.toLowerCase())) {
+      return `tag ${key}=${value} marks it production`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Change risk = the policy's matrix cell for the playbook's impact and the resource's
+ * criticality, raised one level for the severities the policy lists. Approval is required
+ * at or above the policy's threshold.
+ */
+export function classifySeverity(
+  request: RemediationRequest,
+  impact: Impact,
+  tags: Record<string, string>,
+  policy: Policy,
+): Classification {
+  const reasons: string[] = [];
+  const prod = productionReason(request, tags, policy);
+  const criticality = prod ? 'production' : 'standard';
+  reasons.push(prod ?? 'resource is not marked production');
+  reasons.push(`playbook impact is ${impact}`);
+  let index = RISKS.indexOf(policy.riskMatrix[impact][criticality]);
+  if (policy.severityRaisesRisk.includes(request.severity)) {
+    index = Math.min(index + 1, RISKS.length - 1);
+    reasons.push(`finding severity ${request.severity} raises the risk one level`);
+  } else {
+    reasons.push(`finding severity is ${request.severity}`);
+  }
+  const level = RISKS[index]!;
+  const approvalRequired = index >= RISKS.indexOf(policy.approvalThreshold);
+  reasons.push(approvalRequired ? `risk ${level} is at or above the approval threshold ${policy.approvalThreshold}` : `risk ${level} is below the approval threshold ${policy.approvalThreshold}`);
+  return { level, criticality, reasons, approvalRequired };
+}

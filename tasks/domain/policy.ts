@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { CONTROL_SETTINGS, IMPACTS, MODES, Mode, RISKS, Risk } from './constants.js';
+
+const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
+const RiskByCriticality = z.object({ standard: z.enum(RISKS), production: z.enum(RISKS) });
+
+/**
+ * The operator's policy, stored as JSON in SSM Parameter Store and read at every execution,
+ * so changing it needs no deploy. Every field has a safe default: a new deployment runs in
+ * `dry-run` until the operator chooses otherwise.
+ */
+export const PolicySchema = z.object({
+  /** Global mode; `off` is the kill switch. */
+  mode: z.enum(MODES).default(Mode.DRY_RUN),
+  /** Per-control setting (`auto` | `approve` | `off`), keyed by control id. */
+  controls: z.record(z.string(), z.enum(CONTROL_SETTINGS)).default({}),
+  /** Accounts Rectify may act in; empty means every account that sends findings. */
+  allowedAccounts: z.array(AccountId).default([]),
+  /** Regions Rectify may act in; empty means all. */
+  allowedRegions: z.array(z.string()).default([]),
+  /** Accounts whose resources are all production-critical. */
+  productionAccounts: z.array(AccountId).default([]),
+  /** Resource tags that mark a resource production-critical (key → accepted values, case-insensitive). */
+  productionTags: z.record(z.string(), z.array(z.string())).default({ environment: ['prod', 'production'] }),
+  /** Change risk by playbook impact and resource criticality. */
+  riskMatrix: z
+    .record(z.enum(IMPACTS), RiskByCriticality)
+    .default({
+      'non-disruptive': { standard: Risk.LOW, production: Risk.HIGH },
+      disruptive: { standard: Risk.HIGH, production: Risk.CRITICAL },
+    }),
+  /** Finding severities that raise the change risk by one level (urgent findings get a second look when disruptive). */
+  severityRaisesRisk: z.array(z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])).default([]),
+  /** Risk at or above which a person must approve. */
+  approvalThreshold: z.enum(RISKS).default(Risk.HIGH),
+  /** Per-playbook settings, keyed by playbook id; validated by the playbook's own schema. */
+  playbookSettings: z.record(z.string(), z.unknown()).default({}),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+
+export const DEFAULT_POLICY: Policy = PolicySchema.parse({});
+
+/** Parse the stored policy; a bad policy is an error, never a silent default. */
+export function parsePolicy(raw: string): Policy {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`policy parameter is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = PolicySchema.safeParse(json);
+  if (!parsed.success) throw new Error(`policy parameter is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { CONTROL_SETTINGS, IMPACTS, MODES, Outcome, RISKS } from './constants.js';
+import { RemediationRequestSchema } from './finding.js';
+import { PolicySchema } from './policy.js';
+
+/**
+ * The execution state, phase by phase. Each Task writes its own `ResultPath`, so a later
+ * phase never overwrites an earlier one; handlers parse only the parts they read.
+ */
+const OUTCOMES = Object.values(Outcome) as [Outcome, ...Outcome[]];
+
+export const PolicyDecisionSchema = z.object({
+  proceed: z.boolean(),
+  /** Set when `proceed` is false: NO_PLAYBOOK or POLICY_SKIPPED. */
+  outcome: z.enum(OUTCOMES).optional(),
+  reason: z.string(),
+  mode: z.enum(MODES),
+  controlId: z.string().optional(),
+  controlSetting: z.enum(CONTROL_SETTINGS).optional(),
+  playbookId: z.string().optional(),
+  impact: z.enum(IMPACTS).optional(),
+  dryRun: z.boolean(),
+  /** The mode or the control's setting asks for a person whatever the risk. */
+  approvalForced: z.boolean(),
+  playbookSettings: z.unknown().optional(),
+  /** The policy this decision was made under; later phases use it, so one execution sees one policy. */
+  policy: PolicySchema.optional(),
+});
+export type PolicyDecision = z.infer<typeof PolicyDecisionSchema>;
+
+export const RiskSchema = z.object({
+  level: z.enum(RISKS),
+  criticality: z.enum(['standard', 'production']),
+  reasons: z.array(z.string()),
+  approvalRequired: z.boolean(),
+});
+export type RiskResult = z.infer<typeof RiskSchema>;
+
+export const ExemptionSchema = z.object({
+  exempt: z.boolean(),
+  source: z.enum(['tag', 'register']).optional(),
+  reason: z.string(),
+});
+export type ExemptionResult = z.infer<typeof ExemptionSchema>;
+
+export const ApprovalResultSchema = z.object({
+  decision: z.literal('APPROVED'),
+  decidedBy: z.string().default(''),
+  comment: z.string().default(''),
+});
+
+export const PlanSchema = z.object({
+  summary: z.string(),
+  changes: z.array(z.looseObject({ description: z.string() })),
+});
+
+export const RemediationResultSchema = z.object({
+  dryRun: z.boolean(),
+  applied: z.boolean(),
+  plan: PlanSchema,
+});
+export type RemediationResult = z.infer<typeof RemediationResultSchema>;
+
+export const ErrorOutputSchema = z.object({ Error: z.string(), Cause: z.unknown() });
+
+export const EscalationSchema = z.object({
+  outcome: z.enum(OUTCOMES),
+  reason: z.string(),
+});
+export type Escalation = z.infer<typeof EscalationSchema>;
+
+/** The whole state; every part is optional because each phase adds its own. */
+export const WorkflowStateSchema = z.looseObject({
+  finding: z.unknown(),
+  source: z.string().optional(),
+  request: RemediationRequestSchema.optional(),
+  policy: PolicyDecisionSchema.optional(),
+  risk: RiskSchema.optional(),
+  exemption: ExemptionSchema.optional(),
+  approval: ApprovalResultSchema.optional(),
+  remediation: RemediationResultSchema.optional(),
+  verification: z.object({ compliant: z.boolean(), detail: z.string() }).optional(),
+  error: ErrorOutputSchema.optional(),
+  rollbackError: ErrorOutputSchema.optional(),
+  escalation: EscalationSchema.optional(),
+});
+export type WorkflowState = z.infer<typeof WorkflowStateSchema>;
+
+/** Cause of a caught error as text (Lambda errors arrive as a JSON string). */
+export function causeText(error: z.infer<typeof ErrorOutputSchema> | undefined): string {
+  if (!error) return '';
+  const cause = error.Cause;
+  if (typeof cause === 'string') {
+    try {
+      const parsed = JSON.parse(cause) as { errorMessage?: string };
+      if (parsed && typeof parsed.errorMessage === 'string') return `${error.Error}: ${parsed.errorMessage}`;
+    } catch {
+      // plain text cause
+    }
+    return `${error.Error}: ${cause}`;
+  }
+  return `${error.Error}: ${JSON.stringify(cause)}`;
+}

@@ -1,0 +1,69 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { z } from 'zod';
+import { adminClient } from '../aws/clientFactory.js';
+import { updateFinding } from '../aws/securityHub.js';
+import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
+import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
+import { logger } from '../observability.js';
+import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { audit, defaultDeps, type TaskDeps } from './deps.js';
+
+const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
+
+const NEXT_STEP: Partial<Record<Outcome, string>> = {
+  [Outcome.FAILED_ROLLED_BACK]: 'The change was undone and the resource is as before. Fix it by hand or fix the playbook, then re-run.',
+  [Outcome.FAILED_ROLLBACK_FAILED]: 'The resource may be half-changed. Restore it by hand now from the snapshot in the audit table.',
+  [Outcome.APPROVAL_TIMED_OUT]: 'Nobody decided in time; nothing was changed. Re-run from the Security Hub custom action when ready.',
+  [Outcome.ESCALATED]: 'A safety check could not decide, so nothing was changed. Look at the reason, fix it, and re-run.',
+};
+
+/**
+ * Escalate: tell people (escalations topic), mark the finding NOTIFIED with the reason, and
+ * audit it. The workflow then fails with the outcome's error name so consoles and alarms show it.
+ */
+export function createEscalate(deps: TaskDeps = defaultDeps) {
+  return defineTask(StateName.Escalate, EventSchema, async ({ execution, state }) => {
+    const escalation = state.escalation ?? { outcome: Outcome.ESCALATED, reason: causeText(state.error) || 'unknown failure' };
+    const request = state.request;
+    const resource = request?.resource.id ?? 'unknown resource';
+    const controlId = state.policy?.controlId ?? request?.controlIds[0] ?? 'unknown control';
+    const message = [
+      `Rectify ${escalation.outcome} for ${controlId} on ${resource}${request ? ` (${request.account}/${request.region})` : ''}.`,
+      `Reason: ${escalation.reason}`,
+      NEXT_STEP[escalation.outcome] ?? '',
+      `Finding: ${request?.findingId ?? 'unknown'}`,
+      `Execution: ${execution.id}`,
+    ].join('\n');
+    await adminClient(SNSClient).send(
+      new PublishCommand({
+        TopicArn: deps.config().escalationsTopicArn,
+        Subject: `[Rectify] ${escalation.outcome}: ${controlId} on ${resource.split(/[:/]/).pop()}`.slice(0, 99),
+        Message: message,
+      }),
+    );
+    let securityHubError: string | undefined;
+    if (request) {
+      try {
+        securityHubError = await updateFinding(
+          { id: request.findingId, productArn: request.productArn },
+          'NOTIFIED',
+          `Rectify ${escalation.outcome}: ${escalation.reason} [execution ${execution.name}]`,
+          execution.name,
+        );
+      } catch (error) {
+        securityHubError = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      if (securityHubError) logger.warn('finding not updated', { securityHubError });
+    }
+    await audit(deps, execution, state, {
+      event: AuditEvent.ESCALATED,
+      step: StateName.Escalate,
+      actor: 'automation',
+      outcome: escalation.outcome,
+      detail: { reason: escalation.reason, ...(securityHubError ? { securityHubError } : {}) },
+    });
+    return escalation;
+  });
+}
+
+export const handler = createEscalate();

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { adminClient } from '../aws/clientFactory.js';
+import { CUSTOM_ACTION, Source } from '../domain/constants.js';
+import { logger } from '../observability.js';
+import { TaskEnv } from '../taskConfig.js';
+
+/** An EventBridge event from Security Hub, as delivered through the intake queue. */
+const SecurityHubEventSchema = z.looseObject({
+  'detail-type': z.string(),
+  detail: z.looseObject({ findings: z.array(z.unknown()) }),
+});
+
+/**
+ * Execution name for a finding: the same finding version (id + UpdatedAt) always gets the
+ * same name, so a duplicate delivery becomes a no-op in Step Functions (a Standard workflow
+ * is idempotent on name + input). A readable prefix helps in the console; the hash keeps it
+ * unique and within the 80-character limit.
+ */
+export function executionNameFor(finding: unknown, source: string): string {
+  const f = (finding ?? {}) as { Id?: unknown; UpdatedAt?: unknown; Compliance?: { SecurityControlId?: unknown } };
+  const identity =
+    typeof f.Id === 'string' && typeof f.UpdatedAt === 'string' ? `${f.Id}|${f.UpdatedAt}` : JSON.stringify(finding);
+  const hash = createHash('sha256').update(`${identity}|${source}`).digest('hex').slice(0, 40);
+  const control = typeof f.Compliance?.SecurityControlId === 'string' ? f.Compliance.SecurityControlId : 'finding';
+  const prefix = control.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 20);
+  return `${prefix}-${source === Source.MANUAL ? 'm' : 'a'}-${hash}`;
+}
+
+/** Split events into findings and start one execution each. */
+export async function startExecutions(
+  stateMachineArn: string,
+  event: unknown,
+): Promise<{ started: string[]; duplicates: string[] }> {
+  const parsed = SecurityHubEventSchema.safeParse(event);
+  // An event we cannot read is still not dropped: it becomes one execution that records it as INVALID.
+  const findings = parsed.success ? parsed.data.detail.findings : [event];
+  const source =
+    parsed.success && parsed.data['detail-type'] === 'Security Hub Findings - Custom Action' ? Source.MANUAL : Source.AUTOMATIC;
+  const client = adminClient(SFNClient);
+  const started: string[] = [];
+  const duplicates: string[] = [];
+  for (const finding of findings) {
+    const name = executionNameFor(finding, source);
+    try {
+      await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ finding, source }) }));
+      started.push(name);
+    } catch (error) {
+      // Same name with different input: the same finding version was already taken in.
+      if (error instanceof ExecutionAlreadyExists || (error as Error).name === 'ExecutionAlreadyExists') {
+        duplicates.push(name);
+        continue;
+      }
+      throw error;
+    }
+  }
+  return { started, duplicates };
+}
+
+/**
+ * Intake: SQS batch of EventBridge events (imported findings and the `Rectify: remediate`
+ * custom action). A message that fails is reported back alone, so SQS retries it and then
+ * moves it to the dead-letter queue: no finding is lost.
+ */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const stateMachineArn = process.env[TaskEnv.stateMachineArn];
+  if (!stateMachineArn) throw new Error(`${TaskEnv.stateMachineArn} is not set`);
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        body = { unparseableMessage: record.body };
+      }
+      const result = await startExecutions(stateMachineArn, body);
+      logger.info('findings taken in', { messageId: record.messageId, ...result, customAction: CUSTOM_ACTION.name });
+    } catch (error) {
+      logger.error('could not start executions; message will be retried', { messageId: record.messageId, error: error as Error });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}

@@ -1,0 +1,86 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { z } from 'zod';
+import { adminClient } from '../aws/clientFactory.js';
+import { AuditEvent, ControlSetting, Mode, Outcome, StateName } from '../domain/constants.js';
+import type { RemediationRequest } from '../domain/finding.js';
+import { parsePolicy, type Policy } from '../domain/policy.js';
+import { WorkflowStateSchema, type PolicyDecision } from '../domain/workflowState.js';
+import { playbookForControls } from '../playbooks/registry.js';
+import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { audit, defaultDeps, type TaskDeps } from './deps.js';
+
+const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
+
+/** Read the policy parameter. Any failure throws: the workflow fails closed. */
+export async function readPolicy(parameterName: string): Promise<Policy> {
+  const response = await adminClient(SSMClient).send(new GetParameterCommand({ Name: parameterName }));
+  const value = response.Parameter?.Value;
+  if (value === undefined) throw new Error(`policy parameter ${parameterName} has no value`);
+  return parsePolicy(value);
+}
+
+/** Pure decision: may Rectify act on this request under this policy, and how? */
+export function decidePolicy(request: RemediationRequest, policy: Policy): PolicyDecision {
+  const base = { mode: policy.mode, dryRun: false, approvalForced: false };
+  const skip = (outcome: Outcome, reason: string, extra: Partial<PolicyDecision> = {}): PolicyDecision => ({
+    ...base,
+    ...extra,
+    proceed: false,
+    outcome,
+    reason,
+  });
+  if (request.complianceStatus !== 'FAILED' || request.recordState !== 'ACTIVE') {
+    return skip(Outcome.POLICY_SKIPPED, `finding is ${request.complianceStatus}/${request.recordState}, not FAILED/ACTIVE: nothing to fix`);
+  }
+  const match = playbookForControls(request.controlIds);
+  if (!match) return skip(Outcome.NO_PLAYBOOK, `no playbook covers control ${request.controlIds.join(' / ')}`);
+  const { playbook, controlId } = match;
+  const found = { controlId, playbookId: playbook.id, impact: playbook.impact };
+  if (playbook.resourceType !== request.resource.type) {
+    return skip(Outcome.NO_PLAYBOOK, `playbook ${playbook.id} handles ${playbook.resourceType}, not ${request.resource.type}`, found);
+  }
+  if (policy.mode === Mode.OFF) return skip(Outcome.POLICY_SKIPPED, 'mode is off (kill switch)', found);
+  const controlSetting = policy.controls[controlId] ?? policy.controls[request.controlIds[0]!] ?? ControlSetting.AUTO;
+  if (controlSetting === ControlSetting.OFF) {
+    return skip(Outcome.POLICY_SKIPPED, `control ${controlId} is off in the policy`, { ...found, controlSetting });
+  }
+  if (policy.allowedAccounts.length > 0 && !policy.allowedAccounts.includes(request.account)) {
+    return skip(Outcome.POLICY_SKIPPED, `account ${request.account} is not in the allowed accounts`, { ...found, controlSetting });
+  }
+  if (policy.allowedRegions.length > 0 && !policy.allowedRegions.includes(request.region)) {
+    return skip(Outcome.POLICY_SKIPPED, `region ${request.region} is not in the allowed regions`, { ...found, controlSetting });
+  }
+  const dryRun = policy.mode === Mode.DRY_RUN;
+  const approvalForced = !dryRun && (policy.mode === Mode.APPROVE_ALL || controlSetting === ControlSetting.APPROVE);
+  return {
+    ...found,
+    proceed: true,
+    mode: policy.mode,
+    controlSetting,
+    dryRun,
+    approvalForced,
+    playbookSettings: policy.playbookSettings[playbook.id],
+    reason: dryRun
+      ? `mode is dry-run: ${playbook.id} will plan but not change anything`
+      : `playbook ${playbook.id} fixes ${controlId}; mode ${policy.mode}, control setting ${controlSetting}`,
+  };
+}
+
+/** LoadPolicy: the operator's policy (read fresh every execution) and the playbook lookup. */
+export function createLoadPolicy(deps: TaskDeps = defaultDeps) {
+  return defineTask(StateName.LoadPolicy, EventSchema, async ({ execution, state }) => {
+    const request = state.request;
+    if (!request) throw new Error('LoadPolicy needs the validated request');
+    const policy = await readPolicy(deps.config().policyParameter);
+    const decision = decidePolicy(request, policy);
+    await audit(deps, execution, state, {
+      event: AuditEvent.POLICY_LOADED,
+      step: StateName.LoadPolicy,
+      actor: 'automation',
+      detail: { proceed: decision.proceed, reason: decision.reason, mode: decision.mode, playbookId: decision.playbookId },
+    });
+    return { ...decision, policy };
+  });
+}
+
+export const handler = createLoadPolicy();

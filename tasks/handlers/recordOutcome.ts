@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { updateFinding, type WorkflowStatus } from '../aws/securityHub.js';
+import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
+import { findingIdOf } from '../domain/finding.js';
+import { causeText, WorkflowStateSchema, type WorkflowState } from '../domain/workflowState.js';
+import { logger } from '../observability.js';
+import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { audit, defaultDeps, type TaskDeps } from './deps.js';
+
+const OUTCOMES = Object.values(Outcome) as [Outcome, ...Outcome[]];
+const EventSchema = z.object({ outcome: z.enum(OUTCOMES), execution: ExecutionRefSchema, state: WorkflowStateSchema });
+
+/** Workflow status a finding gets for each outcome that does not escalate. */
+const STATUS: Partial<Record<Outcome, WorkflowStatus>> = {
+  [Outcome.REMEDIATED]: 'RESOLVED',
+  [Outcome.DRY_RUN]: 'NOTIFIED',
+  [Outcome.EXEMPT]: 'NOTIFIED',
+  [Outcome.REJECTED]: 'NOTIFIED',
+  [Outcome.NO_PLAYBOOK]: 'NOTIFIED',
+  [Outcome.POLICY_SKIPPED]: 'NOTIFIED',
+};
+
+/** The note a finding carries for an outcome: what happened, by which playbook, in which execution. */
+export function outcomeNote(outcome: Outcome, state: WorkflowState, executionName: string): string {
+  const playbook = state.policy?.playbookId ? ` by ${state.policy.playbookId}` : '';
+  const why = (() => {
+    switch (outcome) {
+      case Outcome.REMEDIATED:
+        return state.remediation?.applied
+          ? `fixed and verified: ${state.remediation.plan.summary}`
+          : 'already compliant when checked; nothing changed';
+      case Outcome.DRY_RUN:
+        return `dry-run, nothing changed. Would: ${state.remediation?.plan.changes.map((c) => c.description).join('; ') || state.remediation?.plan.summary}`;
+      case Outcome.EXEMPT:
+        return state.exemption?.reason ?? 'exempt';
+      case Outcome.REJECTED:
+        return `approval rejected: ${causeText(state.error)}`;
+      case Outcome.INVALID:
+        return `invalid finding: ${causeText(state.error)}`;
+      default:
+        return state.policy?.reason ?? '';
+    }
+  })();
+  return `Rectify ${outcome}${playbook}: ${why} [execution ${executionName}]`;
+}
+
+/**
+ * RecordSuccess / RecordSkipped / RecordExempt / RecordRejected / RecordDryRun / RecordInvalid:
+ * the audit record (which must succeed) and the finding's workflow status and note (whose
+ * failure is itself audited: a fixed resource is not un-fixed because Security Hub was busy).
+ */
+export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
+  return defineTask('RecordOutcome', EventSchema, async ({ outcome, execution, state }) => {
+    const note = outcomeNote(outcome, state, execution.name);
+    const status = STATUS[outcome];
+    let securityHubError: string | undefined;
+    const findingId = state.request?.findingId ?? findingIdOf(state.finding);
+    const productArn = state.request?.productArn;
+    if (status && findingId && productArn) {
+      try {
+        securityHubError = await updateFinding({ id: findingId, productArn }, status, note, execution.name);
+      } catch (error) {
+        securityHubError = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      if (securityHubError) logger.warn('finding not updated', { findingId, securityHubError });
+    }
+    await audit(deps, execution, state, {
+      event: outcome === Outcome.INVALID ? AuditEvent.INVALID : AuditEvent.OUTCOME,
+      step: StateName.Done,
+      actor: 'automation',
+      outcome,
+      ...(findingId && !state.request ? { findingId } : {}),
+      detail: { note, workflowStatus: status, ...(securityHubError ? { securityHubError } : {}) },
+      ...(state.error ? { error: { error: state.error.Error, cause: causeText(state.error) } } : {}),
+    });
+    return { outcome, note };
+  });
+}
+
+export const handler = createRecordOutcome();

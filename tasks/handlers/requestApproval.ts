@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { z } from 'zod';
+import { adminClient } from '../aws/clientFactory.js';
+import { AuditEvent, StateName } from '../domain/constants.js';
+import { WorkflowStateSchema } from '../domain/workflowState.js';
+import { putApproval } from '../store/table.js';
+import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
+
+const EventSchema = z.object({
+  taskToken: z.string().min(1),
+  execution: ExecutionRefSchema,
+  state: WorkflowStateSchema,
+});
+
+/**
+ * AwaitApproval (request side): compute the plan a person will approve, store the approval
+ * with its task token server-side, and email the approvers a link that carries only the
+ * approval id. The token never appears in a message, a link or a log line.
+ */
+export function createRequestApproval(deps: TaskDeps = defaultDeps) {
+  return defineTask(StateName.AwaitApproval, EventSchema, async ({ taskToken, execution, state }) => {
+    const config = deps.config();
+    const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+    const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    const approvalId = randomUUID();
+    const requestedAt = deps.now();
+    const expiresAt = new Date(requestedAt.getTime() + config.approvalTimeoutSeconds * 1000);
+    const controlId = state.policy?.controlId ?? request.controlIds[0]!;
+    const summary = {
+      findingId: request.findingId,
+      title: request.title,
+      controlId,
+      resourceId: request.resource.id,
+      account: request.account,
+      region: request.region,
+      risk: state.risk?.level ?? 'UNKNOWN',
+      riskReasons: state.risk?.reasons ?? [],
+      playbookId: playbook.id,
+      plan: { summary: plan.summary, changes: plan.changes.map((c) => c.description) },
+    };
+    await putApproval(config.tableName, {
+      approvalId,
+      executionName: execution.name,
+      taskToken,
+      status: 'PENDING',
+      requestedAt: requestedAt.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      summary,
+    });
+    const link = `${config.approvalBaseUrl.replace(/\/$/, '')}/approvals/${approvalId}`;
+    await adminClient(SNSClient).send(
+      new PublishCommand({
+        TopicArn: config.approvalsTopicArn,
+        Subject: `[Rectify] Approve ${controlId} on ${ctx.resource.name} (risk ${summary.risk})`.slice(0, 99),
+        Message: [
+          `Rectify asks for approval to change ${request.resource.id} in ${request.account}/${request.region}.`,
+          `Finding: ${request.title} (${controlId}, severity ${request.severity})`,
+          `Risk: ${summary.risk} — ${summary.riskReasons.join('; ')}`,
+          `Planned change (${playbook.id}): ${plan.summary}`,
+          ...plan.changes.map((c) => `  - ${c.description}`),
+          `Decide before ${expiresAt.toISOString()}: ${link}`,
+          'If nobody decides by then, the request expires and is escalated.',
+        ].join('\n'),
+      }),
+    );
+    await audit(deps, execution, state, {
+      event: AuditEvent.APPROVAL_REQUESTED,
+      step: StateName.AwaitApproval,
+      actor: 'automation',
+      detail: { approvalId, expiresAt: expiresAt.toISOString(), risk: summary.risk },
+    });
+    return { approvalId };
+  });
+}
+
+export const handler = createRequestApproval();

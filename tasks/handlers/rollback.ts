@@ -1,0 +1,60 @@
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
+import { RollbackFailedError } from '../domain/errors.js';
+import { causeText, WorkflowStateSchema, type Escalation } from '../domain/workflowState.js';
+import type { JsonValue } from '../playbooks/definePlaybook.js';
+import { getSnapshot } from '../store/table.js';
+import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
+
+const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
+
+/**
+ * Rollback: restore the stored snapshot, then read the resource again and check it equals
+ * the snapshot. Returns the escalation to send; a failed or unconfirmed restore throws
+ * `RollbackFailed`.
+ */
+export function createRollback(deps: TaskDeps = defaultDeps) {
+  return defineTask(StateName.Rollback, EventSchema, async ({ execution, state }): Promise<Escalation> => {
+    const failure = causeText(state.error);
+    const stored = await getSnapshot(deps.config().tableName, execution.name);
+    if (!stored) {
+      // Failed before the snapshot was stored: nothing was changed, nothing to restore.
+      await audit(deps, execution, state, {
+        event: AuditEvent.ROLLED_BACK,
+        step: StateName.Rollback,
+        actor: 'automation',
+        detail: { restored: false, reason: 'no snapshot: the failure came before any change' },
+      });
+      return { outcome: Outcome.FAILED_ROLLED_BACK, reason: `${failure}; it failed before any change, so there was nothing to restore` };
+    }
+    const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+    try {
+      await playbook.rollback(ctx, stored.snapshot as JsonValue);
+    } catch (error) {
+      throw new RollbackFailedError(
+        `restoring ${request.resource.id} (finding ${request.findingId}) with ${playbook.id} failed: ${(error as Error).message}. ` +
+          'The resource may be half-changed: restore it by hand from the snapshot in the audit table.',
+        { cause: error },
+      );
+    }
+    // Compare as stored (JSON), so undefined fields and key order cannot fake a difference.
+    const after: unknown = JSON.parse(JSON.stringify(await playbook.snapshot(ctx)));
+    if (!isDeepStrictEqual(after, stored.snapshot)) {
+      throw new RollbackFailedError(
+        `after rollback ${request.resource.id} does not match its snapshot (finding ${request.findingId}); restore it by hand. ` +
+          `expected ${JSON.stringify(stored.snapshot).slice(0, 300)}, found ${JSON.stringify(after).slice(0, 300)}`,
+      );
+    }
+    await audit(deps, execution, state, {
+      event: AuditEvent.ROLLED_BACK,
+      step: StateName.Rollback,
+      actor: 'automation',
+      detail: { restored: true, playbookId: playbook.id },
+    });
+    return { outcome: Outcome.FAILED_ROLLED_BACK, reason: `${failure}; the resource was restored to its snapshot` };
+  });
+}
+
+export const handler = createRollback();

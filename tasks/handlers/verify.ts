@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { AuditEvent, StateName } from '../domain/constants.js';
+import { NotYetCompliantError } from '../domain/errors.js';
+import { WorkflowStateSchema } from '../domain/workflowState.js';
+import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
+
+const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
+
+/**
+ * Verify: re-read the resource. Not compliant throws `NotYetCompliant`, which the workflow
+ * retries with backoff (eventual consistency) and then sends to Rollback.
+ */
+export function createVerify(deps: TaskDeps = defaultDeps) {
+  return defineTask(StateName.Verify, EventSchema, async ({ execution, state }) => {
+    const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+    const result = await playbook.verify(ctx);
+    await audit(deps, execution, state, {
+      event: AuditEvent.VERIFIED,
+      step: StateName.Verify,
+      actor: 'automation',
+      detail: { compliant: result.compliant, detail: result.detail },
+    });
+    if (!result.compliant) {
+      throw new NotYetCompliantError(`${request.resource.id} is still not compliant with ${state.policy?.controlId}: ${result.detail}`);
+    }
+    return { compliant: true, detail: result.detail };
+  });
+}
+
+export const handler = createVerify();

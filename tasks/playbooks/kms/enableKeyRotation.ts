@@ -1,0 +1,85 @@
+import {
+  DescribeKeyCommand,
+  DisableKeyRotationCommand,
+  EnableKeyRotationCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  type KeyMetadata,
+} from '@aws-sdk/client-kms';
+import { RemediationFailedError } from '../../domain/errors.js';
+import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+
+type KeyRotationSnapshot = { rotationEnabled: boolean };
+
+async function rotationEnabled(ctx: PlaybookContext<unknown>): Promise<boolean> {
+  const status = await ctx.aws.client(KMSClient).send(new GetKeyRotationStatusCommand({ KeyId: ctx.resource.name }));
+  return status.KeyRotationEnabled ?? false;
+}
+
+/** Why KMS cannot rotate this key automatically, or undefined when it can. */
+function whyNotRotatable(key: KeyMetadata): string | undefined {
+  if (key.KeyManager === 'AWS') return 'it is an AWS managed key: AWS rotates it every year and its rotation cannot be configured';
+  // Keys described before KeySpec existed report only the deprecated CustomerMasterKeySpec.
+  const spec = key.KeySpec ?? key.CustomerMasterKeySpec;
+  if (spec !== 'SYMMETRIC_DEFAULT') {
+    return `its key spec is ${spec}: KMS rotates only symmetric encryption keys, so asymmetric and HMAC keys must be replaced by a new key instead`;
+  }
+  if (key.Origin === 'EXTERNAL') return 'its key material is imported, which KMS does not rotate automatically: rotate it by hand';
+  if (key.Origin !== 'AWS_KMS') return `its key material lives in a custom key store (origin ${key.Origin}), which KMS does not rotate`;
+  if (key.MultiRegionConfiguration?.MultiRegionKeyType === 'REPLICA') {
+    return `it is a multi-Region replica: enable rotation on its primary key ${key.MultiRegionConfiguration.PrimaryKey?.Arn ?? ''}`.trim();
+  }
+  if (key.KeyState !== 'Enabled') return `its state is ${key.KeyState}: rotation can be changed only on an enabled key`;
+  return undefined;
+}
+
+/**
+ * Enables automatic yearly rotation of a customer managed symmetric KMS key (KMS.4). Changes only
+ * the rotation setting: key policy, grants, aliases, key state and the key material in use stay
+ * as they are, and data encrypted earlier still decrypts. Refuses keys KMS cannot rotate
+ * (AWS managed, asymmetric, HMAC, imported or custom-key-store material, multi-Region replicas).
+ */
+export const enableKeyRotation = definePlaybook<KeyRotationSnapshot, { description: string }>({
+  id: 'kms-enable-key-rotation',
+  title: 'Enable automatic rotation of a customer managed KMS key',
+  controls: ['KMS.4'],
+  resourceType: 'AwsKmsKey',
+  impact: 'non-disruptive',
+  permissions: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:EnableKeyRotation', 'kms:DisableKeyRotation'],
+
+  snapshot: async (ctx) => ({ rotationEnabled: await rotationEnabled(ctx) }),
+
+  async plan(ctx, current) {
+    const { KeyMetadata: key } = await ctx.aws.client(KMSClient).send(new DescribeKeyCommand({ KeyId: ctx.resource.name }));
+    const reason = key ? whyNotRotatable(key) : 'DescribeKey returned no metadata';
+    if (reason) {
+      throw new RemediationFailedError(
+        `Cannot enable rotation of KMS key ${ctx.resource.id} (finding ${ctx.request.findingId}): ${reason}. ` +
+          'Rectify changed nothing; remediate this key by hand or suppress the finding.',
+      );
+    }
+    return current.rotationEnabled
+      ? { summary: `KMS key ${ctx.resource.name} already rotates automatically`, changes: [] }
+      : {
+          summary: `Enable automatic rotation of KMS key ${ctx.resource.name}`,
+          changes: [{ description: `Enable automatic yearly rotation of KMS key ${ctx.resource.id}` }],
+        };
+  },
+
+  async apply(ctx) {
+    // EnableKeyRotation without a period means the 365-day default: calling it again could
+    // overwrite a custom period, so an enabled key is left alone.
+    if (await rotationEnabled(ctx)) return;
+    await ctx.aws.client(KMSClient).send(new EnableKeyRotationCommand({ KeyId: ctx.resource.name }));
+  },
+
+  async verify(ctx) {
+    const enabled = await rotationEnabled(ctx);
+    return { compliant: enabled, detail: `Automatic rotation of KMS key ${ctx.resource.name} is ${enabled ? 'enabled' : 'disabled'}` };
+  },
+
+  async rollback(ctx, snapshot) {
+    if (snapshot.rotationEnabled || !(await rotationEnabled(ctx))) return;
+    await ctx.aws.client(KMSClient).send(new DisableKeyRotationCommand({ KeyId: ctx.resource.name }));
+  },
+});

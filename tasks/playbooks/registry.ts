@@ -1,0 +1,43 @@
+import { catalog } from './catalog.generated.js';
+import type { Playbook } from './definePlaybook.js';
+
+/** Look a playbook up by id. */
+export type PlaybookLookup = (id: string) => Playbook | undefined;
+
+/** Every registered playbook. */
+export function allPlaybooks(): readonly Playbook[] {
+  return catalog;
+}
+
+/** The playbook with this id, if any. */
+export const playbookById: PlaybookLookup = (id) => catalog.find((p) => p.id === id);
+
+/** The playbook that fixes the first of these control ids it covers, with the id it matched. */
+export function playbookForControls(
+  controlIds: readonly string[],
+  playbooks: readonly Playbook[] = catalog,
+): { playbook: Playbook; controlId: string } | undefined {
+  for (const controlId of controlIds) {
+    const playbook = playbooks.find((p) => p.controls.includes(controlId));
+    if (playbook) return { playbook, controlId };
+  }
+  return undefined;
+}
+
+/** Sorted control ids covered by the catalog; throws when two playbooks claim one control. */
+export function coveredControls(playbooks: readonly Playbook[] = catalog): string[] {
+  const owner = new Map<string, string>();
+  for (const playbook of playbooks) {
+    for (const control of playbook.controls) {
+      const other = owner.get(control);
+      if (other) throw new Error(`control ${control} is claimed by playbooks ${other} and ${playbook.id}`);
+      owner.set(control, playbook.id);
+    }
+  }
+  return [...owner.keys()].sort();
+}
+
+/** IAM actions the member remediation role needs: the union of the playbooks' declarations. */
+export function memberRoleActions(playbooks: readonly Playbook[] = catalog, extra: readonly string[] = []): string[] {
+  return [...new Set([...playbooks.flatMap((p) => p.permissions), ...extra])].sort();
+}

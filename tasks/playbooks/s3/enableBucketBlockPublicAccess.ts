@@ -1,0 +1,94 @@
+import {
+  DeletePublicAccessBlockCommand,
+  GetPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+
+type BlockPublicAccess = {
+  BlockPublicAcls: boolean;
+  IgnorePublicAcls: boolean;
+  BlockPublicPolicy: boolean;
+  RestrictPublicBuckets: boolean;
+};
+/** `null`: the bucket has no Block Public Access configuration of its own. */
+type BlockPublicAccessSnapshot = BlockPublicAccess | null;
+
+/** Each setting and what turning it on does, for the reviewer reading the plan. */
+const SETTINGS: Record<keyof BlockPublicAccess, string> = {
+  BlockPublicAcls: 'reject new public ACLs',
+  IgnorePublicAcls: 'ignore existing public ACLs',
+  BlockPublicPolicy: 'reject bucket policies that grant public access',
+  RestrictPublicBuckets: 'limit a public policy to AWS services and the bucket owner',
+};
+const SETTING_NAMES = Object.keys(SETTINGS) as (keyof BlockPublicAccess)[];
+const ALL_ON: BlockPublicAccess = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+
+function bucketOf(ctx: PlaybookContext<unknown>) {
+  // Bucket names are global: refuse to touch a bucket of the same name owned by another account.
+  return { Bucket: ctx.resource.name, ExpectedBucketOwner: ctx.resource.account };
+}
+
+async function readConfiguration(ctx: PlaybookContext<unknown>): Promise<BlockPublicAccessSnapshot> {
+  try {
+    const { PublicAccessBlockConfiguration: c } = await ctx.aws.client(S3Client).send(new GetPublicAccessBlockCommand(bucketOf(ctx)));
+    return {
+      BlockPublicAcls: c?.BlockPublicAcls ?? false,
+      IgnorePublicAcls: c?.IgnorePublicAcls ?? false,
+      BlockPublicPolicy: c?.BlockPublicPolicy ?? false,
+      RestrictPublicBuckets: c?.RestrictPublicBuckets ?? false,
+    };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoSuchPublicAccessBlockConfiguration') return null;
+    throw error;
+  }
+}
+
+function settingsOff(config: BlockPublicAccessSnapshot): (keyof BlockPublicAccess)[] {
+  return SETTING_NAMES.filter((name) => !config?.[name]);
+}
+
+/**
+ * Turns on all four bucket-level S3 Block Public Access settings (S3.8; also satisfies S3.2 and
+ * S3.3, public read and write). Changes only the bucket's PublicAccessBlock configuration: bucket
+ * policy, ACLs, objects and the account-level settings are left as they are.
+ */
+export const enableBucketBlockPublicAccess = definePlaybook<BlockPublicAccessSnapshot, { description: string }>({
+  id: 's3-enable-bucket-block-public-access',
+  title: 'Turn on S3 Block Public Access for a bucket',
+  controls: ['S3.8', 'S3.2', 'S3.3'],
+  resourceType: 'AwsS3Bucket',
+  impact: 'non-disruptive',
+  // DeletePublicAccessBlock (rollback to "no configuration") is authorised by s3:PutBucketPublicAccessBlock.
+  permissions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
+
+  snapshot: (ctx) => readConfiguration(ctx),
+
+  plan(ctx, current) {
+    const changes = settingsOff(current).map((name) => ({
+      description: `Turn on ${name} for bucket ${ctx.resource.name} (${SETTINGS[name]})`,
+    }));
+    const summary = changes.length
+      ? `Turn on ${changes.length} Block Public Access setting(s) for bucket ${ctx.resource.name}`
+      : `Bucket ${ctx.resource.name} already blocks public access`;
+    return { summary, changes };
+  },
+
+  async apply(ctx) {
+    await ctx.aws.client(S3Client).send(new PutPublicAccessBlockCommand({ ...bucketOf(ctx), PublicAccessBlockConfiguration: ALL_ON }));
+  },
+
+  async verify(ctx) {
+    const off = settingsOff(await readConfiguration(ctx));
+    return off.length === 0
+      ? { compliant: true, detail: `Bucket ${ctx.resource.name} has all four Block Public Access settings on` }
+      : { compliant: false, detail: `Bucket ${ctx.resource.name} has ${off.join(', ')} off` };
+  },
+
+  async rollback(ctx, snapshot) {
+    const s3 = ctx.aws.client(S3Client);
+    if (snapshot === null) await s3.send(new DeletePublicAccessBlockCommand(bucketOf(ctx)));
+    else await s3.send(new PutPublicAccessBlockCommand({ ...bucketOf(ctx), PublicAccessBlockConfiguration: snapshot }));
+  },
+});

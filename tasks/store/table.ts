@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { adminClient } from '../aws/clientFactory.js';
+import { endpointFor } from '../aws/endpoints.js';
+import type { AuditEvent, Outcome } from '../domain/constants.js';
+
+/**
+ * Rectify's one table (single-table design): `pk`/`sk` strings.
+ * - `EXEC#<execution>` / `AUDIT#<iso time>#<uuid>` — append-only audit events
+ * - `EXEC#<execution>` / `SNAPSHOT` — the resource state before the change
+ * - `APPROVAL#<id>` / `APPROVAL` — a pending approval and its task token
+ */
+export const Keys = {
+  execution: (name: string) => `EXEC#${name}`,
+  audit: (at: string) => `AUDIT#${at}#${randomUUID()}`,
+  snapshot: 'SNAPSHOT',
+  approval: (id: string) => `APPROVAL#${id}`,
+} as const;
+
+// One client per endpoint: reused across warm Lambda invocations, rebuilt when a local run points elsewhere.
+const documentClients = new Map<string, DynamoDBDocumentClient>();
+function ddb(): DynamoDBDocumentClient {
+  const key = endpointFor('DynamoDB') ?? '';
+  let client = documentClients.get(key);
+  if (!client) {
+    client = DynamoDBDocumentClient.from(adminClient(DynamoDBClient), { marshallOptions: { removeUndefinedValues: true } });
+    documentClients.set(key, client);
+  }
+  return client;
+}
+
+export interface AuditRecord {
+  readonly executionName: string;
+  readonly event: AuditEvent;
+  readonly step: string;
+  /** `automation`, or the approver's name as typed. */
+  readonly actor: string;
+  readonly findingId?: string;
+  readonly controlId?: string;
+  readonly resourceId?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly outcome?: Outcome;
+  readonly detail?: Record<string, unknown>;
+  readonly error?: { error: string; cause: string };
+}
+
+/** Append one audit event. Conditional on a new key: the trail is never overwritten. */
+export async function appendAudit(tableName: string, record: AuditRecord, now = new Date()): Promise<void> {
+  const at = now.toISOString();
+  await ddb().send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { pk: Keys.execution(record.executionName), sk: Keys.audit(at), at, ...record },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+/** Every audit event of one execution, oldest first. */
+export async function readAudit(tableName: string, executionName: string): Promise<(AuditRecord & { at: string })[]> {
+  const items: (AuditRecord & { at: string })[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': Keys.execution(executionName), ':audit': 'AUDIT#' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((page.Items ?? []) as (AuditRecord & { at: string })[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Store the pre-change snapshot; the first one wins (a retried Remediate must not overwrite it). */
+export async function putSnapshot(tableName: string, executionName: string, playbookId: string, snapshot: unknown): Promise<void> {
+  try {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: Keys.execution(executionName),
+          sk: Keys.snapshot,
+          playbookId,
+          snapshot: JSON.stringify(snapshot),
+          at: new Date().toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+export async function getSnapshot(tableName: string, executionName: string): Promise<{ playbookId: string; snapshot: unknown } | undefined> {
+  const result = await ddb().send(
+    new GetCommand({ TableName: tableName, Key: { pk: Keys.execution(executionName), sk: Keys.snapshot }, ConsistentRead: true }),
+  );
+  if (!result.Item) return undefined;
+  return { playbookId: String(result.Item.playbookId), snapshot: JSON.parse(String(result.Item.snapshot)) };
+}
+
+export interface ApprovalRecord {
+  readonly approvalId: string;
+  readonly executionName: string;
+  readonly taskToken: string;
+  readonly status: 'PENDING' | 'APPROVED' | 'REJECTED';
+  readonly requestedAt: string;
+  readonly expiresAt: string;
+  readonly summary: Record<string, unknown>;
+}
+
+/** Store an approval and its task token server-side; the token never leaves the table. */
+export async function putApproval(tableName: string, approval: ApprovalRecord): Promise<void> {
+  await ddb().send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        pk: Keys.approval(approval.approvalId),
+        sk: 'APPROVAL',
+        ...approval,
+        // DynamoDB TTL removes decided and expired approvals a week after expiry.
+        ttl: Math.floor(Date.parse(approval.expiresAt) / 1000) + 7 * 86_400,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getApproval(tableName: string, approvalId: string): Promise<ApprovalRecord | undefined> {
+  const result = await ddb().send(
+    new GetCommand({ TableName: tableName, Key: { pk: Keys.approval(approvalId), sk: 'APPROVAL' }, ConsistentRead: true }),
+  );
+  return result.Item as ApprovalRecord | undefined;
+}
+
+/** PENDING → APPROVED/REJECTED exactly once. Returns false when it was already decided. */
+export async function decideApproval(
+  tableName: string,
+  approvalId: string,
+  status: 'APPROVED' | 'REJECTED',
+  decidedBy: string,
+  comment: string,
+): Promise<boolean> {
+  try {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: Keys.approval(approvalId), sk: 'APPROVAL' },
+        UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedComment = :comment, decidedAt = :at',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':pending': 'PENDING',
+          ':by': decidedBy,
+          ':comment': comment,
+          ':at': new Date().toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,103 @@
+import { clientsFor } from '../../tasks/aws/clientFactory.js';
+import { LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
+
+/**
+ * AWS SDK v3 packages a scenario step may name, by client name without `Client`.
+ * Listed explicitly so a typo fails with the list of valid names, and bundlers see the imports.
+ */
+const SERVICES: Record<string, () => Promise<Record<string, unknown>>> = {
+  CloudTrail: () => import('@aws-sdk/client-cloudtrail'),
+  DynamoDB: () => import('@aws-sdk/client-dynamodb'),
+  EC2: () => import('@aws-sdk/client-ec2'),
+  EventBridge: () => import('@aws-sdk/client-eventbridge'),
+  IAM: () => import('@aws-sdk/client-iam'),
+  KMS: () => import('@aws-sdk/client-kms'),
+  Lambda: () => import('@aws-sdk/client-lambda'),
+  RDS: () => import('@aws-sdk/client-rds'),
+  ResourceGroupsTaggingAPI: () => import('@aws-sdk/client-resource-groups-tagging-api'),
+  S3: () => import('@aws-sdk/client-s3'),
+  S3Control: () => import('@aws-sdk/client-s3-control'),
+  SecretsManager: () => import('@aws-sdk/client-secrets-manager'),
+  SecurityHub: () => import('@aws-sdk/client-securityhub'),
+  SFN: () => import('@aws-sdk/client-sfn'),
+  SNS: () => import('@aws-sdk/client-sns'),
+  SQS: () => import('@aws-sdk/client-sqs'),
+  SSM: () => import('@aws-sdk/client-ssm'),
+  STS: () => import('@aws-sdk/client-sts'),
+};
+
+export const SCENARIO_SERVICES = Object.keys(SERVICES);
+
+/** The role a scenario assumes to set up resources in another account of the emulator. */
+const SETUP_ROLE = 'OrganizationAccountAccessRole';
+
+export interface AwsCall {
+  readonly service: string;
+  readonly command: string;
+  readonly params?: Record<string, unknown>;
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** Run one generic SDK call (`EC2` / `AuthorizeSecurityGroupIngress` / params) in an account. */
+export async function callAws(call: AwsCall, defaults: { account?: string; region?: string } = {}): Promise<Record<string, unknown>> {
+  const load = SERVICES[call.service];
+  if (!load) throw new Error(`unknown service "${call.service}"; use one of: ${SCENARIO_SERVICES.join(', ')}`);
+  const module = await load();
+  const Client = module[`${call.service}Client`] as (new (config: Record<string, unknown>) => { send(c: unknown): Promise<unknown> }) | undefined;
+  const Command = module[`${call.command}Command`] as (new (input: unknown) => unknown) | undefined;
+  if (!Client) throw new Error(`@aws-sdk package for ${call.service} has no ${call.service}Client`);
+  if (!Command) throw new Error(`${call.service} has no command "${call.command}" (use the SDK command name without "Command")`);
+  const account = call.account ?? defaults.account ?? LOCAL_ADMIN_ACCOUNT;
+  const region = call.region ?? defaults.region ?? 'us-east-1';
+  const client = clientsFor(account, region, {
+    adminAccount: LOCAL_ADMIN_ACCOUNT,
+    memberRoleName: SETUP_ROLE,
+    sameAccountShortcut: true,
+    sessionName: 'rectify-scenario',
+  }).client(Client);
+  const response = (await client.send(new Command(call.params ?? {}))) as Record<string, unknown>;
+  const { $metadata: _metadata, ...rest } = response;
+  return rest;
+}
+
+/** Value at a dotted path (`SecurityGroupRules.0.SecurityGroupRuleId`). */
+export function valueAt(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((current, key) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), value);
+}
+
+/** Replace `${name}` in every string of a JSON value with saved values. */
+export function substitute<T>(value: T, saved: Record<string, unknown>): T {
+  if (typeof value === 'string') {
+    const whole = /^\$\{(\w+)\}$/.exec(value);
+    if (whole && whole[1]! in saved) return saved[whole[1]!] as T;
+    return value.replace(/\$\{(\w+)\}/g, (match, name: string) => (name in saved ? String(saved[name]) : match)) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, saved)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, saved)])) as T;
+  }
+  return value;
+}
+
+/**
+ * Deep subset: every key of `expected` is in `actual` with a matching value; every element of
+ * an expected array matches a different element of the actual array, in any order.
+ */
+export function isSubset(actual: unknown, expected: unknown): boolean {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return false;
+    const used = new Set<number>();
+    return expected.every((e) => {
+      const index = actual.findIndex((a, i) => !used.has(i) && isSubset(a, e));
+      if (index < 0) return false;
+      used.add(index);
+      return true;
+    });
+  }
+  if (expected && typeof expected === 'object') {
+    if (!actual || typeof actual !== 'object') return false;
+    return Object.entries(expected).every(([k, v]) => isSubset((actual as Record<string, unknown>)[k], v));
+  }
+  return actual === expected;
+}

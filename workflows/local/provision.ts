@@ -1,0 +1,94 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { adminClient, clientsFor } from '../../tasks/aws/clientFactory.js';
+import type { Policy } from '../../tasks/domain/policy.js';
+import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
+import { memberRoleActions } from '../../tasks/playbooks/registry.js';
+
+export const LOCAL_NAMES = {
+  table: 'rectify-local',
+  approvalsTopic: 'rectify-approvals',
+  escalationsTopic: 'rectify-escalations',
+  notificationsQueue: 'rectify-local-notifications',
+  policyParameter: '/rectify/policy',
+  memberRole: 'RectifyRemediationRole',
+  taskRole: 'rectify-remediation-task',
+} as const;
+
+export interface LocalResources {
+  readonly tableName: string;
+  readonly approvalsTopicArn: string;
+  readonly escalationsTopicArn: string;
+  readonly notificationsQueueUrl: string;
+}
+
+/**
+ * Create in the emulator what the admin stack deploys and the tasks use: the table, the two
+ * topics (with a queue subscribed so the runner can show what was sent), the policy parameter,
+ * and the member remediation role in each member account. Safe to run twice.
+ */
+export async function provisionLocal(
+  adminAccount: string,
+  memberAccounts: readonly string[],
+  policy: Policy,
+  region: string,
+): Promise<LocalResources> {
+  const ddb = adminClient(DynamoDBClient, region);
+  try {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: LOCAL_NAMES.table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  const sns = adminClient(SNSClient, region);
+  const sqs = adminClient(SQSClient, region);
+  const approvals = await sns.send(new CreateTopicCommand({ Name: LOCAL_NAMES.approvalsTopic }));
+  const escalations = await sns.send(new CreateTopicCommand({ Name: LOCAL_NAMES.escalationsTopic }));
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: LOCAL_NAMES.notificationsQueue }));
+  const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
+  for (const topic of [approvals.TopicArn, escalations.TopicArn]) {
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: attributes.Attributes?.QueueArn }));
+  }
+  await adminClient(SSMClient, region).send(
+    new PutParameterCommand({ Name: LOCAL_NAMES.policyParameter, Type: 'String', Value: JSON.stringify(policy), Overwrite: true }),
+  );
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${adminAccount}:role/${LOCAL_NAMES.taskRole}` }, Action: 'sts:AssumeRole' }],
+  });
+  const permissions = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: memberRoleActions(undefined, TAG_READ_PERMISSIONS), Resource: '*' }],
+  });
+  for (const account of memberAccounts) {
+    // The emulator needs a way into a fresh account; a real one has the member stack deployed.
+    const iam = clientsFor(account, region, { memberRoleName: 'OrganizationAccountAccessRole', sameAccountShortcut: false, sessionName: 'rectify-provision' }).client(IAMClient);
+    try {
+      await iam.send(new CreateRoleCommand({ RoleName: LOCAL_NAMES.memberRole, AssumeRolePolicyDocument: trust }));
+    } catch (error) {
+      if ((error as Error).name !== 'EntityAlreadyExists' && (error as Error).name !== 'EntityAlreadyExistsException') throw error;
+    }
+    await iam.send(new PutRolePolicyCommand({ RoleName: LOCAL_NAMES.memberRole, PolicyName: 'rectify-playbooks', PolicyDocument: permissions }));
+  }
+  return {
+    tableName: LOCAL_NAMES.table,
+    approvalsTopicArn: approvals.TopicArn!,
+    escalationsTopicArn: escalations.TopicArn!,
+    notificationsQueueUrl: queue.QueueUrl!,
+  };
+}

@@ -1,0 +1,198 @@
+import { createServer, type Server } from 'node:http';
+import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { adminClient } from '../../tasks/aws/clientFactory.js';
+import { AuditEvent, ErrorName, StateName } from '../../tasks/domain/constants.js';
+import type { Policy } from '../../tasks/domain/policy.js';
+import { defaultDeps } from '../../tasks/handlers/deps.js';
+import { appendAudit, decideApproval, getApproval } from '../../tasks/store/table.js';
+import { TaskEnv } from '../../tasks/taskConfig.js';
+import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
+import { buildLocalDefinition } from './definition.js';
+import { lookupWithFaults, type Faults } from './faults.js';
+import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.js';
+import { freePort } from './moto.js';
+import { LOCAL_NAMES, provisionLocal, type LocalResources } from './provision.js';
+import { SecurityHubAdapter } from './securityHubAdapter.js';
+import { createTaskHandlers } from './taskHandlers.js';
+
+export type ApprovalChoice = 'approve' | 'reject' | 'timeout';
+
+export interface PendingApproval {
+  readonly executionName: string;
+  readonly approvalId: string;
+}
+
+export interface Notification {
+  readonly topic: 'approvals' | 'escalations';
+  readonly subject: string;
+  readonly body: string;
+}
+
+export interface LocalRuntimeOptions {
+  readonly motoEndpoint: string;
+  readonly policy: Policy;
+  readonly region?: string;
+  readonly adminAccount?: string;
+  /** Accounts that get the member remediation role in the emulator. */
+  readonly memberAccounts?: readonly string[];
+  readonly faults?: Faults;
+  /** Decides each approval the workflow asks for (the person behind the email link). */
+  readonly approver?: (pending: PendingApproval) => Promise<ApprovalChoice | 'external'> | ApprovalChoice | 'external';
+  readonly approvalTimeoutSeconds?: number;
+  /** Base URL of the approval page the emailed link points at. */
+  readonly approvalBaseUrl?: string;
+}
+
+/**
+ * The embedded default: Rectify's workflow and task handlers, in this process, against moto.
+ * A local HTTP control plane answers the Step Functions API (so the intake and approval code
+ * call StartExecution / SendTask* unchanged) and the Security Hub calls moto lacks.
+ */
+export class LocalRuntime {
+  readonly notifications: Notification[] = [];
+  private savedEnv: Record<string, string | undefined> = {};
+
+  private constructor(
+    readonly options: LocalRuntimeOptions,
+    readonly stepFunctions: LocalStepFunctions,
+    readonly securityHub: SecurityHubAdapter,
+    readonly resources: LocalResources,
+    readonly controlPlaneUrl: string,
+    private readonly server: Server,
+    readonly stateMachineArn: string,
+  ) {}
+
+  static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    const region = options.region ?? 'us-east-1';
+    const account = options.adminAccount ?? LOCAL_ADMIN_ACCOUNT;
+    const port = await freePort();
+    const controlPlaneUrl = `http://127.0.0.1:${port}`;
+    const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:rectify-local`;
+    const env: Record<string, string> = {
+      ...localAwsEnv(options.motoEndpoint, region),
+      AWS_ENDPOINT_URL_SFN: controlPlaneUrl,
+      AWS_ENDPOINT_URL_SECURITYHUB: controlPlaneUrl,
+      [TaskEnv.tableName]: LOCAL_NAMES.table,
+      [TaskEnv.policyParameter]: LOCAL_NAMES.policyParameter,
+      [TaskEnv.memberRoleName]: LOCAL_NAMES.memberRole,
+      [TaskEnv.adminAccount]: account,
+      [TaskEnv.sameAccountShortcut]: 'true',
+      [TaskEnv.approvalBaseUrl]: options.approvalBaseUrl ?? `${controlPlaneUrl}`,
+      [TaskEnv.approvalTimeoutSeconds]: String(options.approvalTimeoutSeconds ?? 86_400),
+      [TaskEnv.stateMachineArn]: stateMachineArn,
+      POWERTOOLS_LOG_LEVEL: process.env.RECTIFY_LOG_LEVEL ?? 'SILENT',
+    };
+    const saved: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(env)) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
+    const resources = await provisionLocal(account, options.memberAccounts ?? [], options.policy, region);
+    process.env[TaskEnv.approvalsTopicArn] = resources.approvalsTopicArn;
+    process.env[TaskEnv.escalationsTopicArn] = resources.escalationsTopicArn;
+    saved[TaskEnv.approvalsTopicArn] = undefined;
+    saved[TaskEnv.escalationsTopicArn] = undefined;
+
+    const handlers = createTaskHandlers({ ...defaultDeps, playbooks: lookupWithFaults(defaultDeps.playbooks, options.faults) });
+    let runtime: LocalRuntime | undefined;
+    const stepFunctions = new LocalStepFunctions({
+      definition: buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) }),
+      stateMachineArn,
+      handlers,
+      onTaskToken: (request) => void runtime?.onApprovalRequested(request),
+    });
+    const securityHub = new SecurityHubAdapter();
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        void (async () => {
+          try {
+            if (await stepFunctions.handle(request, response, body)) return;
+            if (await securityHub.handle(request, response, body)) return;
+            response.writeHead(404, { 'content-type': 'text/plain' });
+            response.end('not served by the local runtime');
+          } catch (error) {
+            response.writeHead(500, { 'content-type': 'text/plain' });
+            response.end((error as Error).message);
+          }
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    runtime = new LocalRuntime(options, stepFunctions, securityHub, resources, controlPlaneUrl, server, stateMachineArn);
+    runtime.savedEnv = saved;
+    return runtime;
+  }
+
+  /** Decide a pending approval the way the approval endpoint does: token from the table, then SendTask*. */
+  async decide(approvalId: string, choice: ApprovalChoice, decidedBy = 'local approver', comment = ''): Promise<void> {
+    const approval = await getApproval(this.resources.tableName, approvalId);
+    if (!approval) throw new Error(`approval ${approvalId} does not exist`);
+    if (choice === 'timeout') {
+      this.stepFunctions.expireTaskToken(approval.taskToken);
+      return;
+    }
+    const status = choice === 'approve' ? 'APPROVED' : 'REJECTED';
+    if (!(await decideApproval(this.resources.tableName, approvalId, status, decidedBy, comment))) {
+      throw new Error(`approval ${approvalId} was already decided`);
+    }
+    await appendAudit(this.resources.tableName, {
+      executionName: approval.executionName,
+      event: AuditEvent.APPROVAL_DECIDED,
+      step: StateName.AwaitApproval,
+      actor: decidedBy,
+      detail: { approvalId, decision: status, comment },
+    });
+    const sfn = adminClient(SFNClient);
+    if (choice === 'approve') {
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: approval.taskToken, output: JSON.stringify({ decision: 'APPROVED', decidedBy, comment }) }));
+    } else {
+      await sfn.send(
+        new SendTaskFailureCommand({ taskToken: approval.taskToken, error: ErrorName.ApprovalRejected, cause: `Rejected by ${decidedBy}${comment ? `: ${comment}` : ''}` }),
+      );
+    }
+  }
+
+  private async onApprovalRequested(request: TaskTokenRequest): Promise<void> {
+    const approvalId = (request.handlerResult as { approvalId?: string } | undefined)?.approvalId;
+    if (!approvalId) return;
+    const choice = (await this.options.approver?.({ executionName: request.executionName, approvalId })) ?? 'external';
+    if (choice !== 'external') await this.decide(approvalId, choice);
+  }
+
+  /** Drain the notifications queue (what SNS delivered to the approvals and escalations topics). */
+  async collectNotifications(): Promise<Notification[]> {
+    const sqs = adminClient(SQSClient);
+    for (;;) {
+      const batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl: this.resources.notificationsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const messages = batch.Messages ?? [];
+      if (messages.length === 0) break;
+      for (const message of messages) {
+        const envelope = JSON.parse(message.Body ?? '{}') as { TopicArn?: string; Subject?: string; Message?: string };
+        this.notifications.push({
+          topic: envelope.TopicArn === this.resources.approvalsTopicArn ? 'approvals' : 'escalations',
+          subject: envelope.Subject ?? '',
+          body: envelope.Message ?? '',
+        });
+      }
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.resources.notificationsQueueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+    return this.notifications;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections?.();
+    for (const [key, value] of Object.entries(this.savedEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { z } from 'zod';
+import { adminClient } from '../../tasks/aws/clientFactory.js';
+import { MODES, Outcome, Source } from '../../tasks/domain/constants.js';
+import { PolicySchema } from '../../tasks/domain/policy.js';
+import { executionNameFor, startExecutions } from '../../tasks/handlers/intake.js';
+import { readAudit, type AuditRecord } from '../../tasks/store/table.js';
+import { callAws, isSubset, substitute, valueAt } from './awsCall.js';
+import { LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
+import { FaultsSchema } from './faults.js';
+import { startMoto } from './moto.js';
+import { LocalRuntime, type ApprovalChoice, type Notification } from './runtime.js';
+import { summariseTrace, type TraceEvent, type TraceStep } from './trace.js';
+
+const OUTCOMES = Object.values(Outcome) as [Outcome, ...Outcome[]];
+export const DECISIONS = ['approve', 'reject', 'timeout', 'link'] as const;
+export type ScenarioDecision = (typeof DECISIONS)[number];
+
+const StepSchema = z
+  .object({
+    service: z.string().min(1),
+    command: z.string().min(1),
+    params: z.record(z.string(), z.unknown()).default({}),
+    account: z.string().regex(/^\d{12}$/).optional(),
+    region: z.string().optional(),
+    save: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+const StateCheckSchema = StepSchema.extend({
+  /** The response must contain this (deep subset). */
+  match: z.unknown().optional(),
+  /** The response must not contain this (deep subset). */
+  absent: z.unknown().optional(),
+}).strict();
+
+/** A scenario file (DESIGN §7). */
+export const ScenarioSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    mode: z.enum(MODES).optional(),
+    policy: z.record(z.string(), z.unknown()).optional(),
+    faults: FaultsSchema.optional(),
+    source: z.enum([Source.AUTOMATIC, Source.MANUAL]).optional(),
+    setup: z.array(StepSchema).default([]),
+    finding: z.record(z.string(), z.unknown()),
+    decision: z.enum(DECISIONS).optional(),
+    expect: z
+      .object({
+        outcome: z.enum(OUTCOMES),
+        path: z.array(z.string()).optional(),
+        state: z.array(StateCheckSchema).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Scenario = z.infer<typeof ScenarioSchema>;
+
+export function loadScenario(file: string): Scenario {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: not readable JSON: ${(error as Error).message}`);
+  }
+  const parsed = ScenarioSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${file}: not a valid scenario: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export interface StateCheckResult {
+  readonly step: string;
+  readonly ok: boolean;
+  readonly detail?: string;
+  readonly response?: unknown;
+}
+
+/** What `rectify simulate --json` prints (DESIGN §7). */
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly executionName: string;
+  readonly status: string;
+  readonly outcome: Outcome | 'UNKNOWN';
+  readonly path: string[];
+  readonly transitions: number;
+  readonly lambdaInvocations: number;
+  readonly finding: { workflowStatus?: string; note?: string; notes: string[] };
+  readonly audit: (AuditRecord & { at: string })[];
+  readonly notifications: Notification[];
+  readonly trace: { events: TraceEvent[]; steps: TraceStep[] };
+  readonly error?: string;
+  readonly cause?: string;
+  readonly saved: Record<string, unknown>;
+  /** Results of the scenario's `expect.state` reads, after the run. */
+  readonly state: StateCheckResult[];
+  readonly durationMs: number;
+}
+
+export interface RunOptions {
+  /** Use this moto server (and leave its state); otherwise start and stop one. */
+  readonly endpoint?: string;
+  readonly decision?: ScenarioDecision;
+  readonly mode?: (typeof MODES)[number];
+  /** Called with the approval link when the decision is `link`; the run then waits for a person. */
+  readonly onApprovalLink?: (url: string) => void;
+}
+
+/** Run one scenario end to end: setup, intake, the workflow, and the reads that check it. */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+  const started = Date.now();
+  const moto = options.endpoint ? undefined : await startMoto();
+  const endpoint = options.endpoint ?? moto!.endpoint;
+  const decision = options.decision ?? scenario.decision ?? 'approve';
+  if (decision === 'link') throw new Error('decision "link" needs the approval page, which this build does not serve yet');
+  const policy = PolicySchema.parse({ ...scenario.policy, ...(options.mode ?? scenario.mode ? { mode: options.mode ?? scenario.mode } : {}) });
+  const accounts = new Set<string>([...scenario.setup.map((s) => s.account ?? LOCAL_ADMIN_ACCOUNT), String(scenario.finding.AwsAccountId ?? LOCAL_ADMIN_ACCOUNT)]);
+  accounts.delete(LOCAL_ADMIN_ACCOUNT);
+  const runtime = await LocalRuntime.start({
+    motoEndpoint: endpoint,
+    policy,
+    memberAccounts: [...accounts],
+    ...(scenario.faults ? { faults: scenario.faults } : {}),
+    approver: () => decision as ApprovalChoice,
+  });
+  try {
+    const saved: Record<string, unknown> = {};
+    for (const step of scenario.setup) {
+      const response = await callAws(substitute(step, saved));
+      for (const [name, path] of Object.entries(step.save ?? {})) {
+        const value = valueAt(response, path);
+        if (value === undefined) throw new Error(`setup ${step.service}.${step.command}: response has no "${path}" to save as \${${name}}`);
+        saved[name] = value;
+      }
+    }
+    const finding = substitute(scenario.finding, saved);
+    const source = scenario.source ?? Source.AUTOMATIC;
+    if (typeof finding.Id === 'string' && typeof finding.ProductArn === 'string') {
+      await adminClient(SecurityHubClient).send(new BatchImportFindingsCommand({ Findings: [finding as never] }));
+    }
+    const event = {
+      'detail-type': source === Source.MANUAL ? 'Security Hub Findings - Custom Action' : 'Security Hub Findings - Imported',
+      source: 'aws.securityhub',
+      detail: { findings: [finding] },
+    };
+    await startExecutions(runtime.stateMachineArn, event);
+    const executionName = executionNameFor(finding, source);
+    const execution = runtime.stepFunctions.byName(executionName);
+    if (!execution) throw new Error(`intake did not start execution ${executionName}`);
+    await execution.done;
+
+    const audit = await readAudit(runtime.resources.tableName, executionName);
+    const outcome = [...audit].reverse().find((a) => a.outcome)?.outcome ?? 'UNKNOWN';
+    const stored = typeof finding.Id === 'string' ? runtime.securityHub.get(finding.Id) : undefined;
+    const notifications = (await runtime.collectNotifications()).filter((n) => n.body.includes(executionName));
+    const state: StateCheckResult[] = [];
+    for (const check of scenario.expect?.state ?? []) {
+      const step = substitute(check, saved);
+      const label = `${step.service}.${step.command}`;
+      try {
+        const response = await callAws(step);
+        const problems: string[] = [];
+        if (step.match !== undefined && !isSubset(response, step.match)) problems.push(`does not contain ${JSON.stringify(step.match)}`);
+        if (step.absent !== undefined && isSubset(response, step.absent)) problems.push(`still contains ${JSON.stringify(step.absent)}`);
+        state.push({ step: label, ok: problems.length === 0, response, ...(problems.length ? { detail: problems.join('; ') } : {}) });
+      } catch (error) {
+        state.push({ step: label, ok: false, detail: `${(error as Error).name}: ${(error as Error).message}` });
+      }
+    }
+    const path = execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.state!);
+    return {
+      scenario: scenario.name,
+      executionName,
+      status: execution.status,
+      outcome,
+      path,
+      transitions: path.length + execution.events.filter((e) => e.type === 'StateRetried').length,
+      lambdaInvocations: execution.lambdaInvocations,
+      finding: {
+        ...(stored?.Workflow?.Status ? { workflowStatus: stored.Workflow.Status } : {}),
+        ...(stored?.Note?.Text ? { note: stored.Note.Text } : {}),
+        notes: typeof finding.Id === 'string' ? (runtime.securityHub.noteHistory.get(finding.Id) ?? []) : [],
+      },
+      audit,
+      notifications,
+      trace: { events: execution.events, steps: summariseTrace(execution.events) },
+      ...(execution.error ? { error: execution.error } : {}),
+      ...(execution.cause ? { cause: execution.cause } : {}),
+      saved,
+      state,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await runtime.stop();
+    await moto?.stop();
+  }
+}
+
+/** Compare a result with the scenario's `expect` block; returns the failures (empty = pass). */
+export function checkExpectations(scenario: Scenario, result: ScenarioResult): string[] {
+  const failures: string[] = [];
+  const expected = scenario.expect;
+  if (!expected) return failures;
+  if (result.outcome !== expected.outcome) failures.push(`outcome ${result.outcome}, expected ${expected.outcome}`);
+  if (expected.path && JSON.stringify(result.path) !== JSON.stringify(expected.path)) {
+    failures.push(`path ${result.path.join(' → ')}, expected ${expected.path.join(' → ')}`);
+  }
+  for (const check of result.state) if (!check.ok) failures.push(`${check.step}: ${check.detail}`);
+  return failures;
+}

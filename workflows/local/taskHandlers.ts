@@ -1,0 +1,29 @@
+import { createCheckExemption } from '../../tasks/handlers/checkExemption.js';
+import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js';
+import type { TaskDeps } from '../../tasks/handlers/deps.js';
+import { createEscalate } from '../../tasks/handlers/escalate.js';
+import { createLoadPolicy } from '../../tasks/handlers/loadPolicy.js';
+import { createRecordOutcome } from '../../tasks/handlers/recordOutcome.js';
+import { createRemediate } from '../../tasks/handlers/remediate.js';
+import { createRequestApproval } from '../../tasks/handlers/requestApproval.js';
+import { createRollback } from '../../tasks/handlers/rollback.js';
+import { createValidateFinding } from '../../tasks/handlers/validateFinding.js';
+import { createVerify } from '../../tasks/handlers/verify.js';
+import type { TaskHandlerName } from '../remediationWorkflow.js';
+import type { TaskHandler } from './localStepFunctions.js';
+
+/** The deployed functions' handlers, built in-process with the given dependencies. */
+export function createTaskHandlers(deps: TaskDeps): Record<TaskHandlerName, TaskHandler> {
+  return {
+    validateFinding: createValidateFinding(deps),
+    loadPolicy: createLoadPolicy(deps),
+    classifySeverity: createClassifySeverity(deps),
+    checkExemption: createCheckExemption(deps),
+    requestApproval: createRequestApproval(deps),
+    remediate: createRemediate(deps),
+    verify: createVerify(deps),
+    rollback: createRollback(deps),
+    recordOutcome: createRecordOutcome(deps),
+    escalate: createEscalate(deps),
+  };
+}

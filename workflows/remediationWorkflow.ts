@@ -1,0 +1,148 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ErrorName, Outcome, StateName } from '../tasks/domain/constants.js';
+import { lambdaTask, LAMBDA_TRANSIENT_ERRORS, taskPayload } from './taskState.js';
+
+/** The task functions the workflow calls, by handler name. */
+export interface RemediationFunctions {
+  readonly validateFinding: IFunction;
+  readonly loadPolicy: IFunction;
+  readonly classifySeverity: IFunction;
+  readonly checkExemption: IFunction;
+  readonly requestApproval: IFunction;
+  readonly remediate: IFunction;
+  readonly verify: IFunction;
+  readonly rollback: IFunction;
+  readonly recordOutcome: IFunction;
+  readonly escalate: IFunction;
+}
+export type TaskHandlerName = keyof RemediationFunctions;
+export const TASK_HANDLERS: readonly TaskHandlerName[] = [
+  'validateFinding', 'loadPolicy', 'classifySeverity', 'checkExemption', 'requestApproval',
+  'remediate', 'verify', 'rollback', 'recordOutcome', 'escalate',
+];
+
+export interface RemediationWorkflowProps {
+  readonly functions: RemediationFunctions;
+  /**
+   * How long a person has to decide before the request is escalated.
+   * @default Duration.hours(24)
+   */
+  readonly approvalTimeout?: Duration;
+  /**
+   * How long Verify keeps re-reading the resource: attempts after the first.
+   * @default 4 (5 s, 10 s, 20 s, 40 s before full jitter)
+   */
+  readonly verifyRetries?: number;
+}
+
+/**
+ * The per-finding remediation workflow (DESIGN §2). Failure paths are built first, the
+ * happy path is one `Chain` at the end, reading like the console's graph.
+ */
+export class RemediationWorkflow extends Construct {
+  readonly definition: sfn.IChainable;
+  /** Upper bound of one execution: the approval wait plus time for everything else. */
+  readonly executionTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: RemediationWorkflowProps) {
+    super(scope, id);
+    const fn = props.functions;
+    const approvalTimeout = props.approvalTimeout ?? Duration.hours(24);
+    this.executionTimeout = Duration.seconds(approvalTimeout.toSeconds() + 2 * 3600);
+    const done = new sfn.Succeed(this, StateName.Done);
+    const recordFailed = new sfn.Fail(this, StateName.RecordFailed, {
+      error: ErrorName.RecordFailed,
+      cause: 'Recording the outcome failed after retries; the execution status rule keeps its record.',
+    });
+    const record = (id: string, outcome: Outcome | { path: string }) => {
+      const task = lambdaTask(this, id, fn.recordOutcome, {
+        resultPath: '$.recorded',
+        extra: { outcome: typeof outcome === 'string' ? outcome : sfn.JsonPath.stringAt(outcome.path) },
+      });
+      task.addCatch(recordFailed, { resultPath: '$.recordError' });
+      return task;
+    };
+
+    // --- Escalation: tell people, then fail with the outcome's named error.
+    const failWith = (id: string, error: ErrorName) => new sfn.Fail(this, id, { error, causePath: '$.escalation.reason' });
+    const route = new sfn.Choice(this, StateName.EscalationRoute)
+      .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.FAILED_ROLLED_BACK), failWith(StateName.RemediationFailed, ErrorName.RemediationFailed))
+      .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.FAILED_ROLLBACK_FAILED), failWith(StateName.RollbackFailed, ErrorName.RollbackFailed))
+      .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.APPROVAL_TIMED_OUT), failWith(StateName.ApprovalTimedOut, ErrorName.ApprovalTimedOut))
+      .otherwise(failWith(StateName.SafetyCheckFailed, ErrorName.SafetyCheckFailed));
+    const escalate = lambdaTask(this, StateName.Escalate, fn.escalate, { resultPath: '$.escalation' });
+    escalate.addCatch(route, { resultPath: '$.escalateError' });
+    escalate.next(route);
+    const mark = (id: string, outcome: Outcome, reason: string) =>
+      new sfn.Pass(this, id, { result: sfn.Result.fromObject({ outcome, reason }), resultPath: '$.escalation' }).next(escalate);
+    const safetyCheckFailed = mark(StateName.MarkSafetyCheckFailed, Outcome.ESCALATED, 'a safety check could not decide, so nothing was changed');
+    const approvalTimedOut = mark(StateName.MarkApprovalTimedOut, Outcome.APPROVAL_TIMED_OUT, `nobody decided within ${approvalTimeout.toHumanString()}; nothing was changed`);
+    const rollbackFailed = mark(StateName.MarkRollbackFailed, Outcome.FAILED_ROLLBACK_FAILED, 'the change failed and restoring the snapshot failed too');
+
+    // --- Compensation: restore the snapshot, check it, escalate.
+    const rollback = lambdaTask(this, StateName.Rollback, fn.rollback, { resultPath: '$.escalation', timeout: Duration.minutes(5) });
+    rollback.addCatch(rollbackFailed, { resultPath: '$.rollbackError' });
+    rollback.next(escalate);
+
+    // --- Phases of the happy path, each with its own way out.
+    const validate = lambdaTask(this, StateName.ValidateFinding, fn.validateFinding, { resultPath: '$.request' });
+    const recordInvalid = record(StateName.RecordInvalid, Outcome.INVALID).next(
+      new sfn.Fail(this, StateName.InvalidFinding, { error: ErrorName.InvalidFinding, causePath: '$.error.Cause' }),
+    );
+    validate.addCatch(recordInvalid, { errors: [ErrorName.InvalidFinding, 'TaskInputInvalid'], resultPath: '$.error' });
+    validate.addCatch(safetyCheckFailed, { resultPath: '$.error' });
+
+    const loadPolicy = lambdaTask(this, StateName.LoadPolicy, fn.loadPolicy, { resultPath: '$.policy' });
+    loadPolicy.addCatch(safetyCheckFailed, { resultPath: '$.error' });
+    const classify = lambdaTask(this, StateName.ClassifySeverity, fn.classifySeverity, { resultPath: '$.risk' });
+    classify.addCatch(safetyCheckFailed, { resultPath: '$.error' });
+    const checkExemption = lambdaTask(this, StateName.CheckExemption, fn.checkExemption, { resultPath: '$.exemption' });
+    checkExemption.addCatch(safetyCheckFailed, { resultPath: '$.error' });
+
+    const awaitApproval = new tasks.LambdaInvoke(this, StateName.AwaitApproval, {
+      lambdaFunction: fn.requestApproval,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject(taskPayload({ taskToken: sfn.JsonPath.taskToken })),
+      resultPath: '$.approval',
+      taskTimeout: sfn.Timeout.duration(approvalTimeout),
+      retryOnServiceExceptions: false,
+    });
+    awaitApproval.addRetry({ errors: [ErrorName.Throttled, ...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    awaitApproval.addCatch(record(StateName.RecordRejected, Outcome.REJECTED).next(done), { errors: [ErrorName.ApprovalRejected], resultPath: '$.error' });
+    awaitApproval.addCatch(approvalTimedOut, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
+    awaitApproval.addCatch(safetyCheckFailed, { resultPath: '$.error' });
+
+    const remediate = lambdaTask(this, StateName.Remediate, fn.remediate, { resultPath: '$.remediation', timeout: Duration.minutes(5) });
+    remediate.addCatch(rollback, { resultPath: '$.error' });
+    const verify = lambdaTask(this, StateName.Verify, fn.verify, { resultPath: '$.verification' });
+    verify.addRetry({
+      errors: [ErrorName.NotYetCompliant],
+      interval: Duration.seconds(5),
+      maxAttempts: props.verifyRetries ?? 4,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    verify.addCatch(rollback, { resultPath: '$.error' });
+
+    const change = remediate.next(
+      new sfn.Choice(this, StateName.IsDryRun)
+        .when(sfn.Condition.booleanEquals('$.remediation.dryRun', true), record(StateName.RecordDryRun, Outcome.DRY_RUN).next(done))
+        .otherwise(verify.next(record(StateName.RecordSuccess, Outcome.REMEDIATED)).next(done)),
+    );
+    const approvalGate = new sfn.Choice(this, StateName.NeedsApproval)
+      .when(sfn.Condition.booleanEquals('$.risk.approvalRequired', true), awaitApproval.next(change))
+      .otherwise(change);
+    const exemptionGate = new sfn.Choice(this, StateName.IsExempt)
+      .when(sfn.Condition.booleanEquals('$.exemption.exempt', true), record(StateName.RecordExempt, Outcome.EXEMPT).next(done))
+      .otherwise(approvalGate);
+    const policyGate = new sfn.Choice(this, StateName.ShouldProceed)
+      .when(sfn.Condition.booleanEquals('$.policy.proceed', false), record(StateName.RecordSkipped, { path: '$.policy.outcome' }).next(done))
+      .otherwise(classify.next(checkExemption).next(exemptionGate));
+
+    this.definition = sfn.Chain.start(validate).next(loadPolicy).next(policyGate);
+  }
+}

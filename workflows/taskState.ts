@@ -1,0 +1,55 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { ErrorName } from '../tasks/domain/constants.js';
+
+/** Errors of the Lambda service itself (not of our code) that are safe to retry. */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+export interface TaskOptions {
+  /** Where the result goes; every task writes its own path so nothing is overwritten. */
+  readonly resultPath: string;
+  /** Extra payload fields (e.g. the outcome a Record task records). */
+  readonly extra?: Record<string, unknown>;
+  readonly timeout?: Duration;
+}
+
+/** The payload every task gets: the execution's identity and the whole (small) state. */
+export function taskPayload(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...extra,
+    execution: { id: sfn.JsonPath.executionId, name: sfn.JsonPath.executionName },
+    state: sfn.JsonPath.entirePayload,
+  };
+}
+
+/**
+ * A Lambda task with a timeout and a retry on throttling (ours, `Throttled`, and the Lambda
+ * service's own), exponential backoff with full jitter. Callers add the Catch.
+ */
+export function lambdaTask(scope: Construct, id: string, fn: IFunction, options: TaskOptions): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payload: sfn.TaskInput.fromObject(taskPayload(options.extra)),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    resultPath: options.resultPath,
+    taskTimeout: sfn.Timeout.duration(options.timeout ?? Duration.seconds(60)),
+  });
+  task.addRetry({
+    errors: [ErrorName.Throttled, ...LAMBDA_TRANSIENT_ERRORS],
+    interval: Duration.seconds(2),
+    maxAttempts: 4,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
