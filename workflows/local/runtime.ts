@@ -5,6 +5,7 @@ import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { AuditEvent, ErrorName, StateName } from '../../tasks/domain/constants.js';
 import type { Policy } from '../../tasks/domain/policy.js';
 import { defaultDeps } from '../../tasks/handlers/deps.js';
+import { logger } from '../../tasks/observability.js';
 import { appendAudit, decideApproval, getApproval } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
@@ -88,6 +89,8 @@ export class LocalRuntime {
       saved[key] = process.env[key];
       process.env[key] = value;
     }
+    // The logger was built when the handlers were imported; local runs are quiet unless asked.
+    logger.setLogLevel((process.env.RECTIFY_LOG_LEVEL ?? 'SILENT') as Parameters<typeof logger.setLogLevel>[0]);
     const resources = await provisionLocal(account, options.memberAccounts ?? [], options.policy, region);
     process.env[TaskEnv.approvalsTopicArn] = resources.approvalsTopicArn;
     process.env[TaskEnv.escalationsTopicArn] = resources.escalationsTopicArn;

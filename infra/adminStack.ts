@@ -1,0 +1,102 @@
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { TaskEnv } from '../tasks/taskConfig.js';
+import { initialPolicy, type RectifyConfig } from './config.js';
+import { AuditTable } from './constructs/AuditTable.js';
+import { EncryptionKey } from './constructs/EncryptionKey.js';
+import { FindingSources } from './constructs/FindingSources.js';
+import { IntakeFunction } from './constructs/IntakeFunction.js';
+import { IntakeQueue } from './constructs/IntakeQueue.js';
+import { NotificationTopic } from './constructs/NotificationTopic.js';
+import { PolicyParameter } from './constructs/PolicyParameter.js';
+import { RemediationStateMachine } from './constructs/RemediationStateMachine.js';
+import { TaskFunctions } from './constructs/TaskFunctions.js';
+
+export interface RectifyAdminStackProps extends StackProps {
+  /** The validated `rectify` context (infra/config.ts). */
+  readonly config: RectifyConfig;
+}
+
+/** Lambda's guidance for SQS event sources: visibility timeout at least six times the function timeout. */
+const INTAKE_TIMEOUT = Duration.seconds(30);
+const VISIBILITY_FACTOR = 6;
+
+/**
+ * Rectify in the Security Hub administrator account: intake (rules, queue, function), the
+ * remediation state machine and its tasks, the audit table, the notification topics and the
+ * policy parameter, all encrypted with one customer-managed key.
+ */
+export class RectifyAdminStack extends Stack {
+  readonly taskFunctions: TaskFunctions;
+  readonly remediation: RemediationStateMachine;
+
+  constructor(scope: Construct, id: string, props: RectifyAdminStackProps) {
+    const { config, ...stackProps } = props;
+    super(scope, id, stackProps);
+    const logRetention = config.logRetentionDays;
+
+    const key = new EncryptionKey(this, 'Key');
+    const { table } = new AuditTable(this, 'Audit', { encryptionKey: key });
+    const approvals = new NotificationTopic(this, 'Approvals', {
+      masterKey: key,
+      displayName: 'Rectify approvals',
+      emails: config.approvalEmails,
+    }).topic;
+    const escalations = new NotificationTopic(this, 'Escalations', {
+      masterKey: key,
+      displayName: 'Rectify escalations',
+      emails: config.escalationEmails,
+    }).topic;
+    const { parameter } = new PolicyParameter(this, 'Policy', { policy: initialPolicy(config) });
+
+    this.taskFunctions = new TaskFunctions(this, 'Tasks', {
+      key,
+      table,
+      policyParameter: parameter,
+      topics: { approvals, escalations },
+      memberRoleName: config.memberRoleName,
+      memberAccounts: config.memberAccounts,
+      sameAccountShortcut: config.sameAccountShortcut,
+      logRetention,
+      environment: {
+        [TaskEnv.tableName]: table.tableName,
+        [TaskEnv.policyParameter]: parameter.parameterName,
+        [TaskEnv.approvalsTopicArn]: approvals.topicArn,
+        [TaskEnv.escalationsTopicArn]: escalations.topicArn,
+        [TaskEnv.memberRoleName]: config.memberRoleName,
+        [TaskEnv.adminAccount]: Aws.ACCOUNT_ID,
+        [TaskEnv.sameAccountShortcut]: String(config.sameAccountShortcut),
+        [TaskEnv.approvalBaseUrl]: config.approvalBaseUrl,
+        [TaskEnv.approvalTimeoutSeconds]: String(config.approvalTimeoutHours * 3600),
+      },
+    });
+    this.remediation = new RemediationStateMachine(this, 'Remediation', {
+      functions: this.taskFunctions.functions,
+      logKey: key,
+      approvalTimeout: Duration.hours(config.approvalTimeoutHours),
+      logRetention,
+    });
+
+    const intake = new IntakeQueue(this, 'Intake', {
+      encryptionKey: key,
+      visibilityTimeout: Duration.seconds(INTAKE_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
+      maxReceiveCount: 5,
+    });
+    new FindingSources(this, 'FindingSources', { queue: intake.queue });
+    new IntakeFunction(this, 'IntakeFunction', {
+      queue: intake.queue,
+      stateMachine: this.remediation.stateMachine,
+      logKey: key,
+      timeout: INTAKE_TIMEOUT,
+      logRetention,
+    });
+
+    new CfnOutput(this, 'StateMachineArn', { value: this.remediation.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'ApprovalsTopicArn', { value: approvals.topicArn });
+    new CfnOutput(this, 'EscalationsTopicArn', { value: escalations.topicArn });
+    new CfnOutput(this, 'PolicyParameterName', { value: parameter.parameterName });
+    new CfnOutput(this, 'IntakeDeadLetterQueueUrl', { value: intake.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'TaskRoleArn', { value: this.taskFunctions.taskRole.roleArn });
+  }
+}

@@ -1,0 +1,62 @@
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as securityhub from 'aws-cdk-lib/aws-securityhub';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CUSTOM_ACTION } from '../../tasks/domain/constants.js';
+
+export interface FindingSourcesProps {
+  /** Where both rules send their events. */
+  readonly queue: sqs.IQueue;
+  /**
+   * Workflow statuses of imported findings that start a remediation.
+   * @default ['NEW', 'NOTIFIED']
+   */
+  readonly workflowStatuses?: readonly string[];
+}
+
+/**
+ * The two ways a finding reaches Rectify (DESIGN §2): automatically, when Security Hub imports
+ * a failed, active finding; manually, from the `Rectify: remediate` custom action.
+ */
+export class FindingSources extends Construct {
+  readonly actionTarget: securityhub.CfnActionTarget;
+  readonly importedRule: events.Rule;
+  readonly customActionRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: FindingSourcesProps) {
+    super(scope, id);
+    const target = new targets.SqsQueue(props.queue);
+
+    this.importedRule = new events.Rule(this, 'ImportedFindings', {
+      description: 'Failed, active Security Hub findings that nobody has resolved or suppressed',
+      eventPattern: {
+        source: ['aws.securityhub'],
+        detailType: ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            Compliance: { Status: ['FAILED'] },
+            RecordState: ['ACTIVE'],
+            Workflow: { Status: [...(props.workflowStatuses ?? ['NEW', 'NOTIFIED'])] },
+          },
+        },
+      },
+      targets: [target],
+    });
+
+    this.actionTarget = new securityhub.CfnActionTarget(this, 'RemediateAction', {
+      id: CUSTOM_ACTION.id,
+      name: CUSTOM_ACTION.name,
+      description: CUSTOM_ACTION.description,
+    });
+    this.customActionRule = new events.Rule(this, 'CustomAction', {
+      description: `Findings sent to Rectify with the Security Hub custom action "${CUSTOM_ACTION.name}"`,
+      eventPattern: {
+        source: ['aws.securityhub'],
+        detailType: ['Security Hub Findings - Custom Action'],
+        resources: [this.actionTarget.attrActionTargetArn],
+      },
+      targets: [target],
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { Aws, CfnParameter, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { TAG_READ_PERMISSIONS } from '../tasks/domain/resourceTags.js';
+import { allPlaybooks, memberRoleActions } from '../tasks/playbooks/registry.js';
+import type { RectifyConfig } from './config.js';
+import { MemberRemediationRole } from './constructs/MemberRemediationRole.js';
+import { REMEDIATION_TASK_ROLE_NAME, roleArn } from './names.js';
+
+export interface RectifyMemberStackProps extends StackProps {
+  /** The validated `rectify` context (infra/config.ts). */
+  readonly config: RectifyConfig;
+}
+
+/**
+ * The remediation role of one member account. Account-agnostic and lookup-free so one template
+ * can be rolled out with CloudFormation StackSets; without `rectify.adminAccount` the
+ * administrator account becomes the `AdminAccountId` parameter. Deploy the admin stack first:
+ * IAM rejects a trust policy naming a role that does not exist yet.
+ */
+export class RectifyMemberStack extends Stack {
+  readonly remediationRole: MemberRemediationRole;
+
+  constructor(scope: Construct, id: string, props: RectifyMemberStackProps) {
+    const { config, ...stackProps } = props;
+    super(scope, id, {
+      // No BootstrapVersion parameter or rule: StackSets target accounts need not be CDK-bootstrapped.
+      synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+      description: 'Rectify member account: the remediation role the Rectify administrator account assumes',
+      ...stackProps,
+    });
+    const adminAccount =
+      config.adminAccount ??
+      new CfnParameter(this, 'AdminAccountId', {
+        type: 'String',
+        allowedPattern: '^\\d{12}$',
+        description: 'The Security Hub administrator account where the Rectify admin stack runs',
+      }).valueAsString;
+
+    this.remediationRole = new MemberRemediationRole(this, 'Remediation', {
+      roleName: config.memberRoleName,
+      trustedRoleArn: roleArn(Aws.PARTITION, adminAccount, REMEDIATION_TASK_ROLE_NAME),
+      actions: memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS),
+    });
+  }
+}
