@@ -40,6 +40,14 @@ export function createRemediate(deps: TaskDeps = defaultDeps) {
       // Throttling is retried by the workflow, not rolled back.
       if (asThrottled(error)) throw error;
       const { error: name, cause } = describeError(error);
+      // The change may be half-made: say so in the trail before Rollback runs.
+      await audit(deps, execution, state, {
+        event: AuditEvent.REMEDIATION_FAILED,
+        step: StateName.Remediate,
+        actor: 'automation',
+        error: { error: name, cause },
+        detail: { playbookId: playbook.id },
+      });
       throw new RemediationFailedError(
         `playbook ${playbook.id} failed on ${request.resource.id} (finding ${request.findingId}): ${name}: ${cause}`,
         { cause: error },

@@ -62,6 +62,7 @@ export function createRequestApproval(deps: TaskDeps = defaultDeps) {
           ...plan.changes.map((c) => `  - ${c.description}`),
           `Decide before ${expiresAt.toISOString()}: ${link}`,
           'If nobody decides by then, the request expires and is escalated.',
+          `Reference: execution ${execution.name}`,
         ].join('\n'),
       }),
     );

@@ -39,7 +39,7 @@ export function summariseTrace(events: readonly TraceEvent[]): TraceStep[] {
     if (index === undefined) continue;
     const step = steps[index]!;
     if (event.type === 'StateRetried') steps[index] = { ...step, retries: step.retries + 1 };
-    if (event.type === 'StateFailed' || event.type === 'StateCaught') {
+    if (event.type === 'StateFailed') {
       steps[index] = { ...steps[index]!, error: { error: event.error ?? 'Error', cause: event.cause } };
     }
     if (event.type === 'StateExited' || event.type === 'StateCaught' || (event.type === 'StateFailed' && !events.some((e) => e.type === 'StateRetried' && e.state === event.state && e.at >= event.at))) {
