@@ -92,7 +92,7 @@ export function controlIdsOf(finding: AsffFinding): string[] {
   else if (generator.includes('/')) {
     const last = generator.split('/').pop();
     // AFSBP and NIST generator ids end in the consolidated id itself (e.g. ".../EC2.19").
-    if (last && /^[A-Za-z0-9]+\.\d+$/.test(last)) add(last);
+    if (last && /^[A-Za-z][A-Za-z0-9]*\.\d+$/.test(last)) add(last);
     add(generator);
   }
   add(finding.ProductFields?.ControlId);
