@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { definePlaybook } from '../../tasks/playbooks/definePlaybook.js';
+import { CATALOG_FILE, renderCatalog } from '../../tasks/playbooks/generateCatalog.js';
+import { allPlaybooks, coveredControls, memberRoleActions, playbookForControls } from '../../tasks/playbooks/registry.js';
+
+const minimal = {
+  id: 'test-playbook',
+  title: 'Test',
+  controls: ['X.1'],
+  resourceType: 'AwsS3Bucket',
+  impact: 'non-disruptive' as const,
+  permissions: ['s3:GetBucketVersioning'],
+  snapshot: async () => null,
+  plan: () => ({ summary: '', changes: [] }),
+  apply: async () => undefined,
+  verify: async () => ({ compliant: true, detail: '' }),
+  rollback: async () => undefined,
+};
+
+describe('playbook registry', () => {
+  it('pins the sorted list of covered controls (and fails on a control claimed twice)', () => {
+    expect(coveredControls()).toEqual(['EC2.19', 'KMS.4', 'S3.2', 'S3.3', 'S3.8']);
+    const twice = [...allPlaybooks(), definePlaybook({ ...minimal, controls: ['KMS.4'] })];
+    expect(() => coveredControls(twice)).toThrow(/KMS.4 is claimed by playbooks/);
+  });
+
+  it('refuses a playbook that declares no permissions or a wildcard', () => {
+    expect(() => definePlaybook({ ...minimal, permissions: [] })).toThrow(/must declare the IAM actions/);
+    expect(() => definePlaybook({ ...minimal, permissions: ['s3:*'] })).toThrow(/never wildcards/);
+    expect(() => definePlaybook({ ...minimal, permissions: ['*'] })).toThrow(/never wildcards/);
+  });
+
+  it('derives the member role actions from the declarations, nothing more', () => {
+    const declared = new Set(allPlaybooks().flatMap((p) => p.permissions));
+    expect(memberRoleActions()).toEqual([...declared].sort());
+    for (const playbook of allPlaybooks()) expect(playbook.permissions.length).toBeGreaterThan(0);
+  });
+
+  it('finds a playbook by any of a finding control ids, most specific first', () => {
+    expect(playbookForControls(['cis/1.0/9.9', 'S3.2'])).toMatchObject({ controlId: 'S3.2', playbook: { id: 's3-enable-bucket-block-public-access' } });
+    expect(playbookForControls(['EC2.999'])).toBeUndefined();
+  });
+
+  it('has a generated catalog that matches the playbook files (run `npm run generate` when this fails)', () => {
+    expect(readFileSync(CATALOG_FILE, 'utf8')).toBe(renderCatalog());
+  });
+});
