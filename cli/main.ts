@@ -1,7 +1,7 @@
 import './quiet.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { MODES } from '../tasks/domain/constants.js';
-import { playbooksCommand } from './commands/playbooks.js';
+import { docsCommand, playbooksCommand } from './commands/playbooks.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { simulateCommand } from './commands/simulate.js';
 import { testCommand } from './commands/test.js';
@@ -45,6 +45,11 @@ program
   .action(sandboxCommand);
 
 program
+  .command('docs')
+  .description('Regenerate docs/playbooks.md from the playbook registry')
+  .action(docsCommand);
+
+program
   .command('moto')
   .description('Local AWS emulator tooling')
   .command('ensure')
@@ -53,13 +58,6 @@ program
     const python = ensureMoto();
     process.stdout.write(`moto is available through ${python}\n`);
   });
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-void positiveInt;
 
 try {
   await program.parseAsync(process.argv);

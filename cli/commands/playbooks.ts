@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { allPlaybooks } from '../../tasks/playbooks/registry.js';
+import { renderPlaybookDocs } from '../../tasks/playbooks/renderDocs.js';
 import { table } from '../format.js';
 
 export function playbooksCommand(options: { json?: boolean }): void {
@@ -8,4 +11,11 @@ export function playbooksCommand(options: { json?: boolean }): void {
     return;
   }
   process.stdout.write(`${table([['ID', 'CONTROLS', 'RESOURCE', 'IMPACT', 'TITLE'], ...rows.map((r) => [r.id, r.controls.join(' '), r.resourceType, r.impact, r.title])])}\n`);
+}
+
+export const PLAYBOOK_DOCS = path.resolve(import.meta.dirname, '../../docs/playbooks.md');
+
+export function docsCommand(): void {
+  writeFileSync(PLAYBOOK_DOCS, renderPlaybookDocs(allPlaybooks()));
+  process.stdout.write(`wrote ${path.relative(process.cwd(), PLAYBOOK_DOCS)}\n`);
 }
