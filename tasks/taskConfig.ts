@@ -64,4 +64,5 @@ export const TaskEnv = {
   approvalTimeoutSeconds: 'RECTIFY_APPROVAL_TIMEOUT_SECONDS',
   stateMachineArn: 'RECTIFY_STATE_MACHINE_ARN',
   handler: 'RECTIFY_HANDLER',
+  approvalSecretArn: 'RECTIFY_APPROVAL_SECRET_ARN',
 } as const;

@@ -25,10 +25,12 @@ export function outcomeNote(outcome: Outcome, state: WorkflowState, executionNam
   const playbook = state.policy?.playbookId ? ` by ${state.policy.playbookId}` : '';
   const why = (() => {
     switch (outcome) {
-      case Outcome.REMEDIATED:
+      case Outcome.REMEDIATED: {
+        const approved = state.approval ? ` (approved by ${state.approval.decidedBy}${state.approval.comment ? `: ${state.approval.comment}` : ''})` : '';
         return state.remediation?.applied
-          ? `fixed and verified: ${state.remediation.plan.summary}`
-          : 'already compliant when checked; nothing changed';
+          ? `fixed and verified${approved}: ${state.remediation.plan.summary}`
+          : `already compliant when checked; nothing changed${approved}`;
+      }
       case Outcome.DRY_RUN:
         return `dry-run, nothing changed. Would: ${state.remediation?.plan.changes.map((c) => c.description).join('; ') || state.remediation?.plan.summary}`;
       case Outcome.EXEMPT:

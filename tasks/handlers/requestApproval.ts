@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
+import { approvalLink } from '../approval/signing.js';
+import { approvalSigningKey } from '../approval/signingKey.js';
 import { adminClient } from '../aws/clientFactory.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { WorkflowStateSchema } from '../domain/workflowState.js';
@@ -16,8 +18,8 @@ const EventSchema = z.object({
 
 /**
  * AwaitApproval (request side): compute the plan a person will approve, store the approval
- * with its task token server-side, and email the approvers a link that carries only the
- * approval id. The token never appears in a message, a link or a log line.
+ * with its task token server-side, and email the approvers a signed link that carries only
+ * the approval id and its expiry. The token never appears in a message, a link or a log line.
  */
 export function createRequestApproval(deps: TaskDeps = defaultDeps) {
   return defineTask(StateName.AwaitApproval, EventSchema, async ({ taskToken, execution, state }) => {
@@ -26,7 +28,9 @@ export function createRequestApproval(deps: TaskDeps = defaultDeps) {
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
     const approvalId = randomUUID();
     const requestedAt = deps.now();
-    const expiresAt = new Date(requestedAt.getTime() + config.approvalTimeoutSeconds * 1000);
+    // Whole seconds: the link's `exp` and the record's expiry must be the same instant.
+    const expiresAtSeconds = Math.floor(requestedAt.getTime() / 1000) + config.approvalTimeoutSeconds;
+    const expiresAt = new Date(expiresAtSeconds * 1000);
     const controlId = state.policy?.controlId ?? request.controlIds[0]!;
     const summary = {
       findingId: request.findingId,
@@ -49,7 +53,7 @@ export function createRequestApproval(deps: TaskDeps = defaultDeps) {
       expiresAt: expiresAt.toISOString(),
       summary,
     });
-    const link = `${config.approvalBaseUrl.replace(/\/$/, '')}/approvals/${approvalId}`;
+    const link = approvalLink(config.approvalBaseUrl, await approvalSigningKey(), approvalId, expiresAtSeconds);
     await adminClient(SNSClient).send(
       new PublishCommand({
         TopicArn: config.approvalsTopicArn,

@@ -110,7 +110,7 @@ export interface ApprovalRecord {
   readonly approvalId: string;
   readonly executionName: string;
   readonly taskToken: string;
-  readonly status: 'PENDING' | 'APPROVED' | 'REJECTED';
+  readonly status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
   readonly requestedAt: string;
   readonly expiresAt: string;
   readonly summary: Record<string, unknown>;
@@ -170,4 +170,17 @@ export async function decideApproval(
     if ((error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+}
+
+/** The workflow stopped waiting before a decision could reach it. */
+export async function markApprovalExpired(tableName: string, approvalId: string): Promise<void> {
+  await ddb().send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: Keys.approval(approvalId), sk: 'APPROVAL' },
+      UpdateExpression: 'SET #status = :expired',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':expired': 'EXPIRED' },
+    }),
+  );
 }

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { definePlaybook } from '../../tasks/playbooks/definePlaybook.js';
 import { CATALOG_FILE, renderCatalog } from '../../tasks/playbooks/generateCatalog.js';
+import { renderPlaybookDocs } from '../../tasks/playbooks/renderDocs.js';
+import { PLAYBOOK_DOCS } from '../../cli/commands/playbooks.js';
 import { allPlaybooks, coveredControls, memberRoleActions, playbookForControls } from '../../tasks/playbooks/registry.js';
 
 const minimal = {
@@ -44,5 +46,9 @@ describe('playbook registry', () => {
 
   it('has a generated catalog that matches the playbook files (run `npm run generate` when this fails)', () => {
     expect(readFileSync(CATALOG_FILE, 'utf8')).toBe(renderCatalog());
+  });
+
+  it('has docs/playbooks.md generated from the registry (run `npm run generate` when this fails)', () => {
+    expect(readFileSync(PLAYBOOK_DOCS, 'utf8')).toBe(renderPlaybookDocs(allPlaybooks()));
   });
 });

@@ -2,7 +2,9 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { randomBytes } from 'node:crypto';
 import { adminClient, clientsFor } from '../../tasks/aws/clientFactory.js';
 import type { Policy } from '../../tasks/domain/policy.js';
 import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
@@ -16,6 +18,7 @@ export const LOCAL_NAMES = {
   policyParameter: '/rectify/policy',
   memberRole: 'RectifyRemediationRole',
   taskRole: 'rectify-remediation-task',
+  approvalSecret: 'rectify/approval-signing-key',
 } as const;
 
 export interface LocalResources {
@@ -23,6 +26,7 @@ export interface LocalResources {
   readonly approvalsTopicArn: string;
   readonly escalationsTopicArn: string;
   readonly notificationsQueueUrl: string;
+  readonly approvalSecretArn: string;
 }
 
 /**
@@ -85,7 +89,18 @@ export async function provisionLocal(
     }
     await iam.send(new PutRolePolicyCommand({ RoleName: LOCAL_NAMES.memberRole, PolicyName: 'rectify-playbooks', PolicyDocument: permissions }));
   }
+  const secrets = adminClient(SecretsManagerClient, region);
+  let approvalSecretArn: string;
+  try {
+    approvalSecretArn = (await secrets.send(new DescribeSecretCommand({ SecretId: LOCAL_NAMES.approvalSecret }))).ARN!;
+  } catch {
+    const created = await secrets.send(
+      new CreateSecretCommand({ Name: LOCAL_NAMES.approvalSecret, SecretString: randomBytes(32).toString('base64url') }),
+    );
+    approvalSecretArn = created.ARN!;
+  }
   return {
+    approvalSecretArn,
     tableName: LOCAL_NAMES.table,
     approvalsTopicArn: approvals.TopicArn!,
     escalationsTopicArn: escalations.TopicArn!,

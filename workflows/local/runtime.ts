@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
-import { AuditEvent, ErrorName, StateName } from '../../tasks/domain/constants.js';
 import type { Policy } from '../../tasks/domain/policy.js';
 import { defaultDeps } from '../../tasks/handlers/deps.js';
 import { logger } from '../../tasks/observability.js';
-import { appendAudit, decideApproval, getApproval } from '../../tasks/store/table.js';
+import { createApprovalHandler } from '../../tasks/handlers/approval.js';
+import { getApproval } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
+import { serveApproval, submitApprovalForm } from './approvalServer.js';
 import { buildLocalDefinition } from './definition.js';
 import { lookupWithFaults, type Faults } from './faults.js';
 import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.js';
@@ -22,6 +22,8 @@ export type ApprovalChoice = 'approve' | 'reject' | 'timeout';
 export interface PendingApproval {
   readonly executionName: string;
   readonly approvalId: string;
+  /** The signed link from the approval email. */
+  readonly link: string;
 }
 
 export interface Notification {
@@ -92,12 +94,17 @@ export class LocalRuntime {
     // The logger was built when the handlers were imported; local runs are quiet unless asked.
     logger.setLogLevel((process.env.RECTIFY_LOG_LEVEL ?? 'SILENT') as Parameters<typeof logger.setLogLevel>[0]);
     const resources = await provisionLocal(account, options.memberAccounts ?? [], options.policy, region);
-    process.env[TaskEnv.approvalsTopicArn] = resources.approvalsTopicArn;
-    process.env[TaskEnv.escalationsTopicArn] = resources.escalationsTopicArn;
-    saved[TaskEnv.approvalsTopicArn] = undefined;
-    saved[TaskEnv.escalationsTopicArn] = undefined;
+    for (const [key, value] of [
+      [TaskEnv.approvalsTopicArn, resources.approvalsTopicArn],
+      [TaskEnv.escalationsTopicArn, resources.escalationsTopicArn],
+      [TaskEnv.approvalSecretArn, resources.approvalSecretArn],
+    ] as const) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
 
     const handlers = createTaskHandlers({ ...defaultDeps, playbooks: lookupWithFaults(defaultDeps.playbooks, options.faults) });
+    const approvalHandler = createApprovalHandler(defaultDeps);
     let runtime: LocalRuntime | undefined;
     const stepFunctions = new LocalStepFunctions({
       definition: buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) }),
@@ -114,6 +121,7 @@ export class LocalRuntime {
           try {
             if (await stepFunctions.handle(request, response, body)) return;
             if (await securityHub.handle(request, response, body)) return;
+            if (await serveApproval(approvalHandler, request, response, body)) return;
             response.writeHead(404, { 'content-type': 'text/plain' });
             response.end('not served by the local runtime');
           } catch (error) {
@@ -129,41 +137,53 @@ export class LocalRuntime {
     return runtime;
   }
 
-  /** Decide a pending approval the way the approval endpoint does: token from the table, then SendTask*. */
-  async decide(approvalId: string, choice: ApprovalChoice, decidedBy = 'local approver', comment = ''): Promise<void> {
-    const approval = await getApproval(this.resources.tableName, approvalId);
-    if (!approval) throw new Error(`approval ${approvalId} does not exist`);
+  /**
+   * Decide a pending approval. `approve` and `reject` go through the approval endpoint like a
+   * person would (open the emailed link, press a button); `timeout` expires the task token now,
+   * as the state's timeout would after 24 hours.
+   */
+  async decide(pending: PendingApproval, choice: ApprovalChoice, decidedBy = 'local approver', comment = ''): Promise<void> {
     if (choice === 'timeout') {
+      const approval = await getApproval(this.resources.tableName, pending.approvalId);
+      if (!approval) throw new Error(`approval ${pending.approvalId} does not exist`);
       this.stepFunctions.expireTaskToken(approval.taskToken);
       return;
     }
-    const status = choice === 'approve' ? 'APPROVED' : 'REJECTED';
-    if (!(await decideApproval(this.resources.tableName, approvalId, status, decidedBy, comment))) {
-      throw new Error(`approval ${approvalId} was already decided`);
+    const outcome = await submitApprovalForm(pending.link, choice, decidedBy, comment);
+    const expected = choice === 'approve' ? 'approved' : 'rejected';
+    if (outcome !== expected) throw new Error(`approval ${pending.approvalId}: the endpoint answered "${outcome}", not "${expected}"`);
+  }
+
+  /** The signed link of an approval, read from the email the approvals topic delivered. */
+  async approvalLink(executionName: string, approvalId: string): Promise<string> {
+    const emails = (await this.collectNotifications()).filter((n) => n.topic === 'approvals' && n.body.includes(executionName));
+    for (const email of emails.reverse()) {
+      const link = new RegExp(`https?://\\S+/approvals/${approvalId}\\?\\S+`).exec(email.body)?.[0];
+      if (link) return link;
     }
-    await appendAudit(this.resources.tableName, {
-      executionName: approval.executionName,
-      event: AuditEvent.APPROVAL_DECIDED,
-      step: StateName.AwaitApproval,
-      actor: decidedBy,
-      detail: { approvalId, decision: status, comment },
-    });
-    const sfn = adminClient(SFNClient);
-    if (choice === 'approve') {
-      await sfn.send(new SendTaskSuccessCommand({ taskToken: approval.taskToken, output: JSON.stringify({ decision: 'APPROVED', decidedBy, comment }) }));
-    } else {
-      await sfn.send(
-        new SendTaskFailureCommand({ taskToken: approval.taskToken, error: ErrorName.ApprovalRejected, cause: `Rejected by ${decidedBy}${comment ? `: ${comment}` : ''}` }),
-      );
-    }
+    throw new Error(`no approval email with a link for ${approvalId}`);
   }
 
   private async onApprovalRequested(request: TaskTokenRequest): Promise<void> {
     const approvalId = (request.handlerResult as { approvalId?: string } | undefined)?.approvalId;
     if (!approvalId) return;
-    const choice = (await this.options.approver?.({ executionName: request.executionName, approvalId })) ?? 'external';
-    if (choice !== 'external') await this.decide(approvalId, choice);
+    try {
+      const pending = { executionName: request.executionName, approvalId, link: await this.approvalLink(request.executionName, approvalId) };
+      const choice = (await this.options.approver?.(pending)) ?? 'external';
+      if (choice !== 'external') await this.decide(pending, choice);
+    } catch (error) {
+      // Never leave an execution waiting on an approver that broke: fail the task so it escalates.
+      this.approverErrors.push(error as Error);
+      try {
+        this.stepFunctions.sendTaskFailure(request.token, 'LocalApproverFailed', (error as Error).message);
+      } catch {
+        // already decided or expired
+      }
+    }
   }
+
+  /** Errors of the scripted approver, for the runner to report. */
+  readonly approverErrors: Error[] = [];
 
   /** Drain the notifications queue (what SNS delivered to the approvals and escalations topics). */
   async collectNotifications(): Promise<Notification[]> {

@@ -114,7 +114,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const moto = options.endpoint ? undefined : await startMoto();
   const endpoint = options.endpoint ?? moto!.endpoint;
   const decision = options.decision ?? scenario.decision ?? 'approve';
-  if (decision === 'link') throw new Error('decision "link" needs the approval page, which this build does not serve yet');
   const policy = PolicySchema.parse({ ...scenario.policy, ...(options.mode ?? scenario.mode ? { mode: options.mode ?? scenario.mode } : {}) });
   const accounts = new Set<string>([...scenario.setup.map((s) => s.account ?? LOCAL_ADMIN_ACCOUNT), String(scenario.finding.AwsAccountId ?? LOCAL_ADMIN_ACCOUNT)]);
   accounts.delete(LOCAL_ADMIN_ACCOUNT);
@@ -123,7 +122,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     policy,
     memberAccounts: [...accounts],
     ...(scenario.faults ? { faults: scenario.faults } : {}),
-    approver: () => decision as ApprovalChoice,
+    approver: (pending) => {
+      if (decision !== 'link') return decision as ApprovalChoice;
+      options.onApprovalLink?.(pending.link);
+      return 'external';
+    },
   });
   try {
     const saved: Record<string, unknown> = {};
@@ -150,6 +153,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const execution = runtime.stepFunctions.byName(executionName);
     if (!execution) throw new Error(`intake did not start execution ${executionName}`);
     await execution.done;
+    if (runtime.approverErrors.length > 0) throw new Error(`the scripted approver failed: ${runtime.approverErrors.map((e) => e.message).join('; ')}`);
 
     const audit = await readAudit(runtime.resources.tableName, executionName);
     const outcome = [...audit].reverse().find((a) => a.outcome)?.outcome ?? 'UNKNOWN';

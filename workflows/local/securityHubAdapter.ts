@@ -39,6 +39,8 @@ export class SecurityHubAdapter {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(payload));
     };
+    const routes = ['POST /findings/import', 'PATCH /findings/batchupdate', 'POST /findings'];
+    if (!routes.includes(`${request.method} ${url}`)) return false;
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     if (request.method === 'POST' && url === '/findings/import') {
       const findings = (input.Findings ?? []) as LocalFinding[];

@@ -1,0 +1,111 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { adminClient } from '../aws/clientFactory.js';
+import { approvalPage, outcomePage, SECURITY_HEADERS, type ApprovalView, type OutcomePage } from '../approval/pages.js';
+import { csrfTokenFor, verifyApprovalSignature, verifyCsrfToken } from '../approval/signing.js';
+import { approvalSigningKey } from '../approval/signingKey.js';
+import { AuditEvent, ErrorName, StateName } from '../domain/constants.js';
+import { logger } from '../observability.js';
+import { appendAudit, decideApproval, getApproval, markApprovalExpired } from '../store/table.js';
+import { defaultDeps, type TaskDeps } from './deps.js';
+
+const STATUS: Record<OutcomePage, number> = { approved: 200, rejected: 200, 'already-decided': 409, expired: 410, invalid: 403 };
+const page = (kind: OutcomePage): APIGatewayProxyResult => ({ statusCode: STATUS[kind], headers: SECURITY_HEADERS, body: outcomePage(kind) });
+
+/** Free text from a form, bounded and without control characters. */
+function clean(value: string | null | undefined, max: number): string {
+  return (value ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, max);
+}
+
+function formOf(event: APIGatewayProxyEvent): URLSearchParams {
+  const query = Object.entries(event.queryStringParameters ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+  if (event.httpMethod !== 'POST') return new URLSearchParams(query);
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const form = new URLSearchParams(raw);
+  // The form repeats exp and sig; fall back to the link's query string.
+  for (const [key, value] of query) if ((key === 'exp' || key === 'sig') && !form.get(key)) form.set(key, value);
+  return form;
+}
+
+/**
+ * The approval endpoint. GET shows the request and never changes state (mail scanners open
+ * every link). POST decides: signature (constant time) and expiry first — before the id is
+ * even looked up, so an invalid link reveals nothing —, then the CSRF token bound to this
+ * approval, then a single-use conditional update, and only then SendTaskSuccess/Failure.
+ */
+export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    if (event.httpMethod !== 'GET' && event.httpMethod !== 'POST') {
+      return { statusCode: 405, headers: { ...SECURITY_HEADERS, Allow: 'GET, POST' }, body: outcomePage('invalid') };
+    }
+    const approvalId = event.pathParameters?.id ?? '';
+    const form = formOf(event);
+    const exp = Number(form.get('exp'));
+    const sig = form.get('sig') ?? '';
+    if (!/^[0-9a-f-]{36}$/.test(approvalId) || !Number.isInteger(exp) || sig === '') return page('invalid');
+    const key = await approvalSigningKey();
+    if (!verifyApprovalSignature(key, approvalId, exp, sig)) return page('invalid');
+    const now = deps.now();
+    if (now.getTime() >= exp * 1000) return page('expired');
+    const { tableName } = deps.config();
+    const approval = await getApproval(tableName, approvalId);
+    if (!approval || Math.floor(Date.parse(approval.expiresAt) / 1000) !== exp) return page('invalid');
+    if (approval.status === 'EXPIRED') return page('expired');
+    if (approval.status !== 'PENDING') return page('already-decided');
+
+    if (event.httpMethod === 'GET') {
+      const view = { ...(approval.summary as unknown as Omit<ApprovalView, 'approvalId' | 'expiresAt'>), approvalId, expiresAt: approval.expiresAt };
+      return { statusCode: 200, headers: SECURITY_HEADERS, body: approvalPage(view, { exp, sig, csrf: csrfTokenFor(key, approvalId, exp) }) };
+    }
+
+    if (!verifyCsrfToken(key, approvalId, exp, form.get('csrf') ?? '')) return page('invalid');
+    const decision = form.get('decision');
+    if (decision !== 'approve' && decision !== 'reject') return page('invalid');
+    const decidedBy = clean(form.get('name'), 100) || 'anonymous approver';
+    const comment = clean(form.get('comment'), 500);
+    const status = decision === 'approve' ? 'APPROVED' : 'REJECTED';
+    if (!(await decideApproval(tableName, approvalId, status, decidedBy, comment))) return page('already-decided');
+
+    const sfn = adminClient(SFNClient);
+    try {
+      if (status === 'APPROVED') {
+        await sfn.send(new SendTaskSuccessCommand({ taskToken: approval.taskToken, output: JSON.stringify({ decision: status, decidedBy, comment }) }));
+      } else {
+        await sfn.send(
+          new SendTaskFailureCommand({ taskToken: approval.taskToken, error: ErrorName.ApprovalRejected, cause: `Rejected by ${decidedBy}${comment ? `: ${comment}` : ''}` }),
+        );
+      }
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') {
+        // The workflow already stopped waiting (timed out and escalated): the decision came too late.
+        await markApprovalExpired(tableName, approvalId);
+        return page('expired');
+      }
+      throw error;
+    }
+    const summary = approval.summary as { findingId?: string; controlId?: string; resourceId?: string; account?: string; region?: string };
+    await appendAudit(tableName, {
+      executionName: approval.executionName,
+      event: AuditEvent.APPROVAL_DECIDED,
+      step: StateName.AwaitApproval,
+      actor: decidedBy,
+      ...(summary.findingId ? { findingId: summary.findingId } : {}),
+      ...(summary.controlId ? { controlId: summary.controlId } : {}),
+      ...(summary.resourceId ? { resourceId: summary.resourceId } : {}),
+      ...(summary.account ? { account: summary.account } : {}),
+      ...(summary.region ? { region: summary.region } : {}),
+      detail: {
+        approvalId,
+        decision: status,
+        comment,
+        sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+        userAgent: clean(event.headers?.['User-Agent'] ?? event.headers?.['user-agent'], 300),
+      },
+    });
+    logger.info('approval decided', { approvalId, decision: status });
+    return page(status === 'APPROVED' ? 'approved' : 'rejected');
+  };
+}
+
+export const handler = createApprovalHandler();
