@@ -2,6 +2,7 @@ import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { TaskEnv } from '../tasks/taskConfig.js';
 import { initialPolicy, type RectifyConfig } from './config.js';
+import { ApprovalSigningSecret } from './constructs/ApprovalSigningSecret.js';
 import { AuditTable } from './constructs/AuditTable.js';
 import { EncryptionKey } from './constructs/EncryptionKey.js';
 import { FindingSources } from './constructs/FindingSources.js';
@@ -48,12 +49,14 @@ export class RectifyAdminStack extends Stack {
       emails: config.escalationEmails,
     }).topic;
     const { parameter } = new PolicyParameter(this, 'Policy', { policy: initialPolicy(config) });
+    const signingSecret = new ApprovalSigningSecret(this, 'ApprovalSigning', { encryptionKey: key }).secret;
 
     this.taskFunctions = new TaskFunctions(this, 'Tasks', {
       key,
       table,
       policyParameter: parameter,
       topics: { approvals, escalations },
+      signingSecret,
       memberRoleName: config.memberRoleName,
       memberAccounts: config.memberAccounts,
       sameAccountShortcut: config.sameAccountShortcut,
@@ -82,7 +85,7 @@ export class RectifyAdminStack extends Stack {
       visibilityTimeout: Duration.seconds(INTAKE_TIMEOUT.toSeconds() * VISIBILITY_FACTOR),
       maxReceiveCount: 5,
     });
-    new FindingSources(this, 'FindingSources', { queue: intake.queue });
+    new FindingSources(this, 'FindingSources', { queue: intake.queue, createActionTarget: config.createCustomAction });
     new IntakeFunction(this, 'IntakeFunction', {
       queue: intake.queue,
       stateMachine: this.remediation.stateMachine,

@@ -92,6 +92,14 @@ export const RectifyConfigSchema = z.strictObject({
     .refine((d) => RETENTION_DAYS.includes(d), `must be one of ${RETENTION_DAYS.join(', ')}`)
     .default(365),
   /**
+   * Create the `Rectify: remediate` Security Hub custom action with CloudFormation. Set false
+   * where CloudFormation lacks AWS::SecurityHub::ActionTarget (synth then reports
+   * "Resource type 'AWS::SecurityHub::ActionTarget' does not exist in <region>") and create it with
+   * `aws securityhub create-action-target --id RectifyRemediate --name "Rectify: remediate" --description "..."`.
+   * @default true
+   */
+  createCustomAction: z.boolean().default(true),
+  /**
    * Initial policy fields (controls, allowed accounts, production tags, risk matrix, ...),
    * merged over the policy defaults (tasks/domain/policy.ts).
    * @default {}

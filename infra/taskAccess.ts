@@ -14,6 +14,8 @@ export interface TaskAccess {
   readonly table: readonly string[];
   /** Reads the policy parameter (ssm:GetParameter). */
   readonly readsPolicy?: boolean;
+  /** Reads the approval-link signing key (Secrets Manager); it alone gets its ARN in the environment. */
+  readonly readsSigningKey?: boolean;
   /** Publishes to this topic. */
   readonly publishesTo?: TopicName;
   /** Sets finding workflow status and notes (securityhub:BatchUpdateFindings). */
@@ -40,8 +42,8 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   loadPolicy: { table: [PUT], readsPolicy: true, timeout: SHORT },
   classifySeverity: { table: [PUT], actsOnMembers: true, timeout: SHORT },
   checkExemption: { table: [PUT], actsOnMembers: true, timeout: SHORT },
-  // Stores the approval (and its task token) and emails the approvers.
-  requestApproval: { table: [PUT], publishesTo: 'approvals', actsOnMembers: true, timeout: SHORT },
+  // Stores the approval (and its task token) and emails the approvers a signed link.
+  requestApproval: { table: [PUT], publishesTo: 'approvals', readsSigningKey: true, actsOnMembers: true, timeout: SHORT },
   // Stores the snapshot before it changes anything.
   remediate: { table: [PUT], actsOnMembers: true, timeout: LONG },
   verify: { table: [PUT], actsOnMembers: true, timeout: SHORT },

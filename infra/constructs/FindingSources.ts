@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
@@ -13,6 +14,13 @@ export interface FindingSourcesProps {
    * @default ['NEW', 'NOTIFIED']
    */
   readonly workflowStatuses?: readonly string[];
+  /**
+   * Create the custom action with CloudFormation. Turn off in regions where CloudFormation
+   * does not offer AWS::SecurityHub::ActionTarget, and create it with the Security Hub API
+   * (`aws securityhub create-action-target`) using the same id; the rule matches it either way.
+   * @default true
+   */
+  readonly createActionTarget?: boolean;
 }
 
 /**
@@ -20,7 +28,10 @@ export interface FindingSourcesProps {
  * a failed, active finding; manually, from the `Rectify: remediate` custom action.
  */
 export class FindingSources extends Construct {
-  readonly actionTarget: securityhub.CfnActionTarget;
+  /** Present when `createActionTarget` is on. */
+  readonly actionTarget?: securityhub.CfnActionTarget;
+  /** ARN of the custom action, whether created here or through the API. */
+  readonly actionTargetArn: string;
   readonly importedRule: events.Rule;
   readonly customActionRule: events.Rule;
 
@@ -44,17 +55,23 @@ export class FindingSources extends Construct {
       targets: [target],
     });
 
-    this.actionTarget = new securityhub.CfnActionTarget(this, 'RemediateAction', {
-      id: CUSTOM_ACTION.id,
-      name: CUSTOM_ACTION.name,
-      description: CUSTOM_ACTION.description,
-    });
+    if (props.createActionTarget ?? true) {
+      this.actionTarget = new securityhub.CfnActionTarget(this, 'RemediateAction', {
+        id: CUSTOM_ACTION.id,
+        name: CUSTOM_ACTION.name,
+        description: CUSTOM_ACTION.description,
+      });
+      this.actionTargetArn = this.actionTarget.attrActionTargetArn;
+    } else {
+      const { partition, region, account } = Stack.of(this);
+      this.actionTargetArn = `arn:${partition}:securityhub:${region}:${account}:action/custom/${CUSTOM_ACTION.id}`;
+    }
     this.customActionRule = new events.Rule(this, 'CustomAction', {
       description: `Findings sent to Rectify with the Security Hub custom action "${CUSTOM_ACTION.name}"`,
       eventPattern: {
         source: ['aws.securityhub'],
         detailType: ['Security Hub Findings - Custom Action'],
-        resources: [this.actionTarget.attrActionTargetArn],
+        resources: [this.actionTargetArn],
       },
       targets: [target],
     });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -37,8 +37,9 @@ export class RemediationStateMachine extends Construct {
       approvalTimeout: props.approvalTimeout ?? Duration.hours(24),
     });
     this.logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
-      // The vendedlogs prefix keeps Step Functions from growing the account's log resource policy.
-      logGroupName: `/aws/vendedlogs/states/${stack.stackName}-remediation`,
+      // The vendedlogs prefix keeps Step Functions from growing the account's log resource policy; the
+      // stack's UUID keeps a retained group of a deleted stack from blocking a new deployment.
+      logGroupName: `/aws/vendedlogs/states/${stack.stackName}-remediation-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.logKey,
       removalPolicy: RemovalPolicy.RETAIN,

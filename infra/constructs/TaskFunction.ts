@@ -94,6 +94,7 @@ export class TaskFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
+        sourcesContent: false,
         // Pin the SDK version the handlers were tested with instead of the runtime's.
         bundleAwsSDK: true,
       },

@@ -1,13 +1,15 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
+import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
 import { REMEDIATION_TASK_ROLE_NAME, roleArn } from '../names.js';
 import { TASK_ACCESS, type TaskAccess, type TopicName } from '../taskAccess.js';
@@ -19,6 +21,8 @@ export interface TaskFunctionsProps {
   readonly table: dynamodb.ITableV2;
   readonly policyParameter: ssm.IStringParameter;
   readonly topics: Readonly<Record<TopicName, sns.ITopic>>;
+  /** The approval-link signing key, for the tasks that sign links. */
+  readonly signingSecret: secretsmanager.ISecret;
   /** The TaskEnv variables every task reads (tasks/taskConfig.ts). */
   readonly environment: Readonly<Record<string, string>>;
   /** Name of the remediation role in member accounts. */
@@ -74,7 +78,7 @@ export class TaskFunctions extends Construct {
     this.taskRole = new iam.Role(this, 'RemediationTaskRole', {
       roleName: props.taskRoleName ?? REMEDIATION_TASK_ROLE_NAME,
       assumedBy: lambdaPrincipal,
-      description: 'Rectify tasks that act on member resources; trusted by the member remediation roles',
+      description: 'Rectify tasks that act on member resources; the only principal member remediation roles trust',
     });
     this.allowAssumeMemberRoles(props, partition, account);
     if (props.sameAccountShortcut) this.allowPlaybooksHere();
@@ -94,7 +98,10 @@ export class TaskFunctions extends Construct {
         handlerName: name,
         role,
         logKey: props.key,
-        environment: { ...props.environment },
+        environment: {
+          ...props.environment,
+          ...(needs.readsSigningKey ? { [TaskEnv.approvalSecretArn]: props.signingSecret.secretArn } : {}),
+        },
         timeout: needs.timeout,
         logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       }).function;
@@ -105,12 +112,18 @@ export class TaskFunctions extends Construct {
   }
 
   private grant(role: iam.IRole, needs: TaskAccess, props: TaskFunctionsProps, hubArn: string): void {
-    const keyActions = new Set<string>();
+    // Exact KMS actions (no GenerateDataKey*): reading the CMK-encrypted table needs Decrypt, writing also Encrypt.
+    const keyActions = new Set<string>(['kms:Decrypt', 'kms:DescribeKey']);
     props.table.grant(role, ...needs.table);
-    keyActions.add('kms:Decrypt').add('kms:DescribeKey');
-    if (needs.table.some((a) => a !== 'dynamodb:GetItem')) keyActions.add('kms:Encrypt').add('kms:GenerateDataKey');
+    const writes = needs.table.some((a) => !/^dynamodb:(Get|BatchGet|Query|Scan|Describe)/.test(a));
+    if (writes) keyActions.add('kms:Encrypt').add('kms:GenerateDataKey');
     if (needs.readsPolicy) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [props.policyParameter.parameterArn] }));
+    }
+    if (needs.readsSigningKey) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.signingSecret.secretArn] }),
+      );
     }
     if (needs.publishesTo) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.topics[needs.publishesTo].topicArn] }));
@@ -130,8 +143,10 @@ export class TaskFunctions extends Construct {
     const resources = allowed.map((a) => roleArn(partition, a, props.memberRoleName));
     this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources }));
     if (accounts.length === 0) {
+      // cdk-nag shows an unresolved partition as <AWS::Partition>.
+      const shownPartition = Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
       Validations.of(this.taskRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.memberRoleName}]`,
+        id: `AwsSolutions-IAM5[Resource::${roleArn(shownPartition, '*', props.memberRoleName)}]`,
         reason:
           `No memberAccounts are configured, so the task role may assume the ${props.memberRoleName} role in any account; ` +
           'only roles deployed by the member stack, which trust exactly this role, can be assumed. Set rectify.memberAccounts to narrow it.',

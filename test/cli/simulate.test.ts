@@ -45,3 +45,31 @@ describe('npx rectify test', () => {
     });
   });
 });
+
+describe('npx rectify simulate --decision link', () => {
+  it('prints APPROVAL_LINK on stderr and waits until a person decides through that link', async () => {
+    // Prepare
+    const { spawn } = await import('node:child_process');
+    const { submitApprovalForm } = await import('../../workflows/local/approvalServer.js');
+    const child = spawn('npx', ['rectify', 'simulate', 'scenarios/approved.json', '--json', '--decision', 'link'], { cwd: ROOT });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const link = await new Promise<string>((resolve, reject) => {
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /^APPROVAL_LINK (\S+)$/m.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', () => reject(new Error(`exited before printing a link: ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Act: the person opens the link and approves
+    const outcome = await submitApprovalForm(link, 'approve', 'cli tester');
+    // Assess
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/approvals\/[0-9a-f-]{36}\?exp=\d+&sig=[\w-]+$/);
+    expect(outcome).toBe('approved');
+    expect(await exited).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'REMEDIATED' });
+  });
+});

@@ -1,0 +1,357 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOM_ACTION, Mode } from '../../tasks/domain/constants.js';
+import { PolicySchema } from '../../tasks/domain/policy.js';
+import { TaskEnv } from '../../tasks/taskConfig.js';
+import { REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
+import { TASK_ACCESS } from '../../infra/taskAccess.js';
+import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
+import { removeOutdirs, templatesOf, testApp } from './testApp.js';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('RectifyAdminStack', () => {
+  let template: Template;
+  let resources: Resources;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const keyArn = () => ({ 'Fn::GetAtt': [ofType('AWS::KMS::Key')[0]![0], 'Arn'] });
+  /** Lambda functions by their RECTIFY_HANDLER. */
+  const functions = () =>
+    new Map(ofType('AWS::Lambda::Function').map(([id, r]) => [r.Properties.Environment.Variables[TaskEnv.handler] as string, { id, ...r }]));
+  /** Every statement of every policy attached to a role (by logical id). */
+  const statementsOfRole = (roleId: string): Statement[] =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  const roleOf = (handler: string) => (functions().get(handler)!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const actionsOfRole = (roleId: string) => [...new Set(statementsOfRole(roleId).flatMap(actionsOf))].sort();
+
+  beforeAll(() => {
+    template = templatesOf(testApp({ approvalEmails: ['secops@example.com'], escalationEmails: ['oncall@example.com'] })).admin;
+    resources = template.toJSON().Resources as Resources;
+  });
+  afterAll(removeOutdirs);
+
+  describe('data at rest and in transit', () => {
+    it('generates the approval-link signing key in Secrets Manager, encrypted with the CMK', () => {
+      // Assess
+      template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        KmsKeyId: keyArn(),
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      });
+    });
+
+    it('uses one customer-managed key with rotation', () => {
+      // Assess
+      template.resourceCountIs('AWS::KMS::Key', 1);
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('keeps the table with PITR, the CMK, a ttl attribute and pk/sk keys, and retains it', () => {
+      // Assess
+      template.hasResource('AWS::DynamoDB::GlobalTable', {
+        DeletionPolicy: 'Retain',
+        Properties: Match.objectLike({
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+          TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+          Replicas: [
+            Match.objectLike({
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+              SSESpecification: { KMSMasterKeyId: keyArn() },
+            }),
+          ],
+        }),
+      });
+    });
+
+    it('encrypts both topics with the CMK and denies publishing without TLS', () => {
+      // Prepare
+      const topics = ofType('AWS::SNS::Topic');
+
+      // Assess
+      expect(topics).toHaveLength(2);
+      for (const [id, topic] of topics) {
+        expect(topic.Properties.KmsMasterKeyId).toEqual(keyArn());
+        template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+          Topics: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    });
+
+    it('encrypts the intake queue and its DLQ with the CMK, TLS only, and redrives after 5 receives', () => {
+      // Prepare
+      const queues = ofType('AWS::SQS::Queue');
+      const intake = queues.find(([, q]) => q.Properties.RedrivePolicy)!;
+      const intakeTimeout = functions().get('intake')!.Properties.Timeout as number;
+
+      // Assess
+      expect(queues).toHaveLength(2);
+      for (const [id, queue] of queues) {
+        expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn());
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+      expect(intake[1].Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+      expect(intake[1].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * intakeTimeout);
+    });
+
+    it('logs every execution event with its data to a CMK-encrypted log group, with tracing', () => {
+      // Prepare
+      const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
+      const logGroupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+
+      // Assess
+      expect(machine.Properties).toMatchObject({
+        StateMachineType: 'STANDARD',
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+        TracingConfiguration: { Enabled: true },
+      });
+      expect(resources[logGroupId]!.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 365 });
+    });
+  });
+
+  describe('functions', () => {
+    it('builds the ten tasks and intake for Node 22 on ARM, traced, with their own encrypted log groups', () => {
+      // Prepare
+      const byHandler = functions();
+
+      // Assess
+      expect([...byHandler.keys()].sort()).toEqual([...TASK_HANDLERS, 'intake'].sort());
+      for (const [, fn] of byHandler) {
+        expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+        const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+        expect(resources[logGroupId]!.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 365 });
+      }
+    });
+
+    it('gives every task the environment its configuration needs', () => {
+      // Prepare
+      const perFunction: string[] = [TaskEnv.stateMachineArn, TaskEnv.approvalSecretArn];
+      const required = Object.values(TaskEnv).filter((name) => !perFunction.includes(name));
+      const [secretId] = ofType('AWS::SecretsManager::Secret')[0]!;
+
+      // Assess
+      for (const handler of TASK_HANDLERS) {
+        const env = functions().get(handler)!.Properties.Environment.Variables as Record<string, unknown>;
+        expect(Object.keys(env)).toEqual(expect.arrayContaining(required));
+        expect(env[TaskEnv.handler]).toBe(handler);
+        expect(env[TaskEnv.sameAccountShortcut]).toBe('false');
+        expect(env[TaskEnv.approvalTimeoutSeconds]).toBe('86400');
+        // Only the task that signs approval links learns where the key is.
+        expect(env[TaskEnv.approvalSecretArn]).toEqual(handler === 'requestApproval' ? { Ref: secretId } : undefined);
+      }
+      const intakeEnv = functions().get('intake')!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(intakeEnv[TaskEnv.stateMachineArn]).toEqual({ Ref: ofType('AWS::StepFunctions::StateMachine')[0]![0] });
+    });
+
+    it('consumes the intake queue in batches of 10, reporting failed messages alone', () => {
+      // Assess
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        FunctionName: { Ref: functions().get('intake')!.id },
+      });
+    });
+  });
+
+  describe('least privilege', () => {
+    it('lets intake start executions of this state machine and nothing else', () => {
+      // Prepare
+      const statements = statementsOfRole(roleOf('intake'));
+      const machineId = ofType('AWS::StepFunctions::StateMachine')[0]![0];
+
+      // Assess
+      expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')))).toEqual([
+        expect.objectContaining({ Action: 'states:StartExecution', Resource: { Ref: machineId } }),
+      ]);
+      expect(actionsOfRole(roleOf('intake'))).toEqual([
+        'kms:Decrypt',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'states:StartExecution',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    });
+
+    it('runs the six member-facing tasks under one fixed-name role and the rest under a role each', () => {
+      // Prepare
+      const memberFacing = TASK_HANDLERS.filter((h) => TASK_ACCESS[h].actsOnMembers);
+      const others = TASK_HANDLERS.filter((h) => !TASK_ACCESS[h].actsOnMembers);
+
+      // Act
+      const sharedRoles = new Set(memberFacing.map(roleOf));
+      const otherRoles = new Set(others.map(roleOf));
+
+      // Assess
+      expect(memberFacing.sort()).toEqual(['checkExemption', 'classifySeverity', 'remediate', 'requestApproval', 'rollback', 'verify']);
+      expect(sharedRoles.size).toBe(1);
+      expect(resources[[...sharedRoles][0]!]!.Properties.RoleName).toBe(REMEDIATION_TASK_ROLE_NAME);
+      expect(otherRoles.size).toBe(others.length);
+      expect([...otherRoles].some((r) => sharedRoles.has(r))).toBe(false);
+    });
+
+    it('lets only the shared task role assume the member role, and only that role', () => {
+      // Prepare
+      const assume = (roleId: string) => statementsOfRole(roleId).filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+
+      // Assess
+      expect(assume(roleOf('remediate')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
+      for (const handler of ['validateFinding', 'loadPolicy', 'recordOutcome', 'escalate', 'intake']) {
+        expect(assume(roleOf(handler))).toEqual([]);
+      }
+    });
+
+    it('grants each task role exactly the actions its handlers call', () => {
+      // Prepare
+      const base = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+      const expected: Record<string, string[]> = {
+        validateFinding: [...base, 'dynamodb:PutItem'],
+        loadPolicy: [...base, 'dynamodb:PutItem', 'ssm:GetParameter'],
+        recordOutcome: [...base, 'dynamodb:PutItem', 'securityhub:BatchUpdateFindings'],
+        escalate: [...base, 'dynamodb:PutItem', 'securityhub:BatchUpdateFindings', 'sns:Publish'],
+        remediate: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue', 'sns:Publish', 'sts:AssumeRole'],
+      };
+
+      // Act
+      const actual = Object.fromEntries(Object.keys(expected).map((h) => [h, actionsOfRole(roleOf(h))]));
+
+      // Assess
+      expect(actual).toEqual(Object.fromEntries(Object.entries(expected).map(([h, a]) => [h, [...a].sort()])));
+    });
+
+    it('scopes each task\'s publishing to its own topic', () => {
+      // Prepare
+      const topicOf = (handler: string) =>
+        statementsOfRole(roleOf(handler))
+          .filter((s) => actionsOf(s).includes('sns:Publish'))
+          .map((s) => (s.Resource as { Ref: string }).Ref);
+
+      // Assess
+      expect(topicOf('requestApproval')).toEqual([expect.stringMatching(/^Approvals/)]);
+      expect(topicOf('escalate')).toEqual([expect.stringMatching(/^Escalations/)]);
+    });
+  });
+
+  describe('intake sources and policy', () => {
+    it('routes failed, active, unresolved imported findings to the intake queue', () => {
+      // Assess
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.securityhub'],
+          'detail-type': ['Security Hub Findings - Imported'],
+          detail: {
+            findings: { Compliance: { Status: ['FAILED'] }, RecordState: ['ACTIVE'], Workflow: { Status: ['NEW', 'NOTIFIED'] } },
+          },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] } })],
+      });
+    });
+
+    it('creates the custom action and routes its events to the intake queue', () => {
+      // Prepare
+      const [actionId] = ofType('AWS::SecurityHub::ActionTarget')[0]!;
+
+      // Assess
+      template.hasResourceProperties('AWS::SecurityHub::ActionTarget', {
+        Id: CUSTOM_ACTION.id,
+        Name: CUSTOM_ACTION.name,
+        Description: CUSTOM_ACTION.description,
+      });
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.securityhub'],
+          'detail-type': ['Security Hub Findings - Custom Action'],
+          resources: [{ 'Fn::GetAtt': [actionId, 'ActionTargetArn'] }],
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] } })],
+      });
+    });
+
+    it('writes the default policy in dry-run to /rectify/policy', () => {
+      // Prepare
+      const [, parameter] = ofType('AWS::SSM::Parameter')[0]!;
+
+      // Act
+      const policy = PolicySchema.parse(JSON.parse(parameter.Properties.Value as string));
+
+      // Assess
+      expect(parameter.Properties).toMatchObject({ Name: '/rectify/policy', Type: 'String' });
+      expect(policy.mode).toBe(Mode.DRY_RUN);
+      expect(policy).toEqual(PolicySchema.parse({}));
+    });
+
+    it('outputs what operators and the CLI look up', () => {
+      // Assess
+      expect(Object.keys(template.toJSON().Outputs)).toEqual(
+        expect.arrayContaining(['StateMachineArn', 'TableName', 'ApprovalsTopicArn', 'EscalationsTopicArn']),
+      );
+    });
+  });
+
+  describe('options', () => {
+    it('writes initialMode and policy overrides into the parameter', () => {
+      // Prepare
+      const { admin } = templatesOf(testApp({ initialMode: 'approve-all', policy: { controls: { 'EC2.19': 'off' } } }));
+
+      // Act
+      const [parameter] = Object.values(admin.findResources('AWS::SSM::Parameter'));
+      const policy = JSON.parse((parameter as { Properties: { Value: string } }).Properties.Value);
+
+      // Assess
+      expect(policy).toMatchObject({ mode: 'approve-all', controls: { 'EC2.19': 'off' } });
+    });
+
+    it('narrows AssumeRole to the member accounts and grants the playbooks here with the same-account shortcut', () => {
+      // Prepare
+      const { admin } = templatesOf(
+        testApp({ adminAccount: '111111111111', memberAccounts: ['222222222222'], sameAccountShortcut: true, createCustomAction: false }),
+      );
+      const json = admin.toJSON() as { Resources: Resources };
+      const policies = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
+      const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+
+      // Assess
+      expect(statements.filter((s) => actionsOf(s).includes('sts:AssumeRole')).map((s) => s.Resource)).toEqual([
+        'arn:aws:iam::222222222222:role/RectifyRemediationRole',
+      ]);
+      expect(statements.some((s) => actionsOf(s).includes('ec2:RevokeSecurityGroupIngress') && s.Resource === '*')).toBe(true);
+      admin.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);
+      admin.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: Match.objectLike({
+          resources: ['arn:aws:securityhub:us-east-1:111111111111:action/custom/RectifyRemediate'],
+        }),
+      });
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { initialPolicy, loadConfig, RectifyConfigError } from '../../infra/config.js';
+import { Mode } from '../../tasks/domain/constants.js';
+import { DEFAULT_POLICY } from '../../tasks/domain/policy.js';
+import { cdkJsonContext, removeOutdirs, testApp } from './testApp.js';
+
+describe('loadConfig', () => {
+  afterAll(removeOutdirs);
+
+  it('accepts the cdk.json context and applies the documented defaults', () => {
+    // Act
+    const fromCdkJson = loadConfig(cdkJsonContext().rectify);
+    const fromNothing = loadConfig(undefined);
+
+    // Assess
+    expect(fromCdkJson).toEqual(fromNothing);
+    expect(fromNothing).toMatchObject({
+      memberAccounts: [],
+      memberRoleName: 'RectifyRemediationRole',
+      sameAccountShortcut: false,
+      initialMode: Mode.DRY_RUN,
+      approvalTimeoutHours: 24,
+      approvalEmails: [],
+      escalationEmails: [],
+      logRetentionDays: 365,
+      createCustomAction: true,
+    });
+    expect(initialPolicy(fromNothing)).toEqual(DEFAULT_POLICY);
+  });
+
+  it('reads a JSON string, as `-c rectify=...` passes it', () => {
+    // Act
+    const config = loadConfig('{"initialMode":"auto","memberAccounts":["222222222222"]}');
+
+    // Assess
+    expect(config).toMatchObject({ initialMode: 'auto', memberAccounts: ['222222222222'] });
+  });
+
+  const BAD: [string, Record<string, unknown>, RegExp][] = [
+    ['approvalTimeoutHours of 0', { approvalTimeoutHours: 0 }, /rectify\.approvalTimeoutHours: /],
+    ['approvalTimeoutHours over a week', { approvalTimeoutHours: 169 }, /rectify\.approvalTimeoutHours: /],
+    ['an unknown mode', { initialMode: 'yolo' }, /rectify\.initialMode: .*dry-run/],
+    ['a short account id', { memberAccounts: ['1234'] }, /rectify\.memberAccounts\[0\]: must be a 12-digit AWS account id/],
+    ['a retention CloudWatch does not offer', { logRetentionDays: 2 }, /rectify\.logRetentionDays: must be one of/],
+    ['a malformed email', { approvalEmails: ['secops'] }, /rectify\.approvalEmails\[0\]: /],
+    ['a misspelt key', { approvalTimeoutHour: 4 }, /rectify\.approvalTimeoutHour: unknown key/],
+    ['a mode inside the policy', { policy: { mode: 'auto' } }, /rectify\.policy\.mode: unknown key \(set rectify\.initialMode instead\)/],
+    ['a bad control setting', { policy: { controls: { 'EC2.19': 'sometimes' } } }, /rectify\.policy\.controls\["EC2\.19"\]: /],
+  ];
+  for (const [name, rectify, message] of BAD) {
+    it(`rejects ${name}, naming the key`, () => {
+      // Act + Assess
+      expect(() => loadConfig(rectify)).toThrow(message);
+      expect(() => loadConfig(rectify)).toThrow(RectifyConfigError);
+    });
+  }
+
+  it('stops building the app on bad context values, naming each key', () => {
+    // Act
+    const build = () => testApp({ approvalTimeoutHours: 0, initialMode: 'yolo' });
+
+    // Assess
+    expect(build).toThrow(/rectify\.approvalTimeoutHours: /);
+    expect(build).toThrow(/rectify\.initialMode: /);
+  });
+});

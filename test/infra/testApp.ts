@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildRectifyApp, type RectifyStacks } from '../../infra/rectifyApp.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A region where CloudFormation offers every resource type the admin stack uses (the bundled
+ * CloudFormation Validate data lacks AWS::SecurityHub::ActionTarget in most regions).
+ */
+export const TEST_REGION = 'us-east-1';
+
+/** cdk.json's context, as the CLI passes it (`new App()` alone ignores cdk.json). */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  return cdkJson.context;
+}
+
+const outdirs: string[] = [];
+
+/** A temporary cloud assembly directory, removed by {@link removeOutdirs}. */
+export function tempOutdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rectify-infra-'));
+  outdirs.push(dir);
+  return dir;
+}
+
+export function removeOutdirs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** cdk.json's context with `rectify` overrides, and bundling skipped. */
+export function testContext(rectify: Record<string, unknown> = {}): Record<string, unknown> {
+  const context = cdkJsonContext();
+  return {
+    ...context,
+    rectify: { ...(context.rectify as Record<string, unknown>), region: TEST_REGION, ...rectify },
+    'aws:cdk:bundling-stacks': [],
+  };
+}
+
+export interface TestApp extends RectifyStacks {
+  readonly app: App;
+}
+
+/** The Rectify app as the CLI builds it, without bundling and (by default) without the nag plugin. */
+export function testApp(rectify: Record<string, unknown> = {}, options: { nag?: boolean } = {}): TestApp {
+  const app = new App({ context: testContext(rectify), outdir: tempOutdir() });
+  return { app, ...buildRectifyApp(app, { nag: options.nag ?? false }) };
+}
+
+/** Both templates of one app, synthesized once. */
+export function templatesOf(stacks: TestApp): { admin: Template; member: Template } {
+  return { admin: Template.fromStack(stacks.admin), member: Template.fromStack(stacks.member) };
+}
