@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { approvalLink } from '../approval/signing.js';
@@ -6,7 +6,7 @@ import { approvalSigningKey } from '../approval/signingKey.js';
 import { adminClient } from '../aws/clientFactory.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { WorkflowStateSchema } from '../domain/workflowState.js';
-import { putApproval } from '../store/table.js';
+import { markApprovalEmailSent, putOrRefreshApproval } from '../store/table.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
 
@@ -26,7 +26,7 @@ export function createRequestApproval(deps: TaskDeps = defaultDeps) {
     const config = deps.config();
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
-    const approvalId = randomUUID();
+    const approvalId = approvalIdFor(execution.name);
     const requestedAt = deps.now();
     // Whole seconds: the link's `exp` and the record's expiry must be the same instant.
     const expiresAtSeconds = Math.floor(requestedAt.getTime() / 1000) + config.approvalTimeoutSeconds;
@@ -44,7 +44,7 @@ export function createRequestApproval(deps: TaskDeps = defaultDeps) {
       playbookId: playbook.id,
       plan: { summary: plan.summary, changes: plan.changes.map((c) => c.description) },
     };
-    await putApproval(config.tableName, {
+    const stored = await putOrRefreshApproval(config.tableName, {
       approvalId,
       executionName: execution.name,
       taskToken,
@@ -53,7 +53,10 @@ export function createRequestApproval(deps: TaskDeps = defaultDeps) {
       expiresAt: expiresAt.toISOString(),
       summary,
     });
-    const link = approvalLink(config.approvalBaseUrl, await approvalSigningKey(), approvalId, expiresAtSeconds);
+    // A retry (new task token) keeps the first request's expiry and does not email twice.
+    if (stored.emailSentAt) return { approvalId };
+    const storedExpiry = Math.floor(Date.parse(stored.expiresAt) / 1000);
+    const link = approvalLink(config.approvalBaseUrl, await approvalSigningKey(), approvalId, storedExpiry);
     await adminClient(SNSClient).send(
       new PublishCommand({
         TopicArn: config.approvalsTopicArn,
@@ -64,20 +67,27 @@ export function createRequestApproval(deps: TaskDeps = defaultDeps) {
           `Risk: ${summary.risk} — ${summary.riskReasons.join('; ')}`,
           `Planned change (${playbook.id}): ${plan.summary}`,
           ...plan.changes.map((c) => `  - ${c.description}`),
-          `Decide before ${expiresAt.toISOString()}: ${link}`,
+          `Decide before ${stored.expiresAt}: ${link}`,
           'If nobody decides by then, the request expires and is escalated.',
           `Reference: execution ${execution.name}`,
         ].join('\n'),
       }),
     );
+    await markApprovalEmailSent(config.tableName, approvalId, deps.now().toISOString());
     await audit(deps, execution, state, {
       event: AuditEvent.APPROVAL_REQUESTED,
       step: StateName.AwaitApproval,
       actor: 'automation',
-      detail: { approvalId, expiresAt: expiresAt.toISOString(), risk: summary.risk },
+      detail: { approvalId, expiresAt: stored.expiresAt, risk: summary.risk },
     });
     return { approvalId };
   });
 }
 
 export const handler = createRequestApproval();
+
+/** One approval per execution, with a UUID-shaped id derived from the execution name (retries find it again). */
+export function approvalIdFor(executionName: string): string {
+  const h = createHash('sha256').update(`rectify-approval|${executionName}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

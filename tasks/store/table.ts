@@ -116,19 +116,51 @@ export interface ApprovalRecord {
   readonly summary: Record<string, unknown>;
 }
 
-/** Store an approval and its task token server-side; the token never leaves the table. */
-export async function putApproval(tableName: string, approval: ApprovalRecord): Promise<void> {
-  await ddb().send(
-    new PutCommand({
+/**
+ * Store an approval and its task token server-side (the token never leaves the table), or —
+ * when Step Functions retries the request with a new token — refresh the token of the same,
+ * still pending approval and keep everything else, so the emailed link stays valid.
+ * Returns the stored record, with `emailSentAt` once the email went out.
+ */
+export async function putOrRefreshApproval(
+  tableName: string,
+  approval: ApprovalRecord,
+): Promise<ApprovalRecord & { emailSentAt?: string }> {
+  const result = await ddb().send(
+    new UpdateCommand({
       TableName: tableName,
-      Item: {
-        pk: Keys.approval(approval.approvalId),
-        sk: 'APPROVAL',
-        ...approval,
+      Key: { pk: Keys.approval(approval.approvalId), sk: 'APPROVAL' },
+      UpdateExpression:
+        'SET taskToken = :token, approvalId = if_not_exists(approvalId, :id), executionName = if_not_exists(executionName, :execution), ' +
+        '#status = if_not_exists(#status, :pending), requestedAt = if_not_exists(requestedAt, :requestedAt), ' +
+        'expiresAt = if_not_exists(expiresAt, :expiresAt), summary = if_not_exists(summary, :summary), #ttl = if_not_exists(#ttl, :ttl)',
+      ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':token': approval.taskToken,
+        ':id': approval.approvalId,
+        ':execution': approval.executionName,
+        ':pending': 'PENDING',
+        ':requestedAt': approval.requestedAt,
+        ':expiresAt': approval.expiresAt,
+        ':summary': approval.summary,
         // DynamoDB TTL removes decided and expired approvals a week after expiry.
-        ttl: Math.floor(Date.parse(approval.expiresAt) / 1000) + 7 * 86_400,
+        ':ttl': Math.floor(Date.parse(approval.expiresAt) / 1000) + 7 * 86_400,
       },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return result.Attributes as ApprovalRecord & { emailSentAt?: string };
+}
+
+/** Remember that the approval email went out, so a retried request does not send it twice. */
+export async function markApprovalEmailSent(tableName: string, approvalId: string, at: string): Promise<void> {
+  await ddb().send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { pk: Keys.approval(approvalId), sk: 'APPROVAL' },
+      UpdateExpression: 'SET emailSentAt = :at',
+      ExpressionAttributeValues: { ':at': at },
     }),
   );
 }
