@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { ExemptionCheckFailedError } from '../domain/errors.js';
 import { decideTagExemption } from '../domain/exemptionTag.js';
-import { readResourceTags } from '../domain/resourceTags.js';
 import { WorkflowStateSchema, type ExemptionResult } from '../domain/workflowState.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, clientsForRequest, defaultDeps, type TaskDeps } from './deps.js';
+import { audit, defaultDeps, liveTagsFor, type TaskDeps } from './deps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -21,7 +20,7 @@ export function createCheckExemption(deps: TaskDeps = defaultDeps) {
     const controlIds = state.policy?.controlId ? [state.policy.controlId, ...request.controlIds] : request.controlIds;
     let result: ExemptionResult;
     try {
-      const tags = await readResourceTags(clientsForRequest(deps.config(), request, execution), request.resource.id);
+      const tags = await liveTagsFor(deps, state, execution);
       const decision = decideTagExemption(tags, controlIds, deps.now());
       result = decision
         ? { exempt: decision.exempt, ...(decision.exempt ? { source: 'tag' as const } : {}), reason: decision.reason }

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { classifySeverity } from '../domain/classifySeverity.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
-import { readResourceTags } from '../domain/resourceTags.js';
 import { WorkflowStateSchema, type RiskResult } from '../domain/workflowState.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, clientsForRequest, defaultDeps, type TaskDeps } from './deps.js';
+import { audit, defaultDeps, liveTagsFor, type TaskDeps } from './deps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -19,7 +18,7 @@ export function createClassifySeverity(deps: TaskDeps = defaultDeps) {
     const { request, policy: decision } = state;
     if (!request || !decision?.impact) throw new Error('ClassifySeverity needs the request and the policy decision');
     const policy = decision.policy ?? DEFAULT_POLICY;
-    const liveTags = await readResourceTags(clientsForRequest(deps.config(), request, execution), request.resource.id);
+    const liveTags = await liveTagsFor(deps, state, execution);
     const classification = classifySeverity(request, decision.impact, { ...request.resource.tags, ...liveTags }, policy);
     const reasons = [...classification.reasons];
     if (decision.approvalForced) reasons.push(`approval required by ${decision.mode === 'approve-all' ? 'mode approve-all' : `control setting ${decision.controlSetting}`}`);

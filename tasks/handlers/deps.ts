@@ -1,6 +1,7 @@
 import { clientsFor, type AwsClients } from '../aws/clientFactory.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import type { WorkflowState } from '../domain/workflowState.js';
+import { readResourceTags } from '../domain/resourceTags.js';
 import { createPlaybookContext } from '../playbooks/context.js';
 import type { Playbook, PlaybookContext } from '../playbooks/definePlaybook.js';
 import { playbookById, type PlaybookLookup } from '../playbooks/registry.js';
@@ -46,8 +47,24 @@ export function playbookContextFor(
   if (!request || !playbookId) throw new Error('state has no request or playbook: LoadPolicy must run first');
   const playbook = deps.playbooks(playbookId);
   if (!playbook) throw new Error(`playbook ${playbookId} is not registered`);
-  const ctx = createPlaybookContext(playbook, request, clientsForRequest(deps.config(), request, execution), state.policy?.playbookSettings);
+  const ctx = createPlaybookContext(
+    playbook,
+    request,
+    clientsForRequest(deps.config(), request, execution),
+    state.policy?.playbookSettings,
+    state.policy?.controlId,
+  );
   return { playbook, ctx, request };
+}
+
+/**
+ * Live tags of the finding's resource: the playbook's own reader when it has one (IAM, the
+ * account), otherwise the Resource Groups Tagging API. Throws when they cannot be read.
+ */
+export async function liveTagsFor(deps: TaskDeps, state: WorkflowState, execution: ExecutionRef): Promise<Record<string, string>> {
+  const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+  if (playbook.readTags) return playbook.readTags(ctx);
+  return readResourceTags(ctx.aws, request.resource.id);
 }
 
 /** Append an audit event carrying the finding's identity. */

@@ -11,6 +11,7 @@ export function createPlaybookContext(
   request: RemediationRequest,
   aws: AwsClients,
   settings: unknown = undefined,
+  controlId: string = playbook.controls.find((c) => request.controlIds.includes(c)) ?? playbook.controls[0]!,
 ): PlaybookContext<unknown> {
   const parsed = playbook.settings.safeParse(settings ?? {});
   if (!parsed.success) {
@@ -18,6 +19,7 @@ export function createPlaybookContext(
   }
   return {
     request,
+    controlId,
     resource: {
       id: request.resource.id,
       type: request.resource.type,

@@ -37,6 +37,8 @@ export interface TargetResource {
 
 export interface PlaybookContext<O> {
   readonly request: RemediationRequest;
+  /** The control id this playbook was chosen for (one of its `controls`), e.g. `EC2.13`. */
+  readonly controlId: string;
   readonly resource: TargetResource;
   /** Clients for the finding's account and region (assumed member role). */
   readonly aws: AwsClients;
@@ -57,6 +59,12 @@ export interface PlaybookDefinition<S extends JsonValue, C extends PlannedChange
   readonly permissions: readonly string[];
   /** Playbook options, validated with defaults; overridable per deployment in the policy. */
   readonly settings?: z.ZodType<O>;
+  /**
+   * Live tags of the resource, for resource types the Resource Groups Tagging API cannot read
+   * (IAM users, the account itself). Declare the actions it calls in `permissions`.
+   * @default the Resource Groups Tagging API
+   */
+  readTags?(ctx: PlaybookContext<O>): Promise<Record<string, string>>;
   /** Read the current state of everything `apply` may change. Read-only. */
   snapshot(ctx: PlaybookContext<O>): Promise<S>;
   /** Decide the changes that make the resource compliant, and only those. Read-only. */
