@@ -12,6 +12,7 @@ export interface RemediationFunctions {
   readonly loadPolicy: IFunction;
   readonly classifySeverity: IFunction;
   readonly checkExemption: IFunction;
+  readonly checkGuardrails: IFunction;
   readonly requestApproval: IFunction;
   readonly remediate: IFunction;
   readonly verify: IFunction;
@@ -21,7 +22,7 @@ export interface RemediationFunctions {
 }
 export type TaskHandlerName = keyof RemediationFunctions;
 export const TASK_HANDLERS: readonly TaskHandlerName[] = [
-  'validateFinding', 'loadPolicy', 'classifySeverity', 'checkExemption', 'requestApproval',
+  'validateFinding', 'loadPolicy', 'classifySeverity', 'checkExemption', 'checkGuardrails', 'requestApproval',
   'remediate', 'verify', 'rollback', 'recordOutcome', 'escalate',
 ];
 
@@ -73,6 +74,7 @@ export class RemediationWorkflow extends Construct {
       .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.FAILED_ROLLED_BACK), failWith(StateName.RemediationFailed, ErrorName.RemediationFailed))
       .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.FAILED_ROLLBACK_FAILED), failWith(StateName.RollbackFailed, ErrorName.RollbackFailed))
       .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.APPROVAL_TIMED_OUT), failWith(StateName.ApprovalTimedOut, ErrorName.ApprovalTimedOut))
+      .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.FLAP_GUARDED), failWith(StateName.FlapGuarded, ErrorName.FlapGuarded))
       .otherwise(failWith(StateName.SafetyCheckFailed, ErrorName.SafetyCheckFailed));
     const escalate = lambdaTask(this, StateName.Escalate, fn.escalate, { resultPath: '$.escalation' });
     escalate.addCatch(route, { resultPath: '$.escalateError' });
@@ -81,6 +83,7 @@ export class RemediationWorkflow extends Construct {
       new sfn.Pass(this, id, { result: sfn.Result.fromObject({ outcome, reason }), resultPath: '$.escalation' }).next(escalate);
     const safetyCheckFailed = mark(StateName.MarkSafetyCheckFailed, Outcome.ESCALATED, 'a safety check could not decide, so nothing was changed');
     const approvalTimedOut = mark(StateName.MarkApprovalTimedOut, Outcome.APPROVAL_TIMED_OUT, `nobody decided within ${approvalTimeout.toHumanString()}; nothing was changed`);
+    const flapGuarded = mark(StateName.MarkFlapGuarded, Outcome.FLAP_GUARDED, 'the resource keeps returning to non-compliance, so it is not fixed again');
     const rollbackFailed = mark(StateName.MarkRollbackFailed, Outcome.FAILED_ROLLBACK_FAILED, 'the change failed and restoring the snapshot failed too');
 
     // --- Compensation: restore the snapshot, check it, escalate.
@@ -102,6 +105,9 @@ export class RemediationWorkflow extends Construct {
     classify.addCatch(safetyCheckFailed, { resultPath: '$.error' });
     const checkExemption = lambdaTask(this, StateName.CheckExemption, fn.checkExemption, { resultPath: '$.exemption' });
     checkExemption.addCatch(safetyCheckFailed, { resultPath: '$.error' });
+    const checkGuardrails = lambdaTask(this, StateName.CheckGuardrails, fn.checkGuardrails, { resultPath: '$.guards' });
+    checkGuardrails.addCatch(flapGuarded, { errors: [ErrorName.FlapGuarded], resultPath: '$.error' });
+    checkGuardrails.addCatch(safetyCheckFailed, { resultPath: '$.error' });
 
     const awaitApproval = new tasks.LambdaInvoke(this, StateName.AwaitApproval, {
       lambdaFunction: fn.requestApproval,
@@ -134,11 +140,14 @@ export class RemediationWorkflow extends Construct {
         .otherwise(verify.next(record(StateName.RecordSuccess, Outcome.REMEDIATED)).next(done)),
     );
     const approvalGate = new sfn.Choice(this, StateName.NeedsApproval)
-      .when(sfn.Condition.booleanEquals('$.risk.approvalRequired', true), awaitApproval.next(change))
+      .when(sfn.Condition.booleanEquals('$.guards.approvalRequired', true), awaitApproval.next(change))
       .otherwise(change);
+    const duplicateGate = new sfn.Choice(this, StateName.IsDuplicate)
+      .when(sfn.Condition.booleanEquals('$.guards.duplicate', true), record(StateName.RecordDuplicate, Outcome.DUPLICATE).next(done))
+      .otherwise(approvalGate);
     const exemptionGate = new sfn.Choice(this, StateName.IsExempt)
       .when(sfn.Condition.booleanEquals('$.exemption.exempt', true), record(StateName.RecordExempt, Outcome.EXEMPT).next(done))
-      .otherwise(approvalGate);
+      .otherwise(checkGuardrails.next(duplicateGate));
     const policyGate = new sfn.Choice(this, StateName.ShouldProceed)
       .when(sfn.Condition.booleanEquals('$.policy.proceed', false), record(StateName.RecordSkipped, { path: '$.policy.outcome' }).next(done))
       .otherwise(classify.next(checkExemption).next(exemptionGate));

@@ -17,6 +17,10 @@ export const Outcome = {
   FAILED_ROLLBACK_FAILED: 'FAILED_ROLLBACK_FAILED',
   /** A safety check could not decide before any change was made: fail closed (see docs/decisions/002). */
   ESCALATED: 'ESCALATED',
+  /** Another execution is already remediating this resource for this control. */
+  DUPLICATE: 'DUPLICATE',
+  /** Fixed too often recently (something reverts it): not fixed again; the owner is told. */
+  FLAP_GUARDED: 'FLAP_GUARDED',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -33,6 +37,7 @@ export const ErrorName = {
   PlaybookNotFound: 'PlaybookNotFound',
   Throttled: 'Throttled',
   RecordFailed: 'RecordFailed',
+  FlapGuarded: 'FlapGuarded',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
@@ -48,6 +53,11 @@ export const StateName = {
   CheckExemption: 'CheckExemption',
   IsExempt: 'IsExempt?',
   RecordExempt: 'RecordExempt',
+  CheckGuardrails: 'CheckGuardrails',
+  IsDuplicate: 'IsDuplicate?',
+  RecordDuplicate: 'RecordDuplicate',
+  MarkFlapGuarded: 'MarkFlapGuarded',
+  FlapGuarded: 'FlapGuarded',
   NeedsApproval: 'NeedsApproval?',
   AwaitApproval: 'AwaitApproval',
   RecordRejected: 'RecordRejected',
@@ -136,6 +146,7 @@ export const AuditEvent = {
   POLICY_LOADED: 'POLICY_LOADED',
   CLASSIFIED: 'CLASSIFIED',
   EXEMPTION_CHECKED: 'EXEMPTION_CHECKED',
+  GUARDRAILS_CHECKED: 'GUARDRAILS_CHECKED',
   APPROVAL_REQUESTED: 'APPROVAL_REQUESTED',
   APPROVAL_DECIDED: 'APPROVAL_DECIDED',
   SNAPSHOT_TAKEN: 'SNAPSHOT_TAKEN',

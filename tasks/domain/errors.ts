@@ -59,3 +59,10 @@ export function describeError(error: unknown): { error: string; cause: string } 
   if (error instanceof Error) return { error: error.name, cause: error.message };
   return { error: 'Error', cause: String(error) };
 }
+
+/** The resource keeps returning to non-compliance: Rectify stops fixing it and tells its owner. */
+export class FlapGuardedError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.FlapGuarded, message);
+  }
+}

@@ -34,6 +34,19 @@ export const PolicySchema = z.object({
   severityRaisesRisk: z.array(z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'])).default([]),
   /** Risk at or above which a person must approve. */
   approvalThreshold: z.enum(RISKS).default(Risk.HIGH),
+  /** At most this many automatic changes per account per hour; past it, changes need approval and an alert goes out once. */
+  budgetPerAccountPerHour: z.number().int().min(0).default(20),
+  /** Circuit breaker: when `threshold` of the last `window` remediations (per account, and overall) failed, automatic mode pauses to approval. */
+  circuitBreaker: z
+    .object({ window: z.number().int().min(1).max(100).default(10), threshold: z.number().int().min(1).default(3) })
+    .refine((b) => b.threshold <= b.window, 'threshold must not exceed window')
+    .default({ window: 10, threshold: 3 }),
+  /** Flap guard: a resource fixed `maxFixes` times for one control within `windowDays` is not fixed again. */
+  flapGuard: z
+    .object({ maxFixes: z.number().int().min(1).default(3), windowDays: z.number().int().min(1).default(7) })
+    .default({ maxFixes: 3, windowDays: 7 }),
+  /** Longest exemption the register accepts, in days. */
+  maxExemptionDays: z.number().int().min(1).max(3650).default(90),
   /** Per-playbook settings, keyed by playbook id; validated by the playbook's own schema. */
   playbookSettings: z.record(z.string(), z.unknown()).default({}),
 });

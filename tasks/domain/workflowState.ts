@@ -43,6 +43,14 @@ export const ExemptionSchema = z.object({
 });
 export type ExemptionResult = z.infer<typeof ExemptionSchema>;
 
+export const GuardrailsSchema = z.object({
+  approvalRequired: z.boolean(),
+  duplicate: z.boolean(),
+  heldBy: z.string().optional(),
+  reasons: z.array(z.string()),
+});
+export type GuardrailsResult = z.infer<typeof GuardrailsSchema>;
+
 export const ApprovalResultSchema = z.object({
   decision: z.literal('APPROVED'),
   decidedBy: z.string().default(''),
@@ -77,6 +85,7 @@ export const WorkflowStateSchema = z.looseObject({
   policy: PolicyDecisionSchema.optional(),
   risk: RiskSchema.optional(),
   exemption: ExemptionSchema.optional(),
+  guards: GuardrailsSchema.optional(),
   approval: ApprovalResultSchema.optional(),
   remediation: RemediationResultSchema.optional(),
   verification: z.object({ compliant: z.boolean(), detail: z.string() }).optional(),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { ExemptionCheckFailedError } from '../domain/errors.js';
+import { candidateScopes, decideRegisterExemption } from '../domain/exemptionRegister.js';
 import { decideTagExemption } from '../domain/exemptionTag.js';
+import { exemptionsFor } from '../store/exemptions.js';
 import { WorkflowStateSchema, type ExemptionResult } from '../domain/workflowState.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, liveTagsFor, type TaskDeps } from './deps.js';
@@ -9,9 +11,10 @@ import { audit, defaultDeps, liveTagsFor, type TaskDeps } from './deps.js';
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
 /**
- * CheckExemption: the resource's live `rectify:exempt` tag. When the tags cannot be read or
- * the tag is malformed the check cannot decide, so it fails closed: `ExemptionCheckFailed`
- * sends the execution to escalation and nothing is changed.
+ * CheckExemption: the resource's live `rectify:exempt` tag, then the central exemption register
+ * (resource, account + control, account). Expired exemptions are ignored and the reason says so.
+ * When the tags or the register cannot be read, or the tag is malformed, the check cannot
+ * decide, so it fails closed: `ExemptionCheckFailed` escalates and nothing is changed.
  */
 export function createCheckExemption(deps: TaskDeps = defaultDeps) {
   return defineTask(StateName.CheckExemption, EventSchema, async ({ execution, state }): Promise<ExemptionResult> => {
@@ -20,11 +23,16 @@ export function createCheckExemption(deps: TaskDeps = defaultDeps) {
     const controlIds = state.policy?.controlId ? [state.policy.controlId, ...request.controlIds] : request.controlIds;
     let result: ExemptionResult;
     try {
-      const tags = await liveTagsFor(deps, state, execution);
-      const decision = decideTagExemption(tags, controlIds, deps.now());
-      result = decision
-        ? { exempt: decision.exempt, ...(decision.exempt ? { source: 'tag' as const } : {}), reason: decision.reason }
-        : { exempt: false, reason: 'no exemption tag on the resource' };
+      const now = deps.now();
+      const tag = decideTagExemption(await liveTagsFor(deps, state, execution), controlIds, now);
+      const entries = await exemptionsFor(deps.config().tableName, candidateScopes(request.resource.id, request.account, controlIds));
+      const register = decideRegisterExemption(entries, now);
+      if (tag?.exempt) result = { exempt: true, source: 'tag', reason: tag.reason };
+      else if (register?.exempt) result = { exempt: true, source: 'register', reason: [tag?.reason, register.reason].filter(Boolean).join('; ') };
+      else {
+        const notes = [tag?.reason, register?.reason].filter(Boolean);
+        result = { exempt: false, reason: notes.length ? notes.join('; ') : 'no exemption tag and no register entry' };
+      }
     } catch (error) {
       throw new ExemptionCheckFailedError(
         `cannot decide the exemption of ${request.resource.id} for finding ${request.findingId}: ${(error as Error).message}. ` +

@@ -1,12 +1,12 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
-import { adminClient } from '../aws/clientFactory.js';
+import { notify } from '../aws/notify.js';
 import { updateFinding } from '../aws/securityHub.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
 import { logger } from '../observability.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
+import { settleGuardrails } from './settleGuardrails.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -15,6 +15,7 @@ const NEXT_STEP: Partial<Record<Outcome, string>> = {
   [Outcome.FAILED_ROLLBACK_FAILED]: 'The resource may be half-changed. Restore it by hand now from the snapshot in the audit table.',
   [Outcome.APPROVAL_TIMED_OUT]: 'Nobody decided in time; nothing was changed. Re-run from the Security Hub custom action when ready.',
   [Outcome.ESCALATED]: 'A safety check could not decide, so nothing was changed. Look at the reason, fix it, and re-run.',
+  [Outcome.FLAP_GUARDED]: 'Nothing was changed this time. Owner: fix the source that keeps reverting the resource (IaC, pipeline, script).',
 };
 
 /**
@@ -23,7 +24,10 @@ const NEXT_STEP: Partial<Record<Outcome, string>> = {
  */
 export function createEscalate(deps: TaskDeps = defaultDeps) {
   return defineTask(StateName.Escalate, EventSchema, async ({ execution, state }) => {
-    const escalation = state.escalation ?? { outcome: Outcome.ESCALATED, reason: causeText(state.error) || 'unknown failure' };
+    const marked = state.escalation ?? { outcome: Outcome.ESCALATED, reason: 'unknown failure' };
+    // The caught errors say what happened; add them unless the reason already carries them.
+    const causes = [causeText(state.error), causeText(state.rollbackError)].filter((c) => c && !marked.reason.includes(c));
+    const escalation = { ...marked, reason: causes.length ? `${marked.reason} (${causes.join('; ')})` : marked.reason };
     const request = state.request;
     const resource = request?.resource.id ?? 'unknown resource';
     const controlId = state.policy?.controlId ?? request?.controlIds[0] ?? 'unknown control';
@@ -34,13 +38,7 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
       `Finding: ${request?.findingId ?? 'unknown'}`,
       `Execution: ${execution.id}`,
     ].join('\n');
-    await adminClient(SNSClient).send(
-      new PublishCommand({
-        TopicArn: deps.config().escalationsTopicArn,
-        Subject: `[Rectify] ${escalation.outcome}: ${controlId} on ${resource.split(/[:/]/).pop()}`.slice(0, 99),
-        Message: message,
-      }),
-    );
+    await notify(deps.config().escalationsTopicArn, `[Rectify] ${escalation.outcome}: ${controlId} on ${resource.split(/[:/]/).pop()}`, message);
     let securityHubError: string | undefined;
     if (request) {
       try {
@@ -62,6 +60,7 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
       outcome: escalation.outcome,
       detail: { reason: escalation.reason, ...(securityHubError ? { securityHubError } : {}) },
     });
+    await settleGuardrails(deps, execution, state, escalation.outcome);
     return escalation;
   });
 }

@@ -6,6 +6,7 @@ import { causeText, WorkflowStateSchema, type WorkflowState } from '../domain/wo
 import { logger } from '../observability.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
+import { settleGuardrails } from './settleGuardrails.js';
 
 const OUTCOMES = Object.values(Outcome) as [Outcome, ...Outcome[]];
 const EventSchema = z.object({ outcome: z.enum(OUTCOMES), execution: ExecutionRefSchema, state: WorkflowStateSchema });
@@ -18,6 +19,7 @@ const STATUS: Partial<Record<Outcome, WorkflowStatus>> = {
   [Outcome.REJECTED]: 'NOTIFIED',
   [Outcome.NO_PLAYBOOK]: 'NOTIFIED',
   [Outcome.POLICY_SKIPPED]: 'NOTIFIED',
+  [Outcome.DUPLICATE]: 'NOTIFIED',
 };
 
 /** The note a finding carries for an outcome: what happened, by which playbook, in which execution. */
@@ -39,6 +41,8 @@ export function outcomeNote(outcome: Outcome, state: WorkflowState, executionNam
         return `approval rejected: ${causeText(state.error)}`;
       case Outcome.INVALID:
         return `invalid finding: ${causeText(state.error)}`;
+      case Outcome.DUPLICATE:
+        return `duplicate: ${state.guards?.reasons.join('; ') ?? 'another execution is remediating this resource'}`;
       default:
         return state.policy?.reason ?? '';
     }
@@ -75,6 +79,7 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
       detail: { note, workflowStatus: status, ...(securityHubError ? { securityHubError } : {}) },
       ...(state.error ? { error: { error: state.error.Error, cause: causeText(state.error) } } : {}),
     });
+    await settleGuardrails(deps, execution, state, outcome);
     return { outcome, note };
   });
 }

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { adminClient } from '../aws/clientFactory.js';
-import { endpointFor } from '../aws/endpoints.js';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, Outcome } from '../domain/constants.js';
+import { ddb } from './documentClient.js';
 
 /**
  * Rectify's one table (single-table design): `pk`/`sk` strings.
  * - `EXEC#<execution>` / `AUDIT#<iso time>#<uuid>` — append-only audit events
  * - `EXEC#<execution>` / `SNAPSHOT` — the resource state before the change
  * - `APPROVAL#<id>` / `APPROVAL` — a pending approval and its task token
+ * - `EXEMPTION#<scope>` / `EXEMPTION` — an exemption register entry (exemptions.ts)
+ * - `GUARD#…` — budget counters, breaker state, fix history and locks (guardrails.ts)
  */
 export const Keys = {
   execution: (name: string) => `EXEC#${name}`,
@@ -17,18 +17,6 @@ export const Keys = {
   snapshot: 'SNAPSHOT',
   approval: (id: string) => `APPROVAL#${id}`,
 } as const;
-
-// One client per endpoint: reused across warm Lambda invocations, rebuilt when a local run points elsewhere.
-const documentClients = new Map<string, DynamoDBDocumentClient>();
-function ddb(): DynamoDBDocumentClient {
-  const key = endpointFor('DynamoDB') ?? '';
-  let client = documentClients.get(key);
-  if (!client) {
-    client = DynamoDBDocumentClient.from(adminClient(DynamoDBClient), { marshallOptions: { removeUndefinedValues: true } });
-    documentClients.set(key, client);
-  }
-  return client;
-}
 
 export interface AuditRecord {
   readonly executionName: string;

@@ -6,13 +6,16 @@ import type { PlaybookLookup } from '../../tasks/playbooks/registry.js';
  * Faults a scenario can inject into a real playbook, to prove the failure paths against real
  * (emulated) resources: `apply: "throw"` applies the change and then fails, as a half-done
  * change would; `verify: "noncompliant"` reports the fixed resource as still non-compliant;
- * `rollback: "throw"` fails the restore. Local runtime only: the deployed tasks never see it.
+ * `rollback: "throw"` fails the restore; `tags: "deny"` makes the tag read fail with AccessDenied.
+ * Local runtime only: the deployed tasks never see it.
  */
 export const FaultsSchema = z
   .object({
     apply: z.literal('throw').optional(),
     verify: z.literal('noncompliant').optional(),
     rollback: z.literal('throw').optional(),
+    /** Reading the resource's tags is denied (as a missing tag:GetResources permission would be). */
+    tags: z.literal('deny').optional(),
   })
   .strict();
 export type Faults = z.infer<typeof FaultsSchema>;
@@ -25,8 +28,17 @@ export class InjectedFault extends Error {
 }
 
 export function withFaults(playbook: Playbook, faults: Faults): Playbook {
+  const denied = new Error('User is not authorized to perform: tag:GetResources (injected fault)');
+  denied.name = 'AccessDeniedException';
   return {
     ...playbook,
+    ...(faults.tags === 'deny'
+      ? {
+          readTags: async () => {
+            throw denied;
+          },
+        }
+      : {}),
     apply: async (ctx, plan) => {
       await playbook.apply(ctx, plan);
       if (faults.apply === 'throw') throw new InjectedFault('apply failed after changing the resource');

@@ -1,4 +1,5 @@
 import { createCheckExemption } from '../../tasks/handlers/checkExemption.js';
+import { createCheckGuardrails } from '../../tasks/handlers/checkGuardrails.js';
 import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js';
 import type { TaskDeps } from '../../tasks/handlers/deps.js';
 import { createEscalate } from '../../tasks/handlers/escalate.js';
@@ -19,6 +20,7 @@ export function createTaskHandlers(deps: TaskDeps): Record<TaskHandlerName, Task
     loadPolicy: createLoadPolicy(deps),
     classifySeverity: createClassifySeverity(deps),
     checkExemption: createCheckExemption(deps),
+    checkGuardrails: createCheckGuardrails(deps),
     requestApproval: createRequestApproval(deps),
     remediate: createRemediate(deps),
     verify: createVerify(deps),
