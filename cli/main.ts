@@ -1,12 +1,26 @@
 import './quiet.js';
 import { Command, Option } from 'commander';
 import { MODES } from '../tasks/domain/constants.js';
-import { docsCommand, playbooksCommand } from './commands/playbooks.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { simulateCommand } from './commands/simulate.js';
-import { testCommand } from './commands/test.js';
-import { ensureMoto } from '../workflows/local/moto.js';
-import { DECISIONS } from '../workflows/local/scenario.js';
+import { DECISIONS } from '../workflows/local/decisions.js';
+import { TARGET_OPTIONS } from './target.js';
+
+// Commands load their modules when they run: `rectify mode get` should not pay for the CDK and the local runtime.
+const lazy =
+  <M, K extends keyof M>(load: () => Promise<M>, name: K) =>
+  async (...args: unknown[]): Promise<void> => {
+    await ((await load())[name] as (...a: unknown[]) => unknown)(...args);
+  };
+const simulateCommand = lazy(() => import('./commands/simulate.js'), 'simulateCommand');
+const testCommand = lazy(() => import('./commands/test.js'), 'testCommand');
+const sandboxCommand = lazy(() => import('./commands/sandbox.js'), 'sandboxCommand');
+const playbooksCommand = lazy(() => import('./commands/playbooks.js'), 'playbooksCommand');
+const docsCommand = lazy(() => import('./commands/playbooks.js'), 'docsCommand');
+const modeGetCommand = lazy(() => import('./commands/mode.js'), 'modeGetCommand');
+const modeSetCommand = lazy(() => import('./commands/mode.js'), 'modeSetCommand');
+const resetBreakerCommand = lazy(() => import('./commands/mode.js'), 'resetBreakerCommand');
+const exemptionsAddCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsAddCommand');
+const exemptionsListCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsListCommand');
+const exemptionsRemoveCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsRemoveCommand');
 
 const program = new Command()
   .name('rectify')
@@ -44,6 +58,39 @@ program
   .option('--json', 'print the results as JSON')
   .action(sandboxCommand);
 
+const withTarget = (command: Command) => {
+  for (const [flags, description] of TARGET_OPTIONS) command.option(flags, description);
+  return command;
+};
+
+const mode = program.command('mode').description('Read or change the mode, per-control settings and circuit breakers (no deploy needed)');
+withTarget(mode.command('get').description('Show the global mode, per-control settings and breaker states').option('--json', 'print JSON')).action(modeGetCommand);
+withTarget(
+  mode
+    .command('set')
+    .description(`Set the global mode (${MODES.join(' | ')}) or, with --control, one control (auto | approve | off)`)
+    .argument('<value>', 'the mode or control setting')
+    .option('--control <id>', 'a Security Hub control id, e.g. EC2.19'),
+).action(modeSetCommand);
+withTarget(
+  mode.command('reset-breaker').description('Close a circuit breaker and clear its history').argument('<scope>', 'an account id, or "global"'),
+).action(resetBreakerCommand);
+
+const exemptions = program.command('exemptions').description('The central exemption register');
+withTarget(
+  exemptions
+    .command('add')
+    .description('Exempt a resource, an account, or an account for one control, until a date')
+    .option('--resource <arn>', 'a resource ARN')
+    .option('--account <id>', 'an account id')
+    .option('--control <id>', 'with --account: only this control')
+    .requiredOption('--reason <text>', 'why')
+    .requiredOption('--by <name>', 'who asked for it')
+    .requiredOption('--expires <YYYY-MM-DD>', 'last exempt day (required; at most the policy maximum away)'),
+).action(exemptionsAddCommand);
+withTarget(exemptions.command('list').description('List register entries').option('--json', 'print JSON')).action(exemptionsListCommand);
+withTarget(exemptions.command('remove').description('Remove an entry').argument('<scope>', 'the scope shown by list')).action(exemptionsRemoveCommand);
+
 program
   .command('docs')
   .description('Regenerate docs/playbooks.md from the playbook registry')
@@ -54,9 +101,9 @@ program
   .description('Local AWS emulator tooling')
   .command('ensure')
   .description('Install moto into the project virtualenv when it is missing')
-  .action(() => {
-    const python = ensureMoto();
-    process.stdout.write(`moto is available through ${python}\n`);
+  .action(async () => {
+    const { ensureMoto } = await import('../workflows/local/moto.js');
+    process.stdout.write(`moto is available through ${ensureMoto()}\n`);
   });
 
 try {

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from './documentClient.js';
 
 /**
@@ -192,4 +192,12 @@ async function setOnce(tableName: string, pk: string, sk: string, field: string,
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** Every breaker that has recorded results (for `rectify mode get`). */
+export async function listBreakers(tableName: string): Promise<BreakerState[]> {
+  const result = await ddb().send(
+    new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'GUARD#BREAKER' }, ConsistentRead: true }),
+  );
+  return Promise.all((result.Items ?? []).map((item) => readBreaker(tableName, String(item.sk))));
 }

@@ -14,8 +14,8 @@ import { LocalRuntime, type ApprovalChoice, type Notification } from './runtime.
 import { summariseTrace, type TraceEvent, type TraceStep } from './trace.js';
 
 const OUTCOMES = Object.values(Outcome) as [Outcome, ...Outcome[]];
-export const DECISIONS = ['approve', 'reject', 'timeout', 'link'] as const;
-export type ScenarioDecision = (typeof DECISIONS)[number];
+import { DECISIONS, type ScenarioDecision } from './decisions.js';
+export { DECISIONS, type ScenarioDecision };
 
 const StepSchema = z
   .object({

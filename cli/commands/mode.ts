@@ -1,0 +1,48 @@
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { adminClient } from '../../tasks/aws/clientFactory.js';
+import { CONTROL_SETTINGS, MODES, type ControlSetting, type Mode } from '../../tasks/domain/constants.js';
+import { parsePolicy, PolicySchema, type Policy } from '../../tasks/domain/policy.js';
+import { listBreakers, resetBreaker } from '../../tasks/store/guardrails.js';
+import { table } from '../format.js';
+import { resolveTarget, type TargetOptions } from '../target.js';
+
+async function readPolicyAt(parameter: string): Promise<Policy> {
+  const response = await adminClient(SSMClient).send(new GetParameterCommand({ Name: parameter }));
+  return parsePolicy(response.Parameter?.Value ?? '{}');
+}
+
+export async function modeGetCommand(options: TargetOptions & { json?: boolean }): Promise<void> {
+  const target = resolveTarget(options);
+  const policy = await readPolicyAt(target.parameter);
+  const breakers = await listBreakers(target.table);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ mode: policy.mode, controls: policy.controls, breakers }, null, 2)}\n`);
+    return;
+  }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`mode: ${policy.mode}`);
+  const controls = Object.entries(policy.controls);
+  out(controls.length ? table([['CONTROL', 'SETTING'], ...controls.map(([c, s]) => [c, s])]) : 'controls: all auto (no per-control settings)');
+  out(breakers.length ? table([['BREAKER', 'STATE', 'RECENT', 'OPENED'], ...breakers.map((b) => [b.scope, b.state, b.recent.join(''), b.openedAt ?? ''])]) : 'circuit breakers: none recorded (closed)');
+}
+
+export async function modeSetCommand(value: string, options: TargetOptions & { control?: string }): Promise<void> {
+  const target = resolveTarget(options);
+  const policy = await readPolicyAt(target.parameter);
+  let next: Policy;
+  if (options.control) {
+    if (!(CONTROL_SETTINGS as readonly string[]).includes(value)) throw new Error(`a control setting is one of ${CONTROL_SETTINGS.join(', ')}, not "${value}"`);
+    next = PolicySchema.parse({ ...policy, controls: { ...policy.controls, [options.control]: value as ControlSetting } });
+  } else {
+    if (!(MODES as readonly string[]).includes(value)) throw new Error(`mode is one of ${MODES.join(', ')}, not "${value}"`);
+    next = PolicySchema.parse({ ...policy, mode: value as Mode });
+  }
+  await adminClient(SSMClient).send(new PutParameterCommand({ Name: target.parameter, Value: JSON.stringify(next), Type: 'String', Overwrite: true }));
+  process.stdout.write(`${options.control ? `control ${options.control}` : 'mode'} set to ${value}; executions starting from now use it\n`);
+}
+
+export async function resetBreakerCommand(scope: string, options: TargetOptions): Promise<void> {
+  const target = resolveTarget(options);
+  await resetBreaker(target.table, scope);
+  process.stdout.write(`circuit breaker ${scope} reset (closed, history cleared)\n`);
+}
