@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notify } from '../aws/notify.js';
-import { updateFinding } from '../aws/securityHub.js';
+import { importFindings, updateFinding } from '../aws/securityHub.js';
+import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
 import { logger } from '../observability.js';
@@ -47,9 +48,14 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
           'NOTIFIED',
           `Rectify ${escalation.outcome}: ${escalation.reason} [execution ${execution.name}]`,
           execution.name,
+          { rectifyOutcome: escalation.outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) },
         );
+        const config = deps.config();
+        const record = outcomeFinding(escalation.outcome, state, execution, { account: config.adminAccount, region: config.region }, message, deps.now());
+        const refused = record ? await importFindings([record]) : [];
+        if (refused.length > 0) securityHubError = [securityHubError, `outcome finding refused: ${refused[0]!.error}`].filter(Boolean).join('; ');
       } catch (error) {
-        securityHubError = `${(error as Error).name}: ${(error as Error).message}`;
+        securityHubError = [securityHubError, `${(error as Error).name}: ${(error as Error).message}`].filter(Boolean).join('; ');
       }
       if (securityHubError) logger.warn('finding not updated', { securityHubError });
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { updateFinding, type WorkflowStatus } from '../aws/securityHub.js';
+import { importFindings, updateFinding, type WorkflowStatus } from '../aws/securityHub.js';
+import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { findingIdOf } from '../domain/finding.js';
 import { causeText, WorkflowStateSchema, type WorkflowState } from '../domain/workflowState.js';
@@ -11,7 +12,11 @@ import { settleGuardrails } from './settleGuardrails.js';
 const OUTCOMES = Object.values(Outcome) as [Outcome, ...Outcome[]];
 const EventSchema = z.object({ outcome: z.enum(OUTCOMES), execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
-/** Workflow status a finding gets for each outcome that does not escalate. */
+/**
+ * Workflow status a finding gets for each outcome that does not escalate. Exempt findings stay
+ * NOTIFIED, not SUPPRESSED: a suppressed finding leaves Rectify's intake filter for good, so an
+ * expired exemption would never be looked at again (docs/decisions/004).
+ */
 const STATUS: Partial<Record<Outcome, WorkflowStatus>> = {
   [Outcome.REMEDIATED]: 'RESOLVED',
   [Outcome.DRY_RUN]: 'NOTIFIED',
@@ -63,12 +68,23 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
     const findingId = state.request?.findingId ?? findingIdOf(state.finding);
     const productArn = state.request?.productArn;
     if (status && findingId && productArn) {
+      const fields = { rectifyOutcome: outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) };
       try {
-        securityHubError = await updateFinding({ id: findingId, productArn }, status, note, execution.name);
+        securityHubError = await updateFinding({ id: findingId, productArn }, status, note, execution.name, fields);
       } catch (error) {
         securityHubError = `${(error as Error).name}: ${(error as Error).message}`;
       }
       if (securityHubError) logger.warn('finding not updated', { findingId, securityHubError });
+    }
+    const config = deps.config();
+    const record = outcomeFinding(outcome, state, execution, { account: config.adminAccount, region: config.region }, note, deps.now());
+    if (record) {
+      try {
+        const refused = await importFindings([record]);
+        if (refused.length > 0) securityHubError = [securityHubError, `outcome finding refused: ${refused[0]!.error}`].filter(Boolean).join('; ');
+      } catch (error) {
+        securityHubError = [securityHubError, `outcome finding not imported: ${(error as Error).message}`].filter(Boolean).join('; ');
+      }
     }
     await audit(deps, execution, state, {
       event: outcome === Outcome.INVALID ? AuditEvent.INVALID : AuditEvent.OUTCOME,

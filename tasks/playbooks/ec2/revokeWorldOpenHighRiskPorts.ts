@@ -1,13 +1,6 @@
-import {
-  AuthorizeSecurityGroupIngressCommand,
-  EC2Client,
-  RevokeSecurityGroupIngressCommand,
-  paginateDescribeSecurityGroupRules,
-  type IpPermission,
-  type SecurityGroupRule,
-} from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+import { describeRule, isWorldOpen, portRangesOf, readRules, restoreRules, revokeRules, type Rule } from './securityGroupRules.js';
 
 /**
  * The ports Security Hub EC2.19 treats as high risk (Security Hub user guide, "[EC2.19] Security
@@ -18,121 +11,77 @@ const EC2_19_HIGH_RISK_PORTS = [
   9200, 9300,
 ];
 
+/**
+ * The consolidated control each accepted id stands for. CIS v1.2.0 4.1 and 4.2 became EC2.13 and
+ * EC2.14 (Security Hub user guide, "Generator IDs before and after enabling consolidated control findings").
+ */
+const CONTROL_OF: Record<string, 'EC2.19' | 'EC2.13' | 'EC2.14'> = {
+  'EC2.19': 'EC2.19',
+  'EC2.13': 'EC2.13',
+  'EC2.14': 'EC2.14',
+  'cis-aws-foundations-benchmark/v/1.2.0/4.1': 'EC2.13',
+  'cis-aws-foundations-benchmark/v/1.2.0/4.2': 'EC2.14',
+};
+
+const PortList = z.array(z.number().int().min(0).max(65535)).min(1);
 const Settings = z.object({
-  /** @default the EC2.19 list */
-  ports: z.array(z.number().int().min(0).max(65535)).min(1).default(EC2_19_HIGH_RISK_PORTS),
+  /** The ports each control forbids opening to the internet; the finding's control picks its list. */
+  ports: z
+    .object({
+      /** @default the EC2.19 high-risk list */
+      'EC2.19': PortList.default(EC2_19_HIGH_RISK_PORTS),
+      /** @default [22] (SSH) */
+      'EC2.13': PortList.default([22]),
+      /** @default [3389] (RDP) */
+      'EC2.14': PortList.default([3389]),
+    })
+    // prefault, not default: an omitted `ports` still goes through the per-control defaults.
+    .prefault({}),
 });
 type Settings = z.infer<typeof Settings>;
 
-/** One ingress rule without its id: ids change when a rule is re-created, the rule itself does not. */
-type IngressRule = {
-  protocol: string;
-  fromPort: number;
-  toPort: number;
-  cidrIpv4: string | null;
-  cidrIpv6: string | null;
-  prefixListId: string | null;
-  referencedGroupId: string | null;
-  referencedUserId: string | null;
-  description: string | null;
-};
-type IngressSnapshot = { groupId: string; ingress: IngressRule[] };
-type RevokeChange = { description: string; rule: IngressRule };
+type IngressSnapshot = { groupId: string; ingress: Rule[] };
+type RevokeChange = { description: string; rule: Rule };
 
-// Only TCP and UDP rules carry real port ranges; ICMP puts type and code in the same fields.
-const PORTED_PROTOCOLS = new Set(['tcp', 'udp', '6', '17']);
+/** The ports this finding is about: an EC2.13 finding concerns port 22 only, so a world-open 3389 stays. */
+function portsFor(ctx: PlaybookContext<Settings>): number[] {
+  const control = CONTROL_OF[ctx.controlId];
+  if (!control) throw new Error(`playbook ec2-revoke-world-open-high-risk-ports has no port list for control ${ctx.controlId}`);
+  return ctx.settings.ports[control];
+}
 
-function normalise(rule: SecurityGroupRule): IngressRule {
-  return {
-    protocol: rule.IpProtocol ?? '-1',
-    fromPort: rule.FromPort ?? -1,
-    toPort: rule.ToPort ?? -1,
-    cidrIpv4: rule.CidrIpv4 ?? null,
-    cidrIpv6: rule.CidrIpv6 ?? null,
-    prefixListId: rule.PrefixListId ?? null,
-    referencedGroupId: rule.ReferencedGroupInfo?.GroupId ?? null,
-    referencedUserId: rule.ReferencedGroupInfo?.UserId ?? null,
-    description: rule.Description ?? null,
-  };
+function exposedPorts(rule: Rule, ports: readonly number[]): number[] {
+  if (!isWorldOpen(rule)) return [];
+  const ranges = portRangesOf(rule);
+  return ports.filter((port) => ranges.some((range) => range.fromPort <= port && port <= range.toPort));
 }
 
 /**
- * What makes a rule the same rule; the description is a label on it, not part of it. Built field
- * by field so a snapshot whose keys came back from storage in another order still matches.
- */
-function identity(rule: IngressRule): string {
-  const { protocol, fromPort, toPort, cidrIpv4, cidrIpv6, prefixListId, referencedGroupId, referencedUserId } = rule;
-  return [protocol, fromPort, toPort, cidrIpv4, cidrIpv6, prefixListId, referencedGroupId, referencedUserId].join('|');
-}
-
-function exposedPorts(rule: IngressRule, ports: readonly number[]): number[] {
-  if (rule.cidrIpv4 !== '0.0.0.0/0' && rule.cidrIpv6 !== '::/0') return [];
-  if (rule.protocol === '-1') return [...ports];
-  if (!PORTED_PROTOCOLS.has(rule.protocol)) return [];
-  return ports.filter((port) => rule.fromPort <= port && port <= rule.toPort);
-}
-
-function describeRule(rule: IngressRule): string {
-  const source = rule.cidrIpv4 ?? rule.cidrIpv6;
-  const label = rule.description ? ` ("${rule.description}")` : '';
-  if (rule.protocol === '-1') return `all traffic from ${source}${label}`;
-  const ports = rule.fromPort === rule.toPort ? `port ${rule.fromPort}` : `ports ${rule.fromPort}-${rule.toPort}`;
-  return `${rule.protocol.toUpperCase()} ${ports} from ${source}${label}`;
-}
-
-async function readIngress(ctx: PlaybookContext<Settings>): Promise<SecurityGroupRule[]> {
-  const pages = paginateDescribeSecurityGroupRules(
-    { client: ctx.aws.client(EC2Client) },
-    { Filters: [{ Name: 'group-id', Values: [ctx.resource.name] }] },
-  );
-  const rules: SecurityGroupRule[] = [];
-  for await (const page of pages) rules.push(...(page.SecurityGroupRules ?? []).filter((rule) => !rule.IsEgress));
-  return rules;
-}
-
-function toPermission(rule: IngressRule): IpPermission {
-  const Description = rule.description ?? undefined;
-  return {
-    IpProtocol: rule.protocol,
-    ...(rule.protocol === '-1' ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort }),
-    ...(rule.cidrIpv4 ? { IpRanges: [{ CidrIp: rule.cidrIpv4, Description }] } : {}),
-    ...(rule.cidrIpv6 ? { Ipv6Ranges: [{ CidrIpv6: rule.cidrIpv6, Description }] } : {}),
-    ...(rule.prefixListId ? { PrefixListIds: [{ PrefixListId: rule.prefixListId, Description }] } : {}),
-    ...(rule.referencedGroupId
-      ? { UserIdGroupPairs: [{ GroupId: rule.referencedGroupId, UserId: rule.referencedUserId ?? undefined, Description }] }
-      : {}),
-  };
-}
-
-/**
- * Revokes the ingress rules of a security group that open a high-risk port (EC2.19) to the whole
- * internet (`0.0.0.0/0` or `::/0`), including all-traffic rules and port ranges that cover one.
- * Leaves every other rule alone: world-open rules on other ports (e.g. 443), high-risk ports
- * from narrower sources (e.g. 22 from 10.0.0.0/8), and all egress rules.
+ * Revokes the ingress rules of a security group that open the finding's ports to the whole
+ * internet (`0.0.0.0/0` or `::/0`), including all-traffic rules and port ranges that cover one:
+ * port 22 for EC2.13 (CIS 1.2.0 4.1), 3389 for EC2.14 (CIS 1.2.0 4.2), the high-risk list for
+ * EC2.19. Leaves every other rule alone: world-open rules on other ports (e.g. 443, or 3389 for an
+ * EC2.13 finding), the same ports from narrower sources (e.g. 22 from 10.0.0.0/8), and all egress.
  */
 export const revokeWorldOpenHighRiskPorts = definePlaybook<IngressSnapshot, RevokeChange, Settings>({
   id: 'ec2-revoke-world-open-high-risk-ports',
-  title: 'Revoke security group rules that open high-risk ports to the internet',
-  controls: ['EC2.19'],
+  title: 'Revoke security group rules that open SSH, RDP or other high-risk ports to the internet',
+  controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'cis-aws-foundations-benchmark/v/1.2.0/4.2'],
   resourceType: 'AwsEc2SecurityGroup',
   impact: 'non-disruptive',
   permissions: ['ec2:DescribeSecurityGroupRules', 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'],
   settings: Settings,
 
-  async snapshot(ctx) {
-    const ingress = (await readIngress(ctx)).map(normalise);
-    // A group cannot hold the same rule twice, so identities order it totally.
-    ingress.sort((a, b) => (identity(a) < identity(b) ? -1 : identity(a) > identity(b) ? 1 : 0));
-    return { groupId: ctx.resource.name, ingress };
-  },
+  snapshot: async (ctx) => ({ groupId: ctx.resource.name, ingress: await readRules(ctx, 'ingress') }),
 
   plan(ctx, current) {
+    const ports = portsFor(ctx);
     const changes = current.ingress.flatMap((rule) => {
-      const exposed = exposedPorts(rule, ctx.settings.ports);
+      const exposed = exposedPorts(rule, ports);
       if (exposed.length === 0) return [];
-      const ports = exposed.length === 1 ? `port ${exposed[0]}` : `ports ${exposed.slice(0, 5).join(', ')}`;
+      const list = exposed.length === 1 ? `port ${exposed[0]}` : `ports ${exposed.slice(0, 5).join(', ')}`;
       const more = exposed.length > 5 ? ` and ${exposed.length - 5} more` : '';
-      return [{ rule, description: `Revoke inbound ${describeRule(rule)} on ${current.groupId}: it exposes high-risk ${ports}${more}` }];
+      return [{ rule, description: `Revoke inbound ${describeRule(rule)} on ${current.groupId}: it exposes high-risk ${list}${more}` }];
     });
     const summary = changes.length
       ? `Revoke ${changes.length} world-open ingress rule(s) to high-risk ports on ${current.groupId}`
@@ -140,29 +89,16 @@ export const revokeWorldOpenHighRiskPorts = definePlaybook<IngressSnapshot, Revo
     return { summary, changes };
   },
 
-  async apply(ctx, plan) {
-    const planned = new Set(plan.changes.map((change) => identity(change.rule)));
-    // Re-read: a rule someone already removed is not in the list, so revoking twice is a no-op.
-    const ids = (await readIngress(ctx))
-      .filter((rule) => planned.has(identity(normalise(rule))))
-      .map((rule) => rule.SecurityGroupRuleId)
-      .filter((id): id is string => id !== undefined);
-    if (ids.length === 0) return;
-    await ctx.aws.client(EC2Client).send(new RevokeSecurityGroupIngressCommand({ GroupId: ctx.resource.name, SecurityGroupRuleIds: ids }));
-  },
+  // Re-reads inside revokeRules: a rule someone already removed is skipped, so applying twice is a no-op.
+  apply: (ctx, plan) => revokeRules(ctx, 'ingress', plan.changes.map((change) => change.rule)),
 
   async verify(ctx) {
-    const offending = (await readIngress(ctx)).map(normalise).filter((rule) => exposedPorts(rule, ctx.settings.ports).length > 0);
+    const ports = portsFor(ctx);
+    const offending = (await readRules(ctx, 'ingress')).filter((rule) => exposedPorts(rule, ports).length > 0);
     return offending.length === 0
-      ? { compliant: true, detail: `${ctx.resource.name} opens no high-risk port to the internet` }
-      : { compliant: false, detail: `${ctx.resource.name} still allows ${offending.map(describeRule).join('; ')}` };
+      ? { compliant: true, detail: `${ctx.resource.name} opens none of ports ${ports.join(', ')} to the internet` }
+      : { compliant: false, detail: `${ctx.resource.name} still allows ${offending.map((rule) => describeRule(rule)).join('; ')}` };
   },
 
-  async rollback(ctx, snapshot) {
-    const present = new Set((await readIngress(ctx)).map((rule) => identity(normalise(rule))));
-    const missing = snapshot.ingress.filter((rule) => !present.has(identity(rule)));
-    if (missing.length === 0) return;
-    const authorize = new AuthorizeSecurityGroupIngressCommand({ GroupId: ctx.resource.name, IpPermissions: missing.map(toPermission) });
-    await ctx.aws.client(EC2Client).send(authorize);
-  },
+  rollback: (ctx, snapshot) => restoreRules(ctx, 'ingress', snapshot.ingress),
 });

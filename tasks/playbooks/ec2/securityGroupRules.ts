@@ -1,0 +1,146 @@
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  EC2Client,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  paginateDescribeSecurityGroupRules,
+  type IpPermission,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import type { PlaybookContext } from '../definePlaybook.js';
+
+/*
+ * Reading, revoking and restoring the rules of the security group a finding names
+ * (`ctx.resource.name`), shared by the EC2 security group playbooks. Not a playbook itself.
+ */
+
+/** One security group rule without its id: ids change when a rule is re-created, the rule itself does not. */
+export type Rule = {
+  protocol: string;
+  fromPort: number;
+  toPort: number;
+  cidrIpv4: string | null;
+  cidrIpv6: string | null;
+  prefixListId: string | null;
+  referencedGroupId: string | null;
+  referencedUserId: string | null;
+  description: string | null;
+};
+export type Direction = 'ingress' | 'egress';
+
+/** A port range a rule opens, per protocol that has ports. */
+export type PortRange = { protocol: 'tcp' | 'udp'; fromPort: number; toPort: number };
+
+function normalise(rule: SecurityGroupRule): Rule {
+  return {
+    protocol: rule.IpProtocol ?? '-1',
+    fromPort: rule.FromPort ?? -1,
+    toPort: rule.ToPort ?? -1,
+    cidrIpv4: rule.CidrIpv4 ?? null,
+    cidrIpv6: rule.CidrIpv6 ?? null,
+    prefixListId: rule.PrefixListId ?? null,
+    referencedGroupId: rule.ReferencedGroupInfo?.GroupId ?? null,
+    referencedUserId: rule.ReferencedGroupInfo?.UserId ?? null,
+    description: rule.Description ?? null,
+  };
+}
+
+/**
+ * What makes a rule the same rule; the description is a label on it, not part of it. Built field
+ * by field so a snapshot whose keys came back from storage in another order still matches.
+ */
+function identity(rule: Rule): string {
+  const { protocol, fromPort, toPort, cidrIpv4, cidrIpv6, prefixListId, referencedGroupId, referencedUserId } = rule;
+  return [protocol, fromPort, toPort, cidrIpv4, cidrIpv6, prefixListId, referencedGroupId, referencedUserId].join('|');
+}
+
+/** The group's rules of one direction as EC2 reports them, ids included. */
+async function readRaw(ctx: PlaybookContext<unknown>, direction: Direction): Promise<SecurityGroupRule[]> {
+  const pages = paginateDescribeSecurityGroupRules(
+    { client: ctx.aws.client(EC2Client) },
+    { Filters: [{ Name: 'group-id', Values: [ctx.resource.name] }] },
+  );
+  const rules: SecurityGroupRule[] = [];
+  for await (const page of pages) {
+    rules.push(...(page.SecurityGroupRules ?? []).filter((rule) => rule.IsEgress === (direction === 'egress')));
+  }
+  return rules;
+}
+
+/** The group's rules of one direction, normalised and in a stable order (snapshots compare equal). */
+export async function readRules(ctx: PlaybookContext<unknown>, direction: Direction): Promise<Rule[]> {
+  const rules = (await readRaw(ctx, direction)).map(normalise);
+  // Port order reads best in a plan; a group cannot hold the same rule twice, so identities break ties totally.
+  // Code-point order, not localeCompare: the order must not depend on the runtime's locale data.
+  const byIdentity = (a: Rule, b: Rule) => (identity(a) < identity(b) ? -1 : identity(a) > identity(b) ? 1 : 0);
+  return rules.sort((a, b) => a.fromPort - b.fromPort || a.toPort - b.toPort || byIdentity(a, b));
+}
+
+/** Revokes these rules where they still exist; rules already gone are skipped, so revoking twice is a no-op. */
+export async function revokeRules(ctx: PlaybookContext<unknown>, direction: Direction, rules: readonly Rule[]): Promise<void> {
+  const planned = new Set(rules.map(identity));
+  const ids = (await readRaw(ctx, direction))
+    .filter((rule) => planned.has(identity(normalise(rule))))
+    .map((rule) => rule.SecurityGroupRuleId)
+    .filter((id): id is string => id !== undefined);
+  if (ids.length === 0) return;
+  const input = { GroupId: ctx.resource.name, SecurityGroupRuleIds: ids };
+  const ec2 = ctx.aws.client(EC2Client);
+  if (direction === 'ingress') await ec2.send(new RevokeSecurityGroupIngressCommand(input));
+  else await ec2.send(new RevokeSecurityGroupEgressCommand(input));
+}
+
+function toPermission(rule: Rule): IpPermission {
+  const Description = rule.description ?? undefined;
+  return {
+    IpProtocol: rule.protocol,
+    ...(rule.protocol === '-1' ? {} : { FromPort: rule.fromPort, ToPort: rule.toPort }),
+    ...(rule.cidrIpv4 ? { IpRanges: [{ CidrIp: rule.cidrIpv4, Description }] } : {}),
+    ...(rule.cidrIpv6 ? { Ipv6Ranges: [{ CidrIpv6: rule.cidrIpv6, Description }] } : {}),
+    ...(rule.prefixListId ? { PrefixListIds: [{ PrefixListId: rule.prefixListId, Description }] } : {}),
+    ...(rule.referencedGroupId
+      ? { UserIdGroupPairs: [{ GroupId: rule.referencedGroupId, UserId: rule.referencedUserId ?? undefined, Description }] }
+      : {}),
+  };
+}
+
+/** Re-creates the snapshot's rules that are missing now (with their descriptions); present ones stay as they are. */
+export async function restoreRules(ctx: PlaybookContext<unknown>, direction: Direction, rules: readonly Rule[]): Promise<void> {
+  const present = new Set((await readRaw(ctx, direction)).map((rule) => identity(normalise(rule))));
+  const missing = rules.filter((rule) => !present.has(identity(rule)));
+  if (missing.length === 0) return;
+  const input = { GroupId: ctx.resource.name, IpPermissions: missing.map(toPermission) };
+  const ec2 = ctx.aws.client(EC2Client);
+  if (direction === 'ingress') await ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
+  else await ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+}
+
+/** Open to the whole internet: IPv4 `0.0.0.0/0` or IPv6 `::/0`. */
+export function isWorldOpen(rule: Rule): boolean {
+  return rule.cidrIpv4 === '0.0.0.0/0' || rule.cidrIpv6 === '::/0';
+}
+
+/**
+ * The TCP and UDP port ranges a rule opens: all of both for `-1` (all traffic). Other protocols
+ * have no ports (ICMP puts type and code in the same fields), so they open no range.
+ */
+export function portRangesOf(rule: Rule): PortRange[] {
+  if (rule.protocol === '-1') {
+    return [{ protocol: 'tcp', fromPort: 0, toPort: 65535 }, { protocol: 'udp', fromPort: 0, toPort: 65535 }];
+  }
+  if (rule.protocol === 'tcp' || rule.protocol === '6') return [{ protocol: 'tcp', fromPort: rule.fromPort, toPort: rule.toPort }];
+  if (rule.protocol === 'udp' || rule.protocol === '17') return [{ protocol: 'udp', fromPort: rule.fromPort, toPort: rule.toPort }];
+  return [];
+}
+
+/** A rule in words: `TCP port 22 from 0.0.0.0/0 ("ssh")`, `all traffic to ::/0`. */
+export function describeRule(rule: Rule, direction: Direction = 'ingress'): string {
+  const peer = rule.cidrIpv4 ?? rule.cidrIpv6 ?? rule.prefixListId ?? rule.referencedGroupId;
+  const where = `${direction === 'ingress' ? 'from' : 'to'} ${peer}`;
+  const label = rule.description ? ` ("${rule.description}")` : '';
+  if (rule.protocol === '-1') return `all traffic ${where}${label}`;
+  if (portRangesOf(rule).length === 0) return `protocol ${rule.protocol.toUpperCase()} ${where}${label}`;
+  const ports = rule.fromPort === rule.toPort ? `port ${rule.fromPort}` : `ports ${rule.fromPort}-${rule.toPort}`;
+  return `${rule.protocol.toUpperCase()} ${ports} ${where}${label}`;
+}
