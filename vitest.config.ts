@@ -10,5 +10,7 @@ export default defineConfig({
     // A focused test must never pass CI silently.
     allowOnly: false,
     passWithNoTests: false,
+    // Local runs print no EMF metric lines and send no traces (the handlers still call both).
+    env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
   },
 });

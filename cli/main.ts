@@ -18,6 +18,7 @@ const docsCommand = lazy(() => import('./commands/playbooks.js'), 'docsCommand')
 const modeGetCommand = lazy(() => import('./commands/mode.js'), 'modeGetCommand');
 const modeSetCommand = lazy(() => import('./commands/mode.js'), 'modeSetCommand');
 const resetBreakerCommand = lazy(() => import('./commands/mode.js'), 'resetBreakerCommand');
+const reportCommand = lazy(() => import('./commands/report.js'), 'reportCommand');
 const exemptionsAddCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsAddCommand');
 const exemptionsListCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsListCommand');
 const exemptionsRemoveCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsRemoveCommand');
@@ -75,6 +76,15 @@ withTarget(
 withTarget(
   mode.command('reset-breaker').description('Close a circuit breaker and clear its history').argument('<scope>', 'an account id, or "global"'),
 ).action(resetBreakerCommand);
+
+withTarget(
+  program
+    .command('report')
+    .description('How well the automation works: outcomes, success and rollback rates, time to remediate, approval latency')
+    .option('--since <when>', 'a duration (7d, 24h) or a date', '30d')
+    .option('--json', 'print JSON')
+    .option('--html <file>', 'write an HTML report with charts'),
+).action(reportCommand);
 
 const exemptions = program.command('exemptions').description('The central exemption register');
 withTarget(

@@ -2,6 +2,7 @@ import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { TaskEnv } from '../tasks/taskConfig.js';
 import { initialPolicy, type RectifyConfig } from './config.js';
+import { ApprovalEndpoint } from './constructs/ApprovalEndpoint.js';
 import { ApprovalSigningSecret } from './constructs/ApprovalSigningSecret.js';
 import { AuditTable } from './constructs/AuditTable.js';
 import { EncryptionKey } from './constructs/EncryptionKey.js';
@@ -24,12 +25,13 @@ const VISIBILITY_FACTOR = 6;
 
 /**
  * Rectify in the Security Hub administrator account: intake (rules, queue, function), the
- * remediation state machine and its tasks, the audit table, the notification topics and the
- * policy parameter, all encrypted with one customer-managed key.
+ * remediation state machine and its tasks, the approval endpoint, the audit table, the
+ * notification topics and the policy parameter, all encrypted with one customer-managed key.
  */
 export class RectifyAdminStack extends Stack {
   readonly taskFunctions: TaskFunctions;
   readonly remediation: RemediationStateMachine;
+  readonly approvalEndpoint: ApprovalEndpoint;
 
   constructor(scope: Construct, id: string, props: RectifyAdminStackProps) {
     const { config, ...stackProps } = props;
@@ -50,7 +52,28 @@ export class RectifyAdminStack extends Stack {
     }).topic;
     const { parameter } = new PolicyParameter(this, 'Policy', { policy: initialPolicy(config) });
     const signingSecret = new ApprovalSigningSecret(this, 'ApprovalSigning', { encryptionKey: key }).secret;
+    const environment = {
+      [TaskEnv.tableName]: table.tableName,
+      [TaskEnv.policyParameter]: parameter.parameterName,
+      [TaskEnv.approvalsTopicArn]: approvals.topicArn,
+      [TaskEnv.escalationsTopicArn]: escalations.topicArn,
+      [TaskEnv.memberRoleName]: config.memberRoleName,
+      [TaskEnv.adminAccount]: Aws.ACCOUNT_ID,
+      [TaskEnv.sameAccountShortcut]: String(config.sameAccountShortcut),
+      [TaskEnv.approvalTimeoutSeconds]: String(config.approvalTimeoutHours * 3600),
+    };
 
+    // Before the tasks: requestApproval links to it. Its permission on the state machine comes last.
+    this.approvalEndpoint = new ApprovalEndpoint(this, 'ApprovalEndpoint', {
+      key,
+      table,
+      signingSecret,
+      environment,
+      ...(config.approvalBaseUrl ? { linkBaseUrl: config.approvalBaseUrl } : {}),
+      rateLimit: config.approvalRateLimit,
+      burstLimit: config.approvalBurstLimit,
+      logRetention,
+    });
     this.taskFunctions = new TaskFunctions(this, 'Tasks', {
       key,
       table,
@@ -61,17 +84,7 @@ export class RectifyAdminStack extends Stack {
       memberAccounts: config.memberAccounts,
       sameAccountShortcut: config.sameAccountShortcut,
       logRetention,
-      environment: {
-        [TaskEnv.tableName]: table.tableName,
-        [TaskEnv.policyParameter]: parameter.parameterName,
-        [TaskEnv.approvalsTopicArn]: approvals.topicArn,
-        [TaskEnv.escalationsTopicArn]: escalations.topicArn,
-        [TaskEnv.memberRoleName]: config.memberRoleName,
-        [TaskEnv.adminAccount]: Aws.ACCOUNT_ID,
-        [TaskEnv.sameAccountShortcut]: String(config.sameAccountShortcut),
-        [TaskEnv.approvalBaseUrl]: config.approvalBaseUrl,
-        [TaskEnv.approvalTimeoutSeconds]: String(config.approvalTimeoutHours * 3600),
-      },
+      environment: { ...environment, [TaskEnv.approvalBaseUrl]: this.approvalEndpoint.linkBaseUrl },
     });
     this.remediation = new RemediationStateMachine(this, 'Remediation', {
       functions: this.taskFunctions.functions,
@@ -79,6 +92,7 @@ export class RectifyAdminStack extends Stack {
       approvalTimeout: Duration.hours(config.approvalTimeoutHours),
       logRetention,
     });
+    this.approvalEndpoint.allowTaskResponses(this.remediation.stateMachine);
 
     const intake = new IntakeQueue(this, 'Intake', {
       encryptionKey: key,
@@ -101,5 +115,13 @@ export class RectifyAdminStack extends Stack {
     new CfnOutput(this, 'PolicyParameterName', { value: parameter.parameterName });
     new CfnOutput(this, 'IntakeDeadLetterQueueUrl', { value: intake.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'TaskRoleArn', { value: this.taskFunctions.taskRole.roleArn });
+    new CfnOutput(this, 'ApprovalBaseUrl', {
+      value: this.approvalEndpoint.linkBaseUrl,
+      description: 'Where approval links start: <ApprovalBaseUrl>/approvals/{id}?exp=...&sig=...',
+    });
+    new CfnOutput(this, 'ApprovalApiStageUrl', {
+      value: this.approvalEndpoint.api.url,
+      description: 'The approval API stage; map a custom domain to it and set rectify.approvalBaseUrl to use that instead',
+    });
   }
 }

@@ -79,10 +79,22 @@ export const RectifyConfigSchema = z.strictObject({
    */
   escalationEmails: z.array(z.email()).default([]),
   /**
-   * Base URL of the approval endpoint that approval emails link to.
-   * @default '' (links are relative until the approval endpoint is deployed)
+   * Base URL approval emails link to (`<base>/approvals/{id}?exp=…&sig=…`): set it when the
+   * approval API is served under a custom domain.
+   * @default '' (the approval API's stage URL)
    */
-  approvalBaseUrl: z.union([z.literal(''), z.url()]).default(''),
+  approvalBaseUrl: z.union([z.literal(''), z.url({ protocol: /^https$/ })]).default(''),
+  /**
+   * Steady-state requests per second the approval API accepts (stage throttling), across all
+   * clients. A few people click a link now and then; anything more is noise or an attack.
+   * @default 5
+   */
+  approvalRateLimit: z.number().positive().max(10_000).default(5),
+  /**
+   * Requests the approval API accepts at once above the rate (stage throttling), at least the rate.
+   * @default 10
+   */
+  approvalBurstLimit: z.number().int().min(1).max(5_000).default(10),
   /**
    * Retention of every Rectify log group, in days (a CloudWatch Logs retention value).
    * @default 365
@@ -105,6 +117,9 @@ export const RectifyConfigSchema = z.strictObject({
    * @default {}
    */
   policy: PolicyOverridesSchema.default(PolicyOverridesSchema.parse({})),
+}).refine((c) => c.approvalBurstLimit >= c.approvalRateLimit, {
+  path: ['approvalBurstLimit'],
+  message: 'must be at least rectify.approvalRateLimit (a burst below the rate caps the rate)',
 });
 export type RectifyConfig = z.infer<typeof RectifyConfigSchema>;
 

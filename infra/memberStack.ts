@@ -4,7 +4,8 @@ import { TAG_READ_PERMISSIONS } from '../tasks/domain/resourceTags.js';
 import { allPlaybooks, memberRoleActions } from '../tasks/playbooks/registry.js';
 import type { RectifyConfig } from './config.js';
 import { MemberRemediationRole } from './constructs/MemberRemediationRole.js';
-import { REMEDIATION_TASK_ROLE_NAME, roleArn } from './names.js';
+import { roleArn } from './names.js';
+import { memberFacingRoleNames } from './taskAccess.js';
 
 export interface RectifyMemberStackProps extends StackProps {
   /** The validated `rectify` context (infra/config.ts). */
@@ -38,7 +39,8 @@ export class RectifyMemberStack extends Stack {
 
     this.remediationRole = new MemberRemediationRole(this, 'Remediation', {
       roleName: config.memberRoleName,
-      trustedRoleArn: roleArn(Aws.PARTITION, adminAccount, REMEDIATION_TASK_ROLE_NAME),
+      // The shared task role and requestApproval's own role, by exact ARN (infra/taskAccess.ts).
+      trustedRoleArns: memberFacingRoleNames().map((name) => roleArn(Aws.PARTITION, adminAccount, name)),
       actions: memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS),
     });
   }

@@ -1,14 +1,21 @@
 /**
  * Names both stacks (and people reading the consoles) rely on. The member stack trusts the
- * task role by its exact ARN, so the admin stack gives that role a fixed name.
+ * admin account's member-facing roles by their exact ARNs, so the admin stack gives them fixed names.
  */
 export const StackId = {
   admin: 'RectifyAdmin',
   member: 'RectifyMember',
 } as const;
 
-/** The admin account's role for the tasks that act on member resources. */
+/** The admin account's shared role for the tasks that act on member resources. */
 export const REMEDIATION_TASK_ROLE_NAME = 'rectify-remediation-task';
+
+/**
+ * The admin account's role of the requestApproval task: it reads member resources to plan the
+ * change, like the shared task role, and also reads the approval-link signing key, which the
+ * shared role must not.
+ */
+export const APPROVAL_REQUEST_ROLE_NAME = 'rectify-approval-request';
 
 /** SSM parameter holding the policy JSON (tasks/domain/policy.ts). */
 export const POLICY_PARAMETER_NAME = '/rectify/policy';

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { TaskHandlerName } from '../workflows/remediationWorkflow.js';
+import { APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from './names.js';
 
 /** The topics a task may publish to. */
 export type TopicName = 'approvals' | 'escalations';
@@ -18,19 +19,35 @@ export interface TaskAccess {
   readonly readsSigningKey?: boolean;
   /** Publishes to this topic. */
   readonly publishesTo?: TopicName;
-  /** Sets finding workflow status and notes (securityhub:BatchUpdateFindings). */
+  /**
+   * Sets finding workflow status and notes (securityhub:BatchUpdateFindings) and imports
+   * Rectify's own outcome findings (securityhub:BatchImportFindings, its default product).
+   */
   readonly updatesFindings?: boolean;
   /**
-   * Acts on resources in member accounts (live tags, playbooks): runs under the shared, fixed-name
-   * task role that member roles trust.
+   * Acts on resources in member accounts (live tags, playbooks): runs under a fixed-name role
+   * that may assume the member roles and that they trust by ARN, the shared task role unless
+   * `ownRoleName` is set.
    */
   readonly actsOnMembers?: boolean;
-  /** Lambda timeout: below the workflow's task timeout, so Step Functions sees the function's own error. */
+  /**
+   * Fixed name of a member-facing task's own role, for a task that holds what the other
+   * member-facing tasks must not (the signing key). Requires `actsOnMembers`.
+   * @default - the shared task role
+   */
+  readonly ownRoleName?: string;
+  /**
+   * Lambda timeout: below the caller's (the workflow's task timeout; API Gateway's 29 s
+   * integration timeout for the approval endpoint), so the caller sees the function's own error.
+   */
   readonly timeout: Duration;
 }
 
 const PUT = 'dynamodb:PutItem';
 const GET = 'dynamodb:GetItem';
+const UPDATE = 'dynamodb:UpdateItem';
+const DELETE = 'dynamodb:DeleteItem';
+const BATCH_GET = 'dynamodb:BatchGetItem';
 /** Workflow task timeout is 60 s (workflows/taskState.ts); leave room for the invoke itself. */
 const SHORT = Duration.seconds(50);
 /** Remediate and Rollback have 5 min in the workflow. */
@@ -41,14 +58,54 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   validateFinding: { table: [PUT], timeout: SHORT },
   loadPolicy: { table: [PUT], readsPolicy: true, timeout: SHORT },
   classifySeverity: { table: [PUT], actsOnMembers: true, timeout: SHORT },
-  checkExemption: { table: [PUT], actsOnMembers: true, timeout: SHORT },
-  // Stores the approval (and its task token) and emails the approvers a signed link.
-  requestApproval: { table: [PUT], publishesTo: 'approvals', readsSigningKey: true, actsOnMembers: true, timeout: SHORT },
+  // Reads the exemption register (BatchGetItem) as well as the live tags.
+  checkExemption: { table: [BATCH_GET, PUT], actsOnMembers: true, timeout: SHORT },
+  // Dedupe lock (conditional Put, Get), flap history and breakers (Get), budget counter (Update); alerts when the budget is spent.
+  checkGuardrails: { table: [GET, PUT, UPDATE], publishesTo: 'escalations', timeout: SHORT },
+  // Stores the approval (and its task token) and emails the approvers a signed link. It plans the
+  // change on the member resource, but the other member-facing tasks must not read the key: own role.
+  requestApproval: {
+    // The approval is upserted (a retried request refreshes its token) and marked when the email went out.
+    table: [UPDATE, PUT],
+    publishesTo: 'approvals',
+    readsSigningKey: true,
+    actsOnMembers: true,
+    ownRoleName: APPROVAL_REQUEST_ROLE_NAME,
+    timeout: SHORT,
+  },
   // Stores the snapshot before it changes anything.
   remediate: { table: [PUT], actsOnMembers: true, timeout: LONG },
   verify: { table: [PUT], actsOnMembers: true, timeout: SHORT },
   // Reads the stored snapshot back.
   rollback: { table: [GET, PUT], actsOnMembers: true, timeout: LONG },
-  recordOutcome: { table: [PUT], updatesFindings: true, timeout: SHORT },
-  escalate: { table: [PUT], publishesTo: 'escalations', updatesFindings: true, timeout: SHORT },
+  // Both settle the guardrails: fix history (Update), breaker results (Get, conditional Put), lock release (Delete).
+  recordOutcome: { table: [GET, PUT, UPDATE, DELETE], updatesFindings: true, timeout: SHORT },
+  escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, timeout: SHORT },
 };
+
+/**
+ * The approval endpoint's function (tasks/handlers/approval.ts): reads the approval, decides it
+ * once with a conditional update (or marks it expired), and appends the audit record. Its
+ * states:SendTaskSuccess/SendTaskFailure are granted on the state machine by ApprovalEndpoint.
+ */
+export const APPROVAL_ACCESS: TaskAccess = {
+  table: [GET, UPDATE, PUT],
+  readsSigningKey: true,
+  // API Gateway gives up after 29 s.
+  timeout: Duration.seconds(20),
+};
+
+/**
+ * The admin roles member remediation roles trust, by name: the shared task role and every
+ * member-facing task's own role.
+ *
+ * @example
+ * memberFacingRoleNames(); // ['rectify-approval-request', 'rectify-remediation-task']
+ */
+export function memberFacingRoleNames(
+  access: Readonly<Record<string, TaskAccess>> = TASK_ACCESS,
+  sharedRoleName: string = REMEDIATION_TASK_ROLE_NAME,
+): string[] {
+  const own = Object.values(access).flatMap((a) => (a.actsOnMembers && a.ownRoleName ? [a.ownRoleName] : []));
+  return [...new Set([sharedRoleName, ...own])].sort();
+}

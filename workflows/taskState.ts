@@ -25,7 +25,7 @@ export interface TaskOptions {
 export function taskPayload(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     ...extra,
-    execution: { id: sfn.JsonPath.executionId, name: sfn.JsonPath.executionName },
+    execution: { id: sfn.JsonPath.executionId, name: sfn.JsonPath.executionName, startTime: sfn.JsonPath.executionStartTime },
     state: sfn.JsonPath.entirePayload,
   };
 }

@@ -1,12 +1,15 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 export interface MemberRemediationRoleProps {
   /** Fixed name; the admin tasks assume it by name in every member account. */
   readonly roleName: string;
-  /** The one principal allowed to assume the role: the admin account's task role. */
-  readonly trustedRoleArn: string;
+  /**
+   * The principals allowed to assume the role, by exact ARN: the admin account's member-facing
+   * roles (never an account root, which would let any of its principals in).
+   */
+  readonly trustedRoleArns: readonly string[];
   /** IAM actions, generated from the playbooks' declared permissions. */
   readonly actions: readonly string[];
   /**
@@ -16,13 +19,13 @@ export interface MemberRemediationRoleProps {
 }
 
 /**
- * The role Rectify assumes in a member account to read and fix resources. It trusts exactly one
- * principal (the admin task role) and can do exactly what the registered playbooks declare.
+ * The role Rectify assumes in a member account to read and fix resources. It trusts exactly the
+ * admin account's member-facing roles, by ARN, and can do exactly what the registered playbooks declare.
  *
  * @example
  * new MemberRemediationRole(this, 'Role', {
  *   roleName: 'RectifyRemediationRole',
- *   trustedRoleArn: 'arn:aws:iam::111111111111:role/rectify-remediation-task',
+ *   trustedRoleArns: memberFacingRoleNames().map((name) => roleArn('aws', '111111111111', name)),
  *   actions: memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS),
  * });
  */
@@ -34,10 +37,14 @@ export class MemberRemediationRole extends Construct {
     if (props.actions.length === 0) throw new Error('MemberRemediationRole: no actions: the playbook registry declares no permissions');
     const wildcard = props.actions.find((a) => a.includes('*'));
     if (wildcard) throw new Error(`MemberRemediationRole: action ${wildcard} is a wildcard; playbooks must declare exact actions`);
+    const trusted = [...new Set(props.trustedRoleArns)];
+    if (trusted.length === 0) throw new Error('MemberRemediationRole: no trusted role ARNs: name the admin account\'s member-facing roles');
+    const notRole = trusted.find((arn) => !Token.isUnresolved(arn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(arn));
+    if (notRole) throw new Error(`MemberRemediationRole: ${notRole} is not an IAM role ARN; trust the admin roles by exact ARN, never an account`);
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
-      description: 'Rectify remediation role: assumed only by the Rectify task role of the Security Hub administrator account',
-      assumedBy: new iam.ArnPrincipal(props.trustedRoleArn),
+      description: 'Rectify remediation role: assumed only by the Rectify member-facing roles of the Security Hub administrator account',
+      assumedBy: new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn))),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
       inlinePolicies: {
         PlaybookPermissions: new iam.PolicyDocument({

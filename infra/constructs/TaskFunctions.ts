@@ -11,6 +11,7 @@ import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
+import { grantTaskAccess } from '../grantTaskAccess.js';
 import { REMEDIATION_TASK_ROLE_NAME, roleArn } from '../names.js';
 import { TASK_ACCESS, type TaskAccess, type TopicName } from '../taskAccess.js';
 import { TaskFunction } from './TaskFunction.js';
@@ -21,20 +22,20 @@ export interface TaskFunctionsProps {
   readonly table: dynamodb.ITableV2;
   readonly policyParameter: ssm.IStringParameter;
   readonly topics: Readonly<Record<TopicName, sns.ITopic>>;
-  /** The approval-link signing key, for the tasks that sign links. */
+  /** The approval-link signing key, for the task that signs links (under its own role). */
   readonly signingSecret: secretsmanager.ISecret;
   /** The TaskEnv variables every task reads (tasks/taskConfig.ts). */
   readonly environment: Readonly<Record<string, string>>;
   /** Name of the remediation role in member accounts. */
   readonly memberRoleName: string;
   /**
-   * Accounts whose remediation role the task role may assume.
+   * Accounts whose remediation role the member-facing roles may assume.
    * @default [] (any account)
    */
   readonly memberAccounts?: readonly string[];
   /**
-   * Give the task role the playbooks' permissions in its own account instead of assuming the
-   * member role there.
+   * Give the member-facing roles the playbooks' permissions in their own account instead of
+   * assuming the member role there.
    * @default false
    */
   readonly sameAccountShortcut?: boolean;
@@ -58,42 +59,82 @@ const XRAY_REASON =
   'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, ' +
   'so Lambda adds them on "*"; every other statement of this role names its resource.';
 
+/** Refuses access declarations that would put the signing key in a shared role's reach. */
+function checkRoleLayout(name: TaskHandlerName, needs: TaskAccess): void {
+  if (needs.ownRoleName && !needs.actsOnMembers) {
+    throw new Error(`TaskFunctions: ${name} sets ownRoleName but does not act on members; only member-facing roles need a fixed name`);
+  }
+  if (needs.readsSigningKey && needs.actsOnMembers && !needs.ownRoleName) {
+    throw new Error(
+      `TaskFunctions: ${name} reads the approval signing key and acts on members; give it its own role (ownRoleName in ` +
+        'infra/taskAccess.ts) so the other member-facing tasks cannot read the key',
+    );
+  }
+}
+
 /**
  * The ten workflow task functions with least-privilege roles. Tasks that only touch the admin
- * account's own resources get a role each; the six that act on member resources share one
- * fixed-name role, the only principal member remediation roles trust.
+ * account's own resources get a role each. Member-facing tasks run under fixed-name roles that
+ * may assume the member roles, which trust exactly those names: five share the task role, and
+ * requestApproval, which also reads the approval-link signing key, has its own.
+ *
+ * @example
+ * const tasks = new TaskFunctions(this, 'Tasks', { key, table, policyParameter, topics, signingSecret, environment, memberRoleName });
+ * new RemediationStateMachine(this, 'Remediation', { functions: tasks.functions, logKey: key });
  */
 export class TaskFunctions extends Construct {
   readonly functions: RemediationFunctions;
   /** The shared role of the tasks that act on member resources. */
   readonly taskRole: iam.Role;
+  /** Every role that may assume the member roles: the shared task role and the member-facing tasks' own roles. */
+  readonly memberFacingRoles: readonly iam.Role[];
   readonly roles: Readonly<Record<TaskHandlerName, iam.IRole>>;
 
   constructor(scope: Construct, id: string, props: TaskFunctionsProps) {
     super(scope, id);
     const access = props.access ?? TASK_ACCESS;
-    const { partition, region, account } = Stack.of(this);
+    const { partition, account } = Stack.of(this);
     const lambdaPrincipal = new iam.ServicePrincipal('lambda.amazonaws.com');
+    const memberFacing = new Map<string, iam.Role>();
+    const memberFacingRole = (constructId: string, roleName: string, description: string): iam.Role => {
+      const existing = memberFacing.get(roleName);
+      if (existing) return existing;
+      const role = new iam.Role(this, constructId, { roleName, assumedBy: lambdaPrincipal, description });
+      this.allowAssumeMemberRoles(role, props, partition, account);
+      Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
+      memberFacing.set(roleName, role);
+      return role;
+    };
 
-    this.taskRole = new iam.Role(this, 'RemediationTaskRole', {
-      roleName: props.taskRoleName ?? REMEDIATION_TASK_ROLE_NAME,
-      assumedBy: lambdaPrincipal,
-      description: 'Rectify tasks that act on member resources; the only principal member remediation roles trust',
-    });
-    this.allowAssumeMemberRoles(props, partition, account);
-    if (props.sameAccountShortcut) this.allowPlaybooksHere();
-    Validations.of(this.taskRole).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
-
+    this.taskRole = memberFacingRole(
+      'RemediationTaskRole',
+      props.taskRoleName ?? REMEDIATION_TASK_ROLE_NAME,
+      'Rectify tasks that act on member resources; member remediation roles trust it by name',
+    );
     const roles = {} as Record<TaskHandlerName, iam.IRole>;
     const functions = {} as Record<TaskHandlerName, TaskFunction['function']>;
     for (const name of TASK_HANDLERS) {
-      const needs = access[name];
-      let role: iam.IRole = this.taskRole;
+      const needs = access[name] as TaskAccess | undefined;
+      if (!needs) throw new Error(`TaskFunctions: no access declared for the ${name} task: add what its handler calls to TASK_ACCESS (infra/taskAccess.ts)`);
+      checkRoleLayout(name, needs);
+      let role: iam.Role = this.taskRole;
       if (!needs.actsOnMembers) {
         role = new iam.Role(this, `${name}Role`, { assumedBy: lambdaPrincipal, description: `Rectify ${name} task` });
         Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
+      } else if (needs.ownRoleName) {
+        role = memberFacingRole(
+          `${name}Role`,
+          needs.ownRoleName,
+          `Rectify ${name} task: acts on member resources under its own role; member remediation roles trust it by name`,
+        );
       }
-      this.grant(role, needs, props, `arn:${partition}:securityhub:${region}:${account}:hub/default`);
+      grantTaskAccess(role, needs, {
+        key: props.key,
+        table: props.table,
+        policyParameter: props.policyParameter,
+        topics: props.topics,
+        signingSecret: props.signingSecret,
+      });
       functions[name] = new TaskFunction(this, name, {
         handlerName: name,
         role,
@@ -109,54 +150,33 @@ export class TaskFunctions extends Construct {
     }
     this.functions = functions;
     this.roles = roles;
+    this.memberFacingRoles = [...memberFacing.values()];
+    if (props.sameAccountShortcut) this.allowPlaybooksHere(this.memberFacingRoles);
   }
 
-  private grant(role: iam.IRole, needs: TaskAccess, props: TaskFunctionsProps, hubArn: string): void {
-    // Exact KMS actions (no GenerateDataKey*): reading the CMK-encrypted table needs Decrypt, writing also Encrypt.
-    const keyActions = new Set<string>(['kms:Decrypt', 'kms:DescribeKey']);
-    props.table.grant(role, ...needs.table);
-    const writes = needs.table.some((a) => !/^dynamodb:(Get|BatchGet|Query|Scan|Describe)/.test(a));
-    if (writes) keyActions.add('kms:Encrypt').add('kms:GenerateDataKey');
-    if (needs.readsPolicy) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [props.policyParameter.parameterArn] }));
-    }
-    if (needs.readsSigningKey) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.signingSecret.secretArn] }),
-      );
-    }
-    if (needs.publishesTo) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.topics[needs.publishesTo].topicArn] }));
-      keyActions.add('kms:GenerateDataKey').add('kms:Decrypt');
-    }
-    if (needs.updatesFindings) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:BatchUpdateFindings'], resources: [hubArn] }));
-    }
-    props.key.grant(role, ...[...keyActions].sort());
-  }
-
-  private allowAssumeMemberRoles(props: TaskFunctionsProps, partition: string, ownAccount: string): void {
+  private allowAssumeMemberRoles(role: iam.Role, props: TaskFunctionsProps, partition: string, ownAccount: string): void {
     const accounts = props.memberAccounts ?? [];
     // With a closed list, the administrator account's own findings still need its member role,
     // unless the shortcut fixes them with this role directly.
     const allowed = accounts.length === 0 ? ['*'] : props.sameAccountShortcut ? [...accounts] : [...accounts, ownAccount];
     const resources = allowed.map((a) => roleArn(partition, a, props.memberRoleName));
-    this.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources }));
     if (accounts.length === 0) {
       // cdk-nag shows an unresolved partition as <AWS::Partition>.
       const shownPartition = Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
-      Validations.of(this.taskRole).acknowledge({
+      Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${roleArn(shownPartition, '*', props.memberRoleName)}]`,
         reason:
-          `No memberAccounts are configured, so the task role may assume the ${props.memberRoleName} role in any account; ` +
-          'only roles deployed by the member stack, which trust exactly this role, can be assumed. Set rectify.memberAccounts to narrow it.',
+          `No memberAccounts are configured, so this role may assume the ${props.memberRoleName} role in any account; ` +
+          'only roles deployed by the member stack, which trust exactly the Rectify member-facing roles, can be assumed. ' +
+          'Set rectify.memberAccounts to narrow it.',
       });
     }
   }
 
-  private allowPlaybooksHere(): void {
+  private allowPlaybooksHere(roles: readonly iam.Role[]): void {
     const policy = new iam.Policy(this, 'SameAccountPlaybookPolicy', {
-      roles: [this.taskRole],
+      roles: [...roles],
       statements: [new iam.PolicyStatement({ actions: memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS), resources: ['*'] })],
     });
     Validations.of(policy).acknowledge({

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '../html.js';
+
+export { escapeHtml };
 
 /**
  * The approval pages: plain HTML, no script, one inline stylesheet allowed by its hash.
  * Everything interpolated is escaped — finding titles and resource ids come from outside.
  */
-// Escaping five characters is all HTML text and attribute values need; a dependency for it would be larger than this.
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.4rem}dl{display:grid;grid-template-columns:11rem 1fr;gap:.3rem 1rem}dt{font-weight:600}
 dd{margin:0;overflow-wrap:anywhere}.risk{font-weight:700}.plan{background:#f4f6f8;border-left:4px solid #0969da;padding:.6rem 1rem}

@@ -157,5 +157,7 @@ export const AuditEvent = {
   ROLLED_BACK: 'ROLLED_BACK',
   ESCALATED: 'ESCALATED',
   OUTCOME: 'OUTCOME',
+  /** Written by the execution-status rule for an execution that stopped before recording its outcome. */
+  EXECUTION_DIED: 'EXECUTION_DIED',
 } as const;
 export type AuditEvent = (typeof AuditEvent)[keyof typeof AuditEvent];

@@ -17,7 +17,10 @@ export async function readResourceTags(aws: AwsClients, resourceArn: string): Pr
     .client(ResourceGroupsTaggingAPIClient)
     .send(new GetResourcesCommand({ ResourceARNList: [resourceArn] }));
   const tags: Record<string, string> = {};
+  // Only the mapping of this resource: an answer about others (moto ignores ResourceARNList
+  // for some resource types) must never lend this resource their tags.
   for (const mapping of response.ResourceTagMappingList ?? []) {
+    if (mapping.ResourceARN !== resourceArn) continue;
     for (const tag of mapping.Tags ?? []) {
       if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
     }

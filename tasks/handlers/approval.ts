@@ -5,7 +5,7 @@ import { approvalPage, outcomePage, SECURITY_HEADERS, type ApprovalView, type Ou
 import { csrfTokenFor, verifyApprovalSignature, verifyCsrfToken } from '../approval/signing.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
 import { AuditEvent, ErrorName, StateName } from '../domain/constants.js';
-import { logger } from '../observability.js';
+import { emitApprovalLatency, logger } from '../observability.js';
 import { appendAudit, decideApproval, getApproval, markApprovalExpired } from '../store/table.js';
 import { defaultDeps, type TaskDeps } from './deps.js';
 
@@ -84,6 +84,8 @@ export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
       }
       throw error;
     }
+    const latencySeconds = Math.max(0, Math.round((now.getTime() - Date.parse(approval.requestedAt)) / 1000));
+    emitApprovalLatency(latencySeconds, status);
     const summary = approval.summary as { findingId?: string; controlId?: string; resourceId?: string; account?: string; region?: string };
     await appendAudit(tableName, {
       executionName: approval.executionName,
@@ -99,6 +101,7 @@ export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
         approvalId,
         decision: status,
         comment,
+        latencySeconds,
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
         userAgent: clean(event.headers?.['User-Agent'] ?? event.headers?.['user-agent'], 300),
       },

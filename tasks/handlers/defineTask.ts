@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ErrorName } from '../domain/constants.js';
 import { RectifyError } from '../domain/errors.js';
-import { logger } from '../observability.js';
+import { logger, tracer } from '../observability.js';
 
 /** What every workflow Task sends its function: the execution's identity and its state. */
 export const ExecutionRefSchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
+  /** When the execution started (ISO 8601), for time-to-remediate. */
+  startTime: z.string().optional(),
 });
 export type ExecutionRef = z.infer<typeof ExecutionRefSchema>;
 
@@ -30,6 +32,7 @@ export function defineTask<S extends z.ZodType, R>(
     }
     const executionName = (parsed.data as { execution?: ExecutionRef }).execution?.name;
     logger.appendKeys({ task, ...(executionName ? { correlationId: executionName } : {}) });
+    if (executionName) tracer.putAnnotation('execution', executionName);
     try {
       return await body(parsed.data);
     } catch (error) {

@@ -4,7 +4,8 @@ import { importFindings, updateFinding } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
-import { logger } from '../observability.js';
+import { emitOutcomeMetrics, logger } from '../observability.js';
+import { secondsSince } from './recordOutcome.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
 import { settleGuardrails } from './settleGuardrails.js';
@@ -59,12 +60,14 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
       }
       if (securityHubError) logger.warn('finding not updated', { securityHubError });
     }
+    const seconds = secondsSince(execution.startTime, deps.now());
+    emitOutcomeMetrics(escalation.outcome, controlId, request?.account ?? 'unknown', seconds);
     await audit(deps, execution, state, {
       event: AuditEvent.ESCALATED,
       step: StateName.Escalate,
       actor: 'automation',
       outcome: escalation.outcome,
-      detail: { reason: escalation.reason, ...(securityHubError ? { securityHubError } : {}) },
+      detail: { reason: escalation.reason, ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
     });
     await settleGuardrails(deps, execution, state, escalation.outcome);
     return escalation;

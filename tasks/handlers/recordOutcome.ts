@@ -4,7 +4,7 @@ import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { findingIdOf } from '../domain/finding.js';
 import { causeText, WorkflowStateSchema, type WorkflowState } from '../domain/workflowState.js';
-import { logger } from '../observability.js';
+import { emitOutcomeMetrics, logger } from '../observability.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
 import { settleGuardrails } from './settleGuardrails.js';
@@ -86,13 +86,15 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
         securityHubError = [securityHubError, `outcome finding not imported: ${(error as Error).message}`].filter(Boolean).join('; ');
       }
     }
+    const seconds = secondsSince(execution.startTime, deps.now());
+    emitOutcomeMetrics(outcome, state.policy?.controlId ?? state.request?.controlIds[0] ?? 'unknown', state.request?.account ?? 'unknown', seconds);
     await audit(deps, execution, state, {
       event: outcome === Outcome.INVALID ? AuditEvent.INVALID : AuditEvent.OUTCOME,
       step: StateName.Done,
       actor: 'automation',
       outcome,
       ...(findingId && !state.request ? { findingId } : {}),
-      detail: { note, workflowStatus: status, ...(securityHubError ? { securityHubError } : {}) },
+      detail: { note, workflowStatus: status, ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
       ...(state.error ? { error: { error: state.error.Error, cause: causeText(state.error) } } : {}),
     });
     await settleGuardrails(deps, execution, state, outcome);
@@ -101,3 +103,9 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
 }
 
 export const handler = createRecordOutcome();
+
+/** Seconds since the execution started, when the start time is known. */
+export function secondsSince(startTime: string | undefined, now: Date): number | undefined {
+  const start = startTime ? Date.parse(startTime) : Number.NaN;
+  return Number.isNaN(start) ? undefined : Math.max(0, Math.round((now.getTime() - start) / 100) / 10);
+}

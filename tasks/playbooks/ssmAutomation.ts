@@ -11,7 +11,10 @@ import type { PlaybookContext } from './definePlaybook.js';
 /** IAM actions {@link runAutomation} calls; a playbook using it spreads them into its `permissions`. */
 export const AUTOMATION_PERMISSIONS = ['ssm:StartAutomationExecution', 'ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'] as const;
 
-/** Statuses after which an execution changes nothing more; every other status is still running or waiting. */
+/**
+ * Statuses after which an execution changes nothing more; any other status is still running or
+ * waiting. `Exited` (a runbook that stopped early) counts as unsuccessful: rolling back is the safe reading.
+ */
 const SUCCEEDED = new Set(['Success', 'CompletedWithSuccess']);
 const ENDED_UNSUCCESSFULLY = new Set(['Failed', 'TimedOut', 'Cancelled', 'Rejected', 'CompletedWithFailure', 'ChangeCalendarOverrideRejected', 'Exited']);
 
@@ -31,7 +34,10 @@ export interface AutomationResult {
   readonly outputs: Record<string, string[]>;
 }
 
-/** A runbook that could not start, ended unsuccessfully, or outlived its timeout. The workflow rolls back. */
+/**
+ * A runbook that could not start, ended unsuccessfully, or outlived its timeout. Its name stays
+ * `RemediationFailed`, the error name the workflow catches to roll back.
+ */
 export class AutomationFailedError extends RemediationFailedError {
   constructor(
     message: string,
@@ -75,9 +81,11 @@ export async function runAutomation(ctx: PlaybookContext<unknown>, run: Automati
 
   let executionId: string | undefined;
   try {
-    ({ AutomationExecutionId: executionId } = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: run.documentName, Parameters: parameters })));
+    const start = new StartAutomationExecutionCommand({ DocumentName: run.documentName, Parameters: parameters });
+    ({ AutomationExecutionId: executionId } = await ssm.send(start));
   } catch (error) {
-    throw new AutomationFailedError(`Runbook ${run.documentName} could not start ${where}: ${(error as Error).message}`, undefined, 'NotStarted', { cause: error });
+    const message = `Runbook ${run.documentName} could not start ${where}: ${(error as Error).message}`;
+    throw new AutomationFailedError(message, undefined, 'NotStarted', { cause: error });
   }
   if (!executionId) throw new AutomationFailedError(`Runbook ${run.documentName} returned no execution id ${where}`, undefined, 'NotStarted');
 
@@ -100,7 +108,7 @@ export async function runAutomation(ctx: PlaybookContext<unknown>, run: Automati
     await sleep(Math.min(pollIntervalMs, remaining));
   }
 
-  let cancelled = 'Rectify cancelled it';
+  let cancelled = 'Rectify asked SSM to cancel it';
   try {
     await ssm.send(new StopAutomationExecutionCommand({ AutomationExecutionId: executionId, Type: 'Cancel' }));
   } catch (error) {

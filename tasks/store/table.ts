@@ -3,6 +3,9 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { AuditEvent, Outcome } from '../domain/constants.js';
 import { ddb } from './documentClient.js';
 
+/** Global secondary index over audit events by `kind` (OUTCOME, APPROVAL) and time `at`. */
+export const BY_KIND_INDEX = 'byKind';
+
 /**
  * Rectify's one table (single-table design): `pk`/`sk` strings.
  * - `EXEC#<execution>` / `AUDIT#<iso time>#<uuid>` — append-only audit events
@@ -37,10 +40,12 @@ export interface AuditRecord {
 /** Append one audit event. Conditional on a new key: the trail is never overwritten. */
 export async function appendAudit(tableName: string, record: AuditRecord, now = new Date()): Promise<void> {
   const at = now.toISOString();
+  // `kind` feeds the byKind index: reports read outcomes and decisions without scanning the table.
+  const kind = record.outcome || record.event === 'EXECUTION_DIED' ? 'OUTCOME' : record.event === 'APPROVAL_DECIDED' ? 'APPROVAL' : undefined;
   await ddb().send(
     new PutCommand({
       TableName: tableName,
-      Item: { pk: Keys.execution(record.executionName), sk: Keys.audit(at), at, ...record },
+      Item: { pk: Keys.execution(record.executionName), sk: Keys.audit(at), at, ...(kind ? { kind } : {}), ...record },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_ACTION, Mode } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
-import { REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
+import { APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
 import { TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
@@ -136,12 +136,12 @@ describe('RectifyAdminStack', () => {
   });
 
   describe('functions', () => {
-    it('builds the ten tasks and intake for Node 22 on ARM, traced, with their own encrypted log groups', () => {
+    it('builds the ten tasks, intake and the approval endpoint for Node 22 on ARM, traced, with their own encrypted log groups', () => {
       // Prepare
       const byHandler = functions();
 
       // Assess
-      expect([...byHandler.keys()].sort()).toEqual([...TASK_HANDLERS, 'intake'].sort());
+      expect([...byHandler.keys()].sort()).toEqual([...TASK_HANDLERS, 'intake', 'approval'].sort());
       for (const [, fn] of byHandler) {
         expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
         const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
@@ -149,21 +149,22 @@ describe('RectifyAdminStack', () => {
       }
     });
 
-    it('gives every task the environment its configuration needs', () => {
+    it('gives every task and the approval function the environment its configuration needs', () => {
       // Prepare
       const perFunction: string[] = [TaskEnv.stateMachineArn, TaskEnv.approvalSecretArn];
       const required = Object.values(TaskEnv).filter((name) => !perFunction.includes(name));
       const [secretId] = ofType('AWS::SecretsManager::Secret')[0]!;
 
       // Assess
-      for (const handler of TASK_HANDLERS) {
+      for (const handler of [...TASK_HANDLERS, 'approval']) {
         const env = functions().get(handler)!.Properties.Environment.Variables as Record<string, unknown>;
         expect(Object.keys(env)).toEqual(expect.arrayContaining(required));
         expect(env[TaskEnv.handler]).toBe(handler);
         expect(env[TaskEnv.sameAccountShortcut]).toBe('false');
         expect(env[TaskEnv.approvalTimeoutSeconds]).toBe('86400');
-        // Only the task that signs approval links learns where the key is.
-        expect(env[TaskEnv.approvalSecretArn]).toEqual(handler === 'requestApproval' ? { Ref: secretId } : undefined);
+        // Only the functions that sign and verify approval links learn where the key is.
+        const signsOrVerifies = handler === 'requestApproval' || handler === 'approval';
+        expect(env[TaskEnv.approvalSecretArn]).toEqual(signsOrVerifies ? { Ref: secretId } : undefined);
       }
       const intakeEnv = functions().get('intake')!.Properties.Environment.Variables as Record<string, unknown>;
       expect(intakeEnv[TaskEnv.stateMachineArn]).toEqual({ Ref: ofType('AWS::StepFunctions::StateMachine')[0]![0] });
@@ -204,30 +205,34 @@ describe('RectifyAdminStack', () => {
       ]);
     });
 
-    it('runs the six member-facing tasks under one fixed-name role and the rest under a role each', () => {
+    it('runs five member-facing tasks under the shared fixed-name role, requestApproval under its own, the rest under a role each', () => {
       // Prepare
       const memberFacing = TASK_HANDLERS.filter((h) => TASK_ACCESS[h].actsOnMembers);
+      const shared = memberFacing.filter((h) => h !== 'requestApproval');
       const others = TASK_HANDLERS.filter((h) => !TASK_ACCESS[h].actsOnMembers);
 
       // Act
-      const sharedRoles = new Set(memberFacing.map(roleOf));
-      const otherRoles = new Set(others.map(roleOf));
+      const sharedRoles = new Set(shared.map(roleOf));
+      const otherRoles = new Set([...others, 'intake', 'approval'].map(roleOf));
 
       // Assess
       expect(memberFacing.sort()).toEqual(['checkExemption', 'classifySeverity', 'remediate', 'requestApproval', 'rollback', 'verify']);
       expect(sharedRoles.size).toBe(1);
       expect(resources[[...sharedRoles][0]!]!.Properties.RoleName).toBe(REMEDIATION_TASK_ROLE_NAME);
-      expect(otherRoles.size).toBe(others.length);
-      expect([...otherRoles].some((r) => sharedRoles.has(r))).toBe(false);
+      expect(resources[roleOf('requestApproval')]!.Properties.RoleName).toBe(APPROVAL_REQUEST_ROLE_NAME);
+      expect(sharedRoles.has(roleOf('requestApproval'))).toBe(false);
+      expect(otherRoles.size).toBe(others.length + 2);
+      expect([...otherRoles].some((r) => sharedRoles.has(r) || r === roleOf('requestApproval'))).toBe(false);
     });
 
-    it('lets only the shared task role assume the member role, and only that role', () => {
+    it('lets only the two fixed-name member-facing roles assume the member role, and only that role', () => {
       // Prepare
       const assume = (roleId: string) => statementsOfRole(roleId).filter((s) => actionsOf(s).includes('sts:AssumeRole'));
 
       // Assess
       expect(assume(roleOf('remediate')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
-      for (const handler of ['validateFinding', 'loadPolicy', 'recordOutcome', 'escalate', 'intake']) {
+      expect(assume(roleOf('requestApproval')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
+      for (const handler of ['validateFinding', 'loadPolicy', 'recordOutcome', 'escalate', 'intake', 'approval']) {
         expect(assume(roleOf(handler))).toEqual([]);
       }
     });
@@ -235,12 +240,25 @@ describe('RectifyAdminStack', () => {
     it('grants each task role exactly the actions its handlers call', () => {
       // Prepare
       const base = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+      const settle = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
       const expected: Record<string, string[]> = {
         validateFinding: [...base, 'dynamodb:PutItem'],
         loadPolicy: [...base, 'dynamodb:PutItem', 'ssm:GetParameter'],
-        recordOutcome: [...base, 'dynamodb:PutItem', 'securityhub:BatchUpdateFindings'],
-        escalate: [...base, 'dynamodb:PutItem', 'securityhub:BatchUpdateFindings', 'sns:Publish'],
-        remediate: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'secretsmanager:GetSecretValue', 'sns:Publish', 'sts:AssumeRole'],
+        recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
+        escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'sns:Publish'],
+        checkGuardrails: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish'],
+        // The shared role of classifySeverity, checkExemption, remediate, verify and rollback: no signing key, no topic.
+        remediate: [...base, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sts:AssumeRole'],
+        requestApproval: [...base, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'sns:Publish', 'sts:AssumeRole'],
+        approval: [
+          ...base,
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'secretsmanager:GetSecretValue',
+          'states:SendTaskFailure',
+          'states:SendTaskSuccess',
+        ],
       };
 
       // Act
@@ -314,7 +332,7 @@ describe('RectifyAdminStack', () => {
     it('outputs what operators and the CLI look up', () => {
       // Assess
       expect(Object.keys(template.toJSON().Outputs)).toEqual(
-        expect.arrayContaining(['StateMachineArn', 'TableName', 'ApprovalsTopicArn', 'EscalationsTopicArn']),
+        expect.arrayContaining(['StateMachineArn', 'TableName', 'ApprovalsTopicArn', 'EscalationsTopicArn', 'ApprovalBaseUrl']),
       );
     });
   });
@@ -341,11 +359,17 @@ describe('RectifyAdminStack', () => {
       const policies = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
       const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
+      const shortcut = policies.filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => actionsOf(s).includes('ec2:RevokeSecurityGroupIngress')));
+      const roleNameOf = (ref: { Ref: string }) => json.Resources[ref.Ref]!.Properties.RoleName as string;
+
       // Assess
       expect(statements.filter((s) => actionsOf(s).includes('sts:AssumeRole')).map((s) => s.Resource)).toEqual([
         'arn:aws:iam::222222222222:role/RectifyRemediationRole',
+        'arn:aws:iam::222222222222:role/RectifyRemediationRole',
       ]);
-      expect(statements.some((s) => actionsOf(s).includes('ec2:RevokeSecurityGroupIngress') && s.Resource === '*')).toBe(true);
+      expect(shortcut).toHaveLength(1);
+      expect((shortcut[0]!.Properties.PolicyDocument.Statement as Statement[])[0]!.Resource).toBe('*');
+      expect((shortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
       admin.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);
       admin.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: Match.objectLike({

@@ -22,13 +22,23 @@ interface LambdaJson {
   Properties: { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } };
 }
 
-/** Import each bundle under Node and call its handler with an event it must reject (or, for intake, an empty batch). */
+/**
+ * Events the bundles must answer without calling AWS: an empty batch for intake; for the approval
+ * endpoint, a link whose id is malformed, which it refuses before reading the signing key.
+ */
+const EVENTS: Record<string, unknown> = {
+  intake: { Records: [] },
+  approval: { httpMethod: 'GET', pathParameters: { id: 'not-an-approval-id' }, queryStringParameters: { exp: '1', sig: 'x' } },
+};
+
+/** Import each bundle under Node and call its handler with its event, or one it must reject. */
 const LOAD_BUNDLES = `
 const results = {};
+const events = JSON.parse(process.argv[2]);
 for (const [name, file] of JSON.parse(process.argv[1])) {
   const { handler } = await import(file);
   try {
-    results[name] = { type: typeof handler, value: await handler(name === 'intake' ? { Records: [] } : {}) };
+    results[name] = { type: typeof handler, value: await handler(events[name] ?? {}) };
   } catch (error) {
     results[name] = { type: typeof handler, error: error.name };
   }
@@ -57,9 +67,9 @@ describe('cdk synth (the real CLI, with bundling)', () => {
     const bundles = Object.values(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function')
       .map((r) => [r.Properties.Environment.Variables.RECTIFY_HANDLER!, join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs')]);
-    expect(bundles.map(([name]) => name).sort()).toEqual([...TASK_HANDLERS, 'intake'].sort());
+    expect(bundles.map(([name]) => name).sort()).toEqual([...TASK_HANDLERS, 'intake', 'approval'].sort());
 
-    const load = spawnSync(process.execPath, ['--input-type=module', '-e', LOAD_BUNDLES, JSON.stringify(bundles)], {
+    const load = spawnSync(process.execPath, ['--input-type=module', '-e', LOAD_BUNDLES, JSON.stringify(bundles), JSON.stringify(EVENTS)], {
       encoding: 'utf8',
       timeout: 60_000,
       env: { ...process.env, RECTIFY_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111111111111:stateMachine:x', POWERTOOLS_LOG_LEVEL: 'SILENT' },
@@ -71,6 +81,11 @@ describe('cdk synth (the real CLI, with bundling)', () => {
       expect(results[name]).toEqual({ type: 'function', error: 'TaskInputInvalid' });
     }
     expect(results.intake).toEqual({ type: 'function', value: { batchItemFailures: [] } });
+    // A 4xx page, never an exception API Gateway would turn into a bare 502.
+    expect(results.approval).toMatchObject({
+      type: 'function',
+      value: { statusCode: 403, headers: { 'Content-Type': expect.stringMatching(/^text\/html/) }, body: expect.stringMatching(/<html/i) },
+    });
   });
 
   it('fails with the offending key when the rectify context is bad', { timeout: 120_000 }, () => {

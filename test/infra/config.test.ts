@@ -24,6 +24,9 @@ describe('loadConfig', () => {
       escalationEmails: [],
       logRetentionDays: 365,
       createCustomAction: true,
+      approvalBaseUrl: '',
+      approvalRateLimit: 5,
+      approvalBurstLimit: 10,
     });
     expect(initialPolicy(fromNothing)).toEqual(DEFAULT_POLICY);
   });
@@ -46,6 +49,10 @@ describe('loadConfig', () => {
     ['a misspelt key', { approvalTimeoutHour: 4 }, /rectify\.approvalTimeoutHour: unknown key/],
     ['a mode inside the policy', { policy: { mode: 'auto' } }, /rectify\.policy\.mode: unknown key \(set rectify\.initialMode instead\)/],
     ['a bad control setting', { policy: { controls: { 'EC2.19': 'sometimes' } } }, /rectify\.policy\.controls\["EC2\.19"\]: /],
+    ['an approval rate of 0', { approvalRateLimit: 0 }, /rectify\.approvalRateLimit: /],
+    ['a fractional approval burst', { approvalBurstLimit: 2.5 }, /rectify\.approvalBurstLimit: /],
+    ['an approval burst below the rate', { approvalRateLimit: 20 }, /rectify\.approvalBurstLimit: must be at least rectify\.approvalRateLimit/],
+    ['an approval base URL without TLS', { approvalBaseUrl: 'http://approvals.example.com' }, /rectify\.approvalBaseUrl: /],
   ];
   for (const [name, rectify, message] of BAD) {
     it(`rejects ${name}, naming the key`, () => {

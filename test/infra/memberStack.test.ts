@@ -25,6 +25,14 @@ function joined(value: unknown, refs: Record<string, string>): string {
   throw new Error(`unexpected token ${JSON.stringify(value)}`);
 }
 
+/** The trust policy's AWS principals, flattened and sorted. */
+function trustedArns(principal: unknown, refs: Record<string, string>): string[] {
+  return [principal]
+    .flat()
+    .map((p) => joined(p, refs))
+    .sort();
+}
+
 describe('RectifyMemberStack', () => {
   afterAll(removeOutdirs);
 
@@ -53,7 +61,7 @@ describe('RectifyMemberStack', () => {
     expect(role.Properties).toMatchObject({ RoleName: 'RectifyRemediationRole', MaxSessionDuration: 3600 });
   });
 
-  it('trusts only the administrator account\'s task role, by its exact ARN', () => {
+  it('trusts exactly the administrator account\'s two member-facing roles, by their exact ARNs', () => {
     // Act
     const { role } = memberRole({ adminAccount: '111111111111', memberRoleName: 'SecOpsRemediation' });
     const trust = role.Properties.AssumeRolePolicyDocument.Statement;
@@ -62,31 +70,35 @@ describe('RectifyMemberStack', () => {
     expect(role.Properties.RoleName).toBe('SecOpsRemediation');
     expect(trust).toHaveLength(1);
     expect(trust[0]).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
+    expect(trust[0]!.Condition).toBeUndefined();
     expect(Object.keys(trust[0]!.Principal)).toEqual(['AWS']);
-    expect(joined(trust[0]!.Principal.AWS, { 'AWS::Partition': 'aws' })).toBe(
+    expect(trustedArns(trust[0]!.Principal.AWS, { 'AWS::Partition': 'aws' })).toEqual([
+      'arn:aws:iam::111111111111:role/rectify-approval-request',
       'arn:aws:iam::111111111111:role/rectify-remediation-task',
-    );
+    ]);
   });
 
-  it('names the task role the admin stack creates', () => {
+  it('names exactly the roles of the admin stack that may assume it', () => {
     // Prepare
     const { admin } = templatesOf(testApp({ adminAccount: '111111111111' }));
-    const roleNames = Object.values(admin.findResources('AWS::IAM::Role')).map(
-      (r) => (r as { Properties: { RoleName?: string } }).Properties.RoleName,
-    );
+    const resources = admin.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+    const assumers = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((p) => (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) => [s.Action].flat().includes('sts:AssumeRole')))
+      .flatMap((p) => (p.Properties.Roles as { Ref: string }[]).map((r) => resources[r.Ref]!.Properties.RoleName as string));
 
     // Act
     const { role } = memberRole({ adminAccount: '111111111111' });
-    const trusted = joined(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, { 'AWS::Partition': 'aws' });
+    const trusted = trustedArns(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, { 'AWS::Partition': 'aws' });
 
     // Assess
-    expect(roleNames).toContain(trusted.split(':role/')[1]);
+    expect(trusted.map((arn) => arn.split(':role/')[1]).sort()).toEqual([...assumers].sort());
   });
 
   it('is StackSets-friendly: no bootstrap check, and the admin account as a parameter when not configured', () => {
     // Act
     const { json, role } = memberRole({});
-    const trusted = joined(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, {
+    const trusted = trustedArns(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, {
       'AWS::Partition': 'aws',
       AdminAccountId: '999999999999',
     });
@@ -94,7 +106,10 @@ describe('RectifyMemberStack', () => {
     // Assess
     expect(json.Rules).toBeUndefined();
     expect(Object.keys(json.Parameters ?? {})).toEqual(['AdminAccountId']);
-    expect(trusted).toBe('arn:aws:iam::999999999999:role/rectify-remediation-task');
+    expect(trusted).toEqual([
+      'arn:aws:iam::999999999999:role/rectify-approval-request',
+      'arn:aws:iam::999999999999:role/rectify-remediation-task',
+    ]);
     expect(() => resolveStateMachineDefinition(json)).toThrow(/no state machine/);
   });
 });

@@ -11,12 +11,15 @@ function describeViolations(violations: readonly PolicyViolation[]): string[] {
 
 const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
   'the cdk.json defaults': {},
-  'a closed account list, the same-account shortcut, subscriptions and no custom action': {
+  'a closed account list, the same-account shortcut, subscriptions, a custom approval domain and no custom action': {
     adminAccount: '111111111111',
     memberAccounts: ['222222222222', '333333333333'],
     sameAccountShortcut: true,
     approvalEmails: ['secops@example.com'],
     escalationEmails: ['oncall@example.com'],
+    approvalBaseUrl: 'https://approvals.example.com',
+    approvalRateLimit: 2,
+    approvalBurstLimit: 4,
     createCustomAction: false,
   },
 };

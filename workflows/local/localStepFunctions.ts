@@ -41,6 +41,11 @@ export interface LocalStepFunctionsOptions {
   readonly onTaskToken?: (request: TaskTokenRequest) => void;
   /** Pause before each retry, in ms (the deployed workflow waits seconds; locally that only slows tests). */
   readonly retryIntervalMs?: number;
+  /**
+   * Called when an execution stops FAILED, TIMED_OUT or ABORTED, as the EventBridge rule on
+   * Step Functions status changes would; `done` resolves after it.
+   */
+  readonly onStopped?: (execution: LocalExecution) => Promise<void>;
 }
 
 const TOKEN_PLACEHOLDER = 'LOCAL_TASK_TOKEN_PLACEHOLDER';
@@ -72,6 +77,7 @@ export class LocalStepFunctions {
   private readonly tokens = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
   private readonly retryOverrides: Record<string, number> = {};
+  private readonly aborts = new Map<string, () => void>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     const definition = options.definition as unknown as StateMachineDefinition;
@@ -180,12 +186,14 @@ export class LocalStepFunctions {
   private async run(execution: LocalExecution, finish: (e: LocalExecution) => void): Promise<void> {
     {
       const run = this.machine.run(JSON.parse(execution.input), {
+        noThrowOnAbort: false,
         overrides: { taskResourceLocalHandlers: this.overrides as never, retryIntervalOverrides: this.retryOverrides },
         context: {
           Execution: { Id: execution.executionArn, Name: execution.name, Input: JSON.parse(execution.input), StartTime: execution.startDate.toISOString() },
           Task: { Token: TOKEN_PLACEHOLDER },
         } as never,
       });
+      this.aborts.set(execution.executionArn, run.abort);
       const collecting = (async () => {
         for await (const event of run.eventLogs) execution.events.push(toTraceEvent(event as unknown as Record<string, unknown>));
       })();
@@ -204,8 +212,26 @@ export class LocalStepFunctions {
         execution.cause = typeof failed.cause === 'string' ? failed.cause : JSON.stringify(failed.cause);
       }
       execution.stopDate = new Date();
+      this.aborts.delete(execution.executionArn);
+      if (execution.status !== 'SUCCEEDED') {
+        try {
+          await this.options.onStopped?.(execution);
+        } catch (error) {
+          execution.events.push({ type: 'StatusRuleFailed', at: new Date().toISOString(), error: (error as Error).name, cause: (error as Error).message });
+        }
+      }
       finish(execution);
     }
+  }
+
+  /** StopExecution: abort a running execution (its waiting task, if any, never completes). */
+  stopExecution(executionArn: string, error?: string, cause?: string): void {
+    const execution = this.describe(executionArn);
+    const abort = this.aborts.get(executionArn);
+    if (!abort || execution.status !== 'RUNNING') throw new ApiError('ExecutionNotRunning', `Execution is not running: '${executionArn}'`);
+    if (error) execution.error = error;
+    if (cause) execution.cause = cause;
+    abort();
   }
 
   describe(executionArn: string): LocalExecution {
@@ -256,6 +282,9 @@ export class LocalStepFunctions {
           startDate: seconds(e.startDate), stopDate: seconds(e.stopDate), input: e.input, output: e.output, error: e.error, cause: e.cause,
         };
       }
+      case 'StopExecution':
+        this.stopExecution(input.executionArn!, input.error, input.cause);
+        return { stopDate: seconds(new Date()) };
       case 'SendTaskSuccess':
         this.sendTaskSuccess(input.taskToken!, input.output ?? '{}');
         return {};

@@ -9,6 +9,7 @@ import { adminClient, clientsFor } from '../../tasks/aws/clientFactory.js';
 import type { Policy } from '../../tasks/domain/policy.js';
 import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
 import { memberRoleActions } from '../../tasks/playbooks/registry.js';
+import { BY_KIND_INDEX } from '../../tasks/store/table.js';
 
 export const LOCAL_NAMES = {
   table: 'rectify-local',
@@ -49,10 +50,22 @@ export async function provisionLocal(
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'kind', AttributeType: 'S' },
+          { AttributeName: 'at', AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: BY_KIND_INDEX,
+            KeySchema: [
+              { AttributeName: 'kind', KeyType: 'HASH' },
+              { AttributeName: 'at', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
       }),
     );

@@ -5,6 +5,7 @@ import type { Policy } from '../../tasks/domain/policy.js';
 import { defaultDeps } from '../../tasks/handlers/deps.js';
 import { logger } from '../../tasks/observability.js';
 import { createApprovalHandler } from '../../tasks/handlers/approval.js';
+import { createExecutionStatus } from '../../tasks/handlers/executionStatus.js';
 import { getApproval } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
@@ -105,12 +106,21 @@ export class LocalRuntime {
 
     const handlers = createTaskHandlers({ ...defaultDeps, playbooks: lookupWithFaults(defaultDeps.playbooks, options.faults) });
     const approvalHandler = createApprovalHandler(defaultDeps);
+    const executionStatus = createExecutionStatus(defaultDeps);
     let runtime: LocalRuntime | undefined;
     const stepFunctions = new LocalStepFunctions({
       definition: buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) }),
       stateMachineArn,
       handlers,
       onTaskToken: (request) => void runtime?.onApprovalRequested(request),
+      // The EventBridge rule on Step Functions status changes, delivered to the same handler.
+      onStopped: async (execution) => {
+        await executionStatus({
+          'detail-type': 'Step Functions Execution Status Change',
+          source: 'aws.states',
+          detail: { executionArn: execution.executionArn, name: execution.name, status: execution.status, error: execution.error ?? null, cause: execution.cause ?? null },
+        } as never);
+      },
     });
     const securityHub = new SecurityHubAdapter();
     const server = createServer((request, response) => {

@@ -10,7 +10,15 @@ export type PolicyStatement = { [key: string]: JsonValue };
  * prohibited` and IAM Access Analyzer accept). Network keys such as aws:SourceIp are deliberately
  * absent: they do not say who the caller is.
  */
-const RESTRICTING_KEYS = new Set(['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceowner', 'aws:principalorgid', 'aws:principalaccount', 'aws:principalarn', 'aws:sourceorgid']);
+const RESTRICTING_KEYS = new Set([
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:sourceowner',
+  'aws:sourceorgid',
+  'aws:principalorgid',
+  'aws:principalaccount',
+  'aws:principalarn',
+]);
 /** Operators that compare with fixed values (a value with `*`, `?` or `${…}` is not fixed). */
 const FIXED_VALUE_OPERATORS = new Set(['stringequals', 'stringequalsignorecase', 'stringlike', 'arnequals', 'arnlike']);
 

@@ -51,7 +51,9 @@ export const removePublicFunctionPermissions = definePlaybook<FunctionPolicySnap
     if (unscopedS3.length || unrecreatable.length) refuse(ctx, [...unrecreatable, ...unscopedS3]);
     const changes = publicStatements.map((s) => ({
       sid: String(s.Sid),
-      description: `Remove statement ${describeStatement(s)} from the policy of Lambda function ${ctx.resource.name}: callers outside the account lose access through it`,
+      description:
+        `Remove statement ${describeStatement(s)} from the policy of Lambda function ${ctx.resource.name}: ` +
+        'callers outside the account lose access through it',
     }));
     const kept = current.statements.length - changes.length;
     const summary = changes.length
@@ -72,9 +74,10 @@ export const removePublicFunctionPermissions = definePlaybook<FunctionPolicySnap
   async verify(ctx) {
     const statements = await readStatements(ctx);
     const offending = [...statements.filter(isPublic), ...statements.filter(isUnscopedS3)];
+    const sids = offending.map((s) => `"${String(s.Sid)}"`).join(', ');
     return offending.length === 0
       ? { compliant: true, detail: `Lambda function ${ctx.resource.name} grants no public access` }
-      : { compliant: false, detail: `Lambda function ${ctx.resource.name} still has public statement(s) ${offending.map((s) => `"${String(s.Sid)}"`).join(', ')}` };
+      : { compliant: false, detail: `Lambda function ${ctx.resource.name} still has public statement(s) ${sids}` };
   },
 
   async rollback(ctx, snapshot) {

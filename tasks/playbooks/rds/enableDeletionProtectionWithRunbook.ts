@@ -79,10 +79,11 @@ export const enableDeletionProtectionWithRunbook = definePlaybook<DeletionProtec
   async apply(ctx) {
     const instance = await describeDbInstance(ctx);
     if (instance.DeletionProtection) return;
+    // The runbook takes the instance's immutable resource id (db-…), not its name.
+    if (!instance.DbiResourceId) throw new Error(`RDS did not report the resource id of DB instance ${ctx.resource.id}`);
     await runAutomation(ctx, {
       documentName: DELETION_PROTECTION_RUNBOOK,
-      // The runbook takes the instance's immutable resource id (db-…), not its name.
-      parameters: { DbInstanceResourceId: [instance.DbiResourceId ?? ''], AutomationAssumeRole: [roleArnOf(ctx)], ApplyImmediately: ['true'] },
+      parameters: { DbInstanceResourceId: [instance.DbiResourceId], AutomationAssumeRole: [roleArnOf(ctx)], ApplyImmediately: ['true'] },
       timeoutSeconds: ctx.settings.timeoutSeconds,
     });
   },

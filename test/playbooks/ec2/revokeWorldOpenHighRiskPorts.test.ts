@@ -30,7 +30,7 @@ const MIXED_INGRESS: IpPermission[] = [
   tcp(22, { v4: '10.0.0.0/8' }, 'ssh from the office'),
 ];
 
-describe('revokeWorldOpenHighRiskPorts (EC2.19) against moto', () => {
+describe('revokeWorldOpenHighRiskPorts (EC2.19, EC2.13, EC2.14) against moto', () => {
   const aws = useMoto();
   const ec2 = () => aws.clients().client(EC2Client);
 
@@ -44,11 +44,11 @@ describe('revokeWorldOpenHighRiskPorts (EC2.19) against moto', () => {
     return GroupId!;
   }
 
-  function contextFor(groupId: string, settings?: unknown) {
+  function contextFor(groupId: string, settings?: unknown, controlId = 'EC2.19') {
     const request = requestFor({
       resourceType: 'AwsEc2SecurityGroup',
       resourceId: `arn:aws:ec2:us-east-1:123456789012:security-group/${groupId}`,
-      controlId: 'EC2.19',
+      controlId,
     });
     return createPlaybookContext(playbook, request, aws.clients(), settings);
   }
@@ -153,18 +153,68 @@ describe('revokeWorldOpenHighRiskPorts (EC2.19) against moto', () => {
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
   });
 
-  it('uses the ports from settings in place of the EC2.19 list', async () => {
+  it('revokes only world-open rules covering port 22 for an EC2.13 finding, keeping a world-open 3389', async () => {
     // Prepare
-    const groupId = await securityGroup([tcp(22, { v4: '0.0.0.0/0' }), tcp(443, { v4: '0.0.0.0/0' })]);
-    const ctx = contextFor(groupId, { ports: [443] });
+    const groupId = await securityGroup([
+      ...MIXED_INGRESS,
+      { IpProtocol: 'tcp', FromPort: 20, ToPort: 30, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'legacy range' }] },
+    ]);
+    const ctx = contextFor(groupId, undefined, 'EC2.13');
     // Act
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    await playbook.apply(ctx, plan);
     // Assess
     expect(plan.changes.map((change) => change.description)).toEqual([
+      `Revoke inbound TCP ports 20-30 from 0.0.0.0/0 ("legacy range") on ${groupId}: it exposes high-risk port 22`,
+      `Revoke inbound TCP port 22 from 0.0.0.0/0 ("ssh from anywhere") on ${groupId}: it exposes high-risk port 22`,
+    ]);
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
+    expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual([
+      'tcp 22-22 10.0.0.0/8 ssh from the office',
+      'tcp 3389-3389 ::/0 rdp from anywhere',
+      'tcp 443-443 0.0.0.0/0 https',
+    ]);
+  });
+
+  it('revokes only port 3389 for a CIS 1.2.0 4.2 finding (the EC2.14 alias)', async () => {
+    // Prepare
+    const groupId = await securityGroup(MIXED_INGRESS);
+    const ctx = contextFor(groupId, undefined, 'cis-aws-foundations-benchmark/v/1.2.0/4.2');
+    // Act
+    const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    await playbook.apply(ctx, plan);
+    // Assess
+    expect(ctx.controlId).toBe('cis-aws-foundations-benchmark/v/1.2.0/4.2');
+    expect(plan.changes).toHaveLength(1);
+    expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual([
+      'tcp 22-22 0.0.0.0/0 ssh from anywhere',
+      'tcp 22-22 10.0.0.0/8 ssh from the office',
+      'tcp 443-443 0.0.0.0/0 https',
+    ]);
+  });
+
+  it('takes each control its own port list from settings, keeping the defaults of the others', async () => {
+    // Prepare
+    const groupId = await securityGroup([tcp(22, { v4: '0.0.0.0/0' }), tcp(2222, { v4: '0.0.0.0/0' }), tcp(443, { v4: '0.0.0.0/0' })]);
+    const settings = { ports: { 'EC2.19': [443], 'EC2.13': [22, 2222] } };
+    // Act
+    const high = await playbook.plan(contextFor(groupId, settings), await playbook.snapshot(contextFor(groupId, settings)));
+    const ssh = await playbook.plan(contextFor(groupId, settings, 'EC2.13'), await playbook.snapshot(contextFor(groupId, settings)));
+    // Assess
+    expect(high.changes.map((change) => change.description)).toEqual([
       `Revoke inbound TCP port 443 from 0.0.0.0/0 on ${groupId}: it exposes high-risk port 443`,
     ]);
+    expect(ssh.changes.map((change) => change.description)).toEqual([
+      `Revoke inbound TCP port 22 from 0.0.0.0/0 on ${groupId}: it exposes high-risk port 22`,
+      `Revoke inbound TCP port 2222 from 0.0.0.0/0 on ${groupId}: it exposes high-risk port 2222`,
+    ]);
+    expect(playbook.settings.parse(settings)).toMatchObject({ ports: { 'EC2.14': [3389] } });
     expect(playbook.settings.parse({})).toEqual({
-      ports: [20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300],
+      ports: {
+        'EC2.19': [20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300],
+        'EC2.13': [22],
+        'EC2.14': [3389],
+      },
     });
   });
 });

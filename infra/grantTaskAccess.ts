@@ -1,0 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { TaskAccess, TopicName } from './taskAccess.js';
+
+/** What a handler's {@link TaskAccess} may name; only the table and the key are always there. */
+export interface AccessTargets {
+  /** Encrypts the table, the topics and the secret. */
+  readonly key: kms.IKey;
+  readonly table: dynamodb.ITableV2;
+  readonly policyParameter?: ssm.IStringParameter;
+  readonly topics?: Readonly<Partial<Record<TopicName, sns.ITopic>>>;
+  readonly signingSecret?: secretsmanager.ISecret;
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`grantTaskAccess: the handler needs ${what}, but none was given`);
+  return value;
+}
+
+/**
+ * Grant a function's role exactly what its handler touches, each statement on its resource,
+ * and only the KMS actions those calls need on the customer-managed key.
+ *
+ * @example
+ * grantTaskAccess(role, TASK_ACCESS.escalate, { key, table, topics: { escalations } });
+ */
+export function grantTaskAccess(role: iam.IRole, needs: TaskAccess, targets: AccessTargets): void {
+  const { partition, region, account } = Stack.of(role);
+  // Exact KMS actions (no GenerateDataKey*): reading the CMK-encrypted table needs Decrypt, writing also Encrypt.
+  const keyActions = new Set<string>(['kms:Decrypt', 'kms:DescribeKey']);
+  targets.table.grant(role, ...needs.table);
+  const writes = needs.table.some((a) => !/^dynamodb:(Get|BatchGet|Query|Scan|Describe)/.test(a));
+  if (writes) keyActions.add('kms:Encrypt').add('kms:GenerateDataKey');
+  if (needs.readsPolicy) {
+    const parameter = required(targets.policyParameter, 'the policy parameter');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameter.parameterArn] }));
+  }
+  if (needs.readsSigningKey) {
+    // The secret is encrypted with the key: reading it also takes kms:Decrypt, which every role has.
+    const secret = required(targets.signingSecret, 'the signing secret');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  }
+  if (needs.publishesTo) {
+    const topic = required(targets.topics?.[needs.publishesTo], `the ${needs.publishesTo} topic`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    keyActions.add('kms:GenerateDataKey').add('kms:Decrypt');
+  }
+  if (needs.updatesFindings) {
+    const hubArn = `arn:${partition}:securityhub:${region}:${account}:hub/default`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:BatchUpdateFindings'], resources: [hubArn] }));
+    // Rectify's outcome findings are imported as the account's own default product.
+    const productArn = `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:BatchImportFindings'], resources: [productArn] }));
+  }
+  targets.key.grant(role, ...[...keyActions].sort());
+}

@@ -1,0 +1,131 @@
+import {
+  CreateDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  ListTagsForResourceCommand,
+  RDSClient,
+  StopDBInstanceCommand,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
+import { describe, expect, it } from 'vitest';
+import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
+import { disableInstancePublicAccess as playbook } from '../../../tasks/playbooks/rds/disableInstancePublicAccess.js';
+import { useMoto } from '../../support/moto.js';
+import { requestFor } from '../../support/request.js';
+
+const instanceArn = (id: string) => `arn:aws:rds:us-east-1:123456789012:db:${id}`;
+
+describe('disableInstancePublicAccess (RDS.2) against moto', () => {
+  const aws = useMoto();
+  const rds = () => aws.clients().client(RDSClient);
+
+  async function instance(publiclyAccessible: boolean): Promise<string> {
+    const id = `orders-${crypto.randomUUID().slice(0, 8)}`;
+    await rds().send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        Engine: 'postgres',
+        DBInstanceClass: 'db.t3.micro',
+        AllocatedStorage: 20,
+        MasterUsername: 'orders_admin',
+        MasterUserPassword: 'not-a-real-password',
+        PubliclyAccessible: publiclyAccessible,
+        DeletionProtection: true,
+        Tags: [{ Key: 'team', Value: 'payments' }],
+      }),
+    );
+    return id;
+  }
+
+  function contextFor(id: string) {
+    const request = requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn(id), controlId: 'RDS.2' });
+    return createPlaybookContext(playbook, request, aws.clients());
+  }
+
+  /** The instance as RDS describes it, without the restore clock that moves on every read. */
+  async function instanceOf(id: string): Promise<DBInstance> {
+    const { LatestRestorableTime: _ticking, ...instance } = (await rds().send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!;
+    return instance;
+  }
+
+  /** Everything about the instance that turning off public access must not touch. */
+  async function allButPublicAccess(id: string) {
+    const { PubliclyAccessible: _changed, ...rest } = await instanceOf(id);
+    const { TagList } = await rds().send(new ListTagsForResourceCommand({ ResourceName: instanceArn(id) }));
+    return { ...rest, TagList };
+  }
+
+  it('turns off public access and leaves the rest of the instance alone', async () => {
+    // Prepare
+    const id = await instance(true);
+    const ctx = contextFor(id);
+    const before = await allButPublicAccess(id);
+    // Act
+    const snapshot = await playbook.snapshot(ctx);
+    const plan = await playbook.plan(ctx, snapshot);
+    await playbook.apply(ctx, plan);
+    // Assess
+    expect(snapshot).toEqual({ publiclyAccessible: true });
+    expect(plan.changes.map((change) => change.description)).toEqual([
+      `Turn off PubliclyAccessible on RDS DB instance ${instanceArn(id)}, applied immediately: its endpoint will resolve ` +
+        'to private addresses only, so clients connecting over the internet lose access; clients inside the VPC are unaffected',
+    ]);
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
+    expect((await instanceOf(id)).PubliclyAccessible).toBe(false);
+    expect(await allButPublicAccess(id)).toEqual(before);
+  });
+
+  it('rolls back to publicly accessible', async () => {
+    // Prepare
+    const id = await instance(true);
+    const ctx = contextFor(id);
+    const before = await playbook.snapshot(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, before));
+    // Act
+    await playbook.rollback(ctx, before);
+    await playbook.rollback(ctx, before);
+    // Assess
+    expect(JSON.parse(JSON.stringify(await playbook.snapshot(ctx)))).toEqual(before);
+    expect((await instanceOf(id)).PubliclyAccessible).toBe(true);
+  });
+
+  it('changes nothing when applied a second time', async () => {
+    // Prepare
+    const id = await instance(true);
+    const ctx = contextFor(id);
+    const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    await playbook.apply(ctx, plan);
+    const afterFirst = await instanceOf(id);
+    // Act
+    await playbook.apply(ctx, plan);
+    // Assess
+    expect(await instanceOf(id)).toEqual(afterFirst);
+    expect((await playbook.plan(ctx, await playbook.snapshot(ctx))).changes).toEqual([]);
+  });
+
+  it('plans nothing for a private instance, and its rollback keeps it private', async () => {
+    // Prepare
+    const id = await instance(false);
+    const ctx = contextFor(id);
+    const snapshot = await playbook.snapshot(ctx);
+    // Act
+    const plan = await playbook.plan(ctx, snapshot);
+    await playbook.rollback(ctx, snapshot);
+    // Assess
+    expect(plan.changes).toEqual([]);
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
+    expect((await instanceOf(id)).PubliclyAccessible).toBe(false);
+  });
+
+  it('refuses a stopped instance, which RDS cannot modify, and changes nothing', async () => {
+    // Prepare
+    const id = await instance(true);
+    await rds().send(new StopDBInstanceCommand({ DBInstanceIdentifier: id }));
+    const ctx = contextFor(id);
+    // Act
+    const planning = playbook.plan(ctx, await playbook.snapshot(ctx));
+    // Assess
+    await expect(planning).rejects.toThrow(`Cannot turn off public access of RDS DB instance ${instanceArn(id)}`);
+    await expect(planning).rejects.toThrow(/its status is stopped/);
+    expect((await instanceOf(id)).PubliclyAccessible).toBe(true);
+  });
+});

@@ -1,0 +1,211 @@
+import {
+  CreateDBClusterCommand,
+  CreateDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  ListTagsForResourceCommand,
+  ModifyDBInstanceCommand,
+  RDSClient,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
+import {
+  GetAutomationExecutionCommand,
+  SSMClient,
+  StartAutomationExecutionCommand,
+  StopAutomationExecutionCommand,
+  type StartAutomationExecutionCommandInput,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
+import {
+  DELETION_PROTECTION_RUNBOOK,
+  enableDeletionProtectionWithRunbook as playbook,
+} from '../../../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
+import { useMoto } from '../../support/moto.js';
+import { requestFor } from '../../support/request.js';
+
+const instanceArn = (id: string) => `arn:aws:rds:us-east-1:123456789012:db:${id}`;
+
+/**
+ * RDS runs in moto; moto 5.2.1 has no SSM Automation, so only the SSM client is stubbed. The
+ * stub does what the AWS runbook does (find the instance by its resource id, enable deletion
+ * protection) against moto, so verify and rollback read real state.
+ */
+describe('enableDeletionProtectionWithRunbook (RDS.8) against moto, SSM stubbed', () => {
+  const aws = useMoto();
+  const rds = () => aws.clients().client(RDSClient);
+  const ssm = mockClient(SSMClient);
+
+  async function runbookEffect(input: StartAutomationExecutionCommandInput) {
+    const [resourceId] = input.Parameters!.DbInstanceResourceId!;
+    // moto 5.2.1 gives every instance the same DbiResourceId, so each test starts from an empty moto and has one match.
+    const { DBInstances = [] } = await rds().send(new DescribeDBInstancesCommand({}));
+    const matches = DBInstances.filter((candidate) => candidate.DbiResourceId === resourceId);
+    if (matches.length !== 1) throw new Error(`runbook stub: ${matches.length} instances have resource id ${resourceId}`);
+    await rds().send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: matches[0]!.DBInstanceIdentifier, DeletionProtection: true, ApplyImmediately: true }));
+    return { AutomationExecutionId: 'exec-1' };
+  }
+
+  beforeEach(async () => {
+    await aws.moto.reset();
+    ssm.reset();
+    ssm.on(StartAutomationExecutionCommand).callsFake(runbookEffect);
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'Success' } });
+  });
+  afterAll(() => ssm.restore());
+
+  async function instance(deletionProtection = false, cluster?: string): Promise<string> {
+    const id = `orders-${crypto.randomUUID().slice(0, 8)}`;
+    await rds().send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        DBInstanceClass: 'db.t3.micro',
+        ...(cluster
+          ? { Engine: 'aurora-postgresql', DBClusterIdentifier: cluster }
+          : { Engine: 'postgres', AllocatedStorage: 20, MasterUsername: 'orders_admin', MasterUserPassword: 'not-a-real-password' }),
+        PubliclyAccessible: false,
+        DeletionProtection: deletionProtection,
+        Tags: [{ Key: 'team', Value: 'payments' }],
+      }),
+    );
+    return id;
+  }
+
+  function contextFor(id: string, settings?: unknown) {
+    const request = requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn(id), controlId: 'RDS.8' });
+    return createPlaybookContext(playbook, request, aws.clients(), settings);
+  }
+
+  /** The instance without the restore clock that moves on every read. */
+  async function instanceOf(id: string): Promise<DBInstance> {
+    const { LatestRestorableTime: _ticking, ...described } = (await rds().send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!;
+    return described;
+  }
+  async function allButDeletionProtection(id: string) {
+    const { DeletionProtection: _changed, ...rest } = await instanceOf(id);
+    return { ...rest, tags: (await rds().send(new ListTagsForResourceCommand({ ResourceName: instanceArn(id) }))).TagList };
+  }
+
+  it('runs the AWS runbook, then reads deletion protection back, leaving the rest of the instance alone', async () => {
+    // Prepare
+    const id = await instance();
+    const ctx = contextFor(id);
+    const before = await allButDeletionProtection(id);
+    // Act
+    const snapshot = await playbook.snapshot(ctx);
+    const plan = await playbook.plan(ctx, snapshot);
+    await playbook.apply(ctx, plan);
+    // Assess
+    expect(snapshot).toEqual({ deletionProtection: false });
+    expect(plan.changes.map((change) => change.description)).toEqual([
+      `Run AWS runbook ${DELETION_PROTECTION_RUNBOOK} as arn:aws:iam::123456789012:role/RectifyAutomationRole to enable deletion ` +
+        `protection on RDS DB instance ${instanceArn(id)}: deleting it will fail until protection is turned off; nothing else changes`,
+    ]);
+    expect(ssm.commandCalls(StartAutomationExecutionCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        DocumentName: DELETION_PROTECTION_RUNBOOK,
+        Parameters: {
+          DbInstanceResourceId: [before.DbiResourceId],
+          AutomationAssumeRole: ['arn:aws:iam::123456789012:role/RectifyAutomationRole'],
+          ApplyImmediately: ['true'],
+        },
+      },
+    ]);
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
+    expect((await instanceOf(id)).DeletionProtection).toBe(true);
+    expect(await allButDeletionProtection(id)).toEqual(before);
+  });
+
+  it('rolls back natively, since runbooks only go forward', async () => {
+    // Prepare
+    const id = await instance();
+    const ctx = contextFor(id);
+    const before = await playbook.snapshot(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, before));
+    // Act
+    await playbook.rollback(ctx, before);
+    await playbook.rollback(ctx, before);
+    // Assess
+    expect(JSON.parse(JSON.stringify(await playbook.snapshot(ctx)))).toEqual(before);
+    expect((await instanceOf(id)).DeletionProtection).toBe(false);
+  });
+
+  it('does not start the runbook again when applied a second time', async () => {
+    // Prepare
+    const id = await instance();
+    const ctx = contextFor(id);
+    const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    await playbook.apply(ctx, plan);
+    const afterFirst = await instanceOf(id);
+    // Act
+    await playbook.apply(ctx, plan);
+    // Assess
+    expect(ssm.commandCalls(StartAutomationExecutionCommand)).toHaveLength(1);
+    expect(await instanceOf(id)).toEqual(afterFirst);
+    expect((await playbook.plan(ctx, await playbook.snapshot(ctx))).changes).toEqual([]);
+  });
+
+  it('plans nothing and starts no runbook for a protected instance', async () => {
+    // Prepare
+    const id = await instance(true);
+    const ctx = contextFor(id);
+    const snapshot = await playbook.snapshot(ctx);
+    // Act
+    const plan = await playbook.plan(ctx, snapshot);
+    await playbook.rollback(ctx, snapshot);
+    // Assess
+    expect(plan.changes).toEqual([]);
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
+    expect((await instanceOf(id)).DeletionProtection).toBe(true);
+    expect(ssm.commandCalls(StartAutomationExecutionCommand)).toHaveLength(0);
+  });
+
+  it('fails apply with the runbook failure when the runbook fails, and the instance is unchanged', async () => {
+    // Prepare
+    ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: 'exec-2' });
+    ssm.on(GetAutomationExecutionCommand).resolves({
+      AutomationExecution: {
+        AutomationExecutionStatus: 'Failed',
+        StepExecutions: [{ StepName: 'ModifyDBInstance', StepStatus: 'Failed', FailureMessage: 'role cannot be assumed' }],
+      },
+    });
+    const id = await instance();
+    const ctx = contextFor(id);
+    // Act
+    const applying = playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    // Assess
+    await expect(applying).rejects.toThrow(`Runbook ${DELETION_PROTECTION_RUNBOOK} (execution exec-2) ended Failed on ${instanceArn(id)}`);
+    await expect(applying).rejects.toThrow(/at step ModifyDBInstance: role cannot be assumed/);
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: false });
+  });
+
+  it('cancels the runbook when it outlives the configured timeout', async () => {
+    // Prepare
+    ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: 'exec-3' });
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } });
+    ssm.on(StopAutomationExecutionCommand).resolves({});
+    const id = await instance();
+    const ctx = contextFor(id, { timeoutSeconds: 1 });
+    // Act
+    const applying = playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    // Assess
+    await expect(applying).rejects.toThrow(/did not finish within 1 s .* Rectify asked SSM to cancel it/);
+    expect(ssm.commandCalls(StopAutomationExecutionCommand).map((call) => call.args[0].input)).toEqual([{ AutomationExecutionId: 'exec-3', Type: 'Cancel' }]);
+  });
+
+  it('refuses an instance of a DB cluster, whose protection is a cluster setting, and starts no runbook', async () => {
+    // Prepare
+    const cluster = `orders-${crypto.randomUUID().slice(0, 8)}`;
+    await rds().send(
+      new CreateDBClusterCommand({ DBClusterIdentifier: cluster, Engine: 'aurora-postgresql', MasterUsername: 'orders_admin', MasterUserPassword: 'not-a-real-password' }),
+    );
+    const id = await instance(false, cluster);
+    const ctx = contextFor(id);
+    // Act
+    const planning = playbook.plan(ctx, await playbook.snapshot(ctx));
+    // Assess
+    await expect(planning).rejects.toThrow(`Cannot enable deletion protection on RDS DB instance ${instanceArn(id)}`);
+    await expect(planning).rejects.toThrow(`it belongs to DB cluster ${cluster}, whose deletion protection is a cluster setting (RDS.7)`);
+    expect(ssm.commandCalls(StartAutomationExecutionCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSince } from '../../cli/commands/report.js';
+import { Outcome } from '../../tasks/domain/constants.js';
+import { buildReport, percentile, summarise } from '../../tasks/report/effectiveness.js';
+import { renderReportHtml } from '../../tasks/report/renderHtml.js';
+import { putExemption } from '../../tasks/store/exemptions.js';
+import { LOCAL_NAMES } from '../../workflows/local/provision.js';
+import { loadScenario, runScenario } from '../../workflows/local/scenario.js';
+import { launchChromium, RESULTS_DIR } from '../support/browser.js';
+import { useMoto } from '../support/moto.js';
+
+const SCENARIOS = path.resolve(import.meta.dirname, '../../scenarios');
+
+describe('effectiveness report', () => {
+  it('computes rates and nearest-rank percentiles, one outcome per execution', () => {
+    // Prepare
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 1, 0, 0, s)).toISOString();
+    const outcome = (name: string, o: Outcome, s: number, extra = {}) => ({ at: at(s), executionName: name, event: 'OUTCOME', outcome: o, controlId: 'S3.8', ...extra });
+    // Act
+    const report = summarise(
+      [
+        outcome('a', Outcome.REMEDIATED, 1, { detail: { durationSeconds: 10 } }),
+        outcome('b', Outcome.REMEDIATED, 2, { detail: { durationSeconds: 30 } }),
+        outcome('c', Outcome.FAILED_ROLLED_BACK, 3, { controlId: 'EC2.19' }),
+        outcome('d', Outcome.EXEMPT, 4),
+        outcome('d', Outcome.EXEMPT, 5), // a repeated record of one execution counts once
+      ],
+      [{ at: at(6), executionName: 'a', event: 'APPROVAL_DECIDED', detail: { latencySeconds: 120 } }],
+      [{ scope: 'account#1', expiresOn: '2026-11-05', requestedBy: 'x', reason: 'y' }, { scope: 'account#2', expiresOn: '2027-06-01', requestedBy: 'x', reason: 'y' }],
+      at(0),
+      new Date('2026-11-01T12:00:00Z'),
+    );
+    // Assess
+    expect(report.executions).toBe(4);
+    expect(report.byOutcome).toEqual({ REMEDIATED: 2, FAILED_ROLLED_BACK: 1, EXEMPT: 1 });
+    expect(report.successRate).toBeCloseTo(2 / 3);
+    expect(report.rollbackRate).toBeCloseTo(1 / 3);
+    expect(report.timeToRemediateSeconds).toMatchObject({ count: 2, median: 10, p90: 30 });
+    expect(report.approvalLatencySeconds.median).toBe(120);
+    expect(report.topFailingControls).toEqual([{ controlId: 'EC2.19', failures: 1 }]);
+    expect(report.exemptionsExpiringSoon.map((e) => e.scope)).toEqual(['account#1']);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
+  });
+
+  it('reads --since as a duration or a date, and refuses anything else', () => {
+    const now = new Date('2026-11-29T00:00:00Z');
+    expect(parseSince('7d', now).toISOString()).toBe('2026-11-22T00:00:00.000Z');
+    expect(parseSince('2026-11-01', now).toISOString()).toBe('2026-11-01T00:00:00.000Z');
+    expect(() => parseSince('last week', now)).toThrow(/neither a duration/);
+  });
+
+  describe('over a real audit trail in moto, and as HTML in a browser', () => {
+    const aws = useMoto();
+
+    it('summarises what the scenarios recorded and draws its charts', async () => {
+      // Prepare: several findings recorded into one table
+      const files = ['remediated-auto.json', 'approved.json', 'failed-verify-rolled-back.json', 'dry-run.json', 'exempt-tag.json', 'rejected.json'];
+      for (const file of files) await runScenario(loadScenario(path.join(SCENARIOS, file)), { endpoint: aws.endpoint });
+      const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+      await putExemption(LOCAL_NAMES.table, { account: '222222222222', reason: 'migration', requestedBy: 'platform', expiresOn: soon });
+      // Act
+      const report = await buildReport(LOCAL_NAMES.table, new Date(Date.now() - 3_600_000));
+      // Assess
+      expect(report.byOutcome).toEqual({ REMEDIATED: 2, FAILED_ROLLED_BACK: 1, DRY_RUN: 1, EXEMPT: 1, REJECTED: 1 });
+      expect(report.successRate).toBeCloseTo(2 / 3);
+      expect(report.timeToRemediateSeconds.count).toBe(2);
+      expect(report.approvalLatencySeconds.count).toBe(2);
+      expect(report.topFailingControls).toEqual([{ controlId: 'KMS.4', failures: 1 }]);
+      expect(report.exemptionsExpiringSoon).toHaveLength(1);
+
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.setContent(renderReportHtml(report));
+        const bars = await page.$$eval('#chart-outcomes rect.bar', (rects) => rects.map((r) => ({ label: r.getAttribute('data-label'), width: r.getBoundingClientRect().width })));
+        expect(bars).toHaveLength(5);
+        expect(bars.every((b) => b.width > 0)).toBe(true);
+        expect(await page.$$('#chart-controls rect.bar')).toHaveLength(3);
+        expect(await page.textContent('#summary')).toContain('66.7 %');
+        const shot = path.join(RESULTS_DIR, 'report.png');
+        await page.screenshot({ path: shot, fullPage: true });
+        expect(existsSync(shot)).toBe(true);
+      } finally {
+        await browser.close();
+      }
+    }, 180_000);
+  });
+});
