@@ -18,6 +18,7 @@ const docsCommand = lazy(() => import('./commands/playbooks.js'), 'docsCommand')
 const modeGetCommand = lazy(() => import('./commands/mode.js'), 'modeGetCommand');
 const modeSetCommand = lazy(() => import('./commands/mode.js'), 'modeSetCommand');
 const resetBreakerCommand = lazy(() => import('./commands/mode.js'), 'resetBreakerCommand');
+const traceCommand = lazy(() => import('./commands/trace.js'), 'traceCommand');
 const reportCommand = lazy(() => import('./commands/report.js'), 'reportCommand');
 const exemptionsAddCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsAddCommand');
 const exemptionsListCommand = lazy(() => import('./commands/exemptions.js'), 'exemptionsListCommand');
@@ -47,6 +48,15 @@ program
   .action(testCommand);
 
 program
+  .command('trace')
+  .description('Draw a local execution as the Step Functions console would: graph, path taken, each state\'s input, output, duration, retries and error')
+  .argument('<execution>', 'execution name (or a unique prefix), as printed by sandbox and simulate')
+  .option('--html <file>', 'where to write the page (default .rectify/traces/<execution>.html)')
+  .option('--json', 'print the states as JSON instead')
+  .addHelpText('after', '\nExample:\n  npx rectify trace S3-8-a-1a2b --html trace.html')
+  .action(traceCommand);
+
+program
   .command('playbooks')
   .description('List the registered playbooks')
   .option('--json', 'print JSON')
@@ -54,9 +64,10 @@ program
 
 program
   .command('sandbox')
-  .description('Start moto, run the example findings through Rectify and print what happened')
-  .option('--dir <dir>', 'scenario directory', 'scenarios')
+  .description('The main job, locally: start moto, build a two-account estate, run its findings through Rectify, show what happened')
+  .option('--auto-approve', 'approve the production change without waiting for a person (for scripts)')
   .option('--json', 'print the results as JSON')
+  .addHelpText('after', '\nExamples:\n  npm run sandbox                    # waits for you to approve in a browser\n  npm run sandbox -- --auto-approve  # for scripts and CI')
   .action(sandboxCommand);
 
 const withTarget = (command: Command) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Playbook } from '../../tasks/playbooks/definePlaybook.js';
 import type { PlaybookLookup } from '../../tasks/playbooks/registry.js';
+import { readResourceTags } from '../../tasks/domain/resourceTags.js';
 
 /**
  * Faults a scenario can inject into a real playbook, to prove the failure paths against real
@@ -16,6 +17,8 @@ export const FaultsSchema = z
     rollback: z.literal('throw').optional(),
     /** Reading the resource's tags is denied (as a missing tag:GetResources permission would be). */
     tags: z.literal('deny').optional(),
+    /** Only these resource ids get the faults (default: every resource). */
+    resources: z.array(z.string()).optional(),
   })
   .strict();
 export type Faults = z.infer<typeof FaultsSchema>;
@@ -28,28 +31,28 @@ export class InjectedFault extends Error {
 }
 
 export function withFaults(playbook: Playbook, faults: Faults): Playbook {
+  const hit = (ctx: { resource: { id: string } }) => !faults.resources || faults.resources.includes(ctx.resource.id);
   const denied = new Error('User is not authorized to perform: tag:GetResources (injected fault)');
   denied.name = 'AccessDeniedException';
   return {
     ...playbook,
     ...(faults.tags === 'deny'
       ? {
-          readTags: async () => {
-            throw denied;
+          readTags: async (ctx) => {
+            if (hit(ctx)) throw denied;
+            return playbook.readTags ? playbook.readTags(ctx) : readResourceTags(ctx.aws, ctx.resource.id);
           },
         }
       : {}),
     apply: async (ctx, plan) => {
       await playbook.apply(ctx, plan);
-      if (faults.apply === 'throw') throw new InjectedFault('apply failed after changing the resource');
+      if (faults.apply === 'throw' && hit(ctx)) throw new InjectedFault('apply failed after changing the resource');
     },
-    verify: faults.verify === 'noncompliant' ? async () => ({ compliant: false, detail: 'injected fault: still non-compliant' }) : playbook.verify,
-    rollback:
-      faults.rollback === 'throw'
-        ? async () => {
-            throw new InjectedFault('rollback failed');
-          }
-        : playbook.rollback,
+    verify: async (ctx) => (faults.verify === 'noncompliant' && hit(ctx) ? { compliant: false, detail: 'injected fault: still non-compliant' } : playbook.verify(ctx)),
+    rollback: async (ctx, snapshot) => {
+      if (faults.rollback === 'throw' && hit(ctx)) throw new InjectedFault('rollback failed');
+      await playbook.rollback(ctx, snapshot);
+    },
   };
 }
 

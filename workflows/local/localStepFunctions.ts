@@ -46,6 +46,8 @@ export interface LocalStepFunctionsOptions {
    * Step Functions status changes would; `done` resolves after it.
    */
   readonly onStopped?: (execution: LocalExecution) => Promise<void>;
+  /** Called for every execution when it has stopped (after `onStopped`), e.g. to save its trace. */
+  readonly onFinished?: (execution: LocalExecution) => void;
 }
 
 const TOKEN_PLACEHOLDER = 'LOCAL_TASK_TOKEN_PLACEHOLDER';
@@ -78,6 +80,10 @@ export class LocalStepFunctions {
   private readonly overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
   private readonly retryOverrides: Record<string, number> = {};
   private readonly aborts = new Map<string, () => void>();
+  /** The definition being run (for trace pages). */
+  get definition(): Record<string, unknown> {
+    return this.options.definition;
+  }
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     const definition = options.definition as unknown as StateMachineDefinition;
@@ -219,6 +225,11 @@ export class LocalStepFunctions {
         } catch (error) {
           execution.events.push({ type: 'StatusRuleFailed', at: new Date().toISOString(), error: (error as Error).name, cause: (error as Error).message });
         }
+      }
+      try {
+        this.options.onFinished?.(execution);
+      } catch {
+        // a trace that cannot be saved must not change the execution's result
       }
       finish(execution);
     }

@@ -16,6 +16,7 @@ import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.
 import { freePort } from './moto.js';
 import { LOCAL_NAMES, provisionLocal, type LocalResources } from './provision.js';
 import { SecurityHubAdapter } from './securityHubAdapter.js';
+import { saveTrace } from './traceStore.js';
 import { createTaskHandlers } from './taskHandlers.js';
 
 export type ApprovalChoice = 'approve' | 'reject' | 'timeout';
@@ -46,6 +47,11 @@ export interface LocalRuntimeOptions {
   readonly approvalTimeoutSeconds?: number;
   /** Base URL of the approval page the emailed link points at. */
   readonly approvalBaseUrl?: string;
+  /**
+   * Save every execution's trace for `rectify trace` (into .rectify/traces).
+   * @default true
+   */
+  readonly saveTraces?: boolean;
 }
 
 /**
@@ -108,11 +114,15 @@ export class LocalRuntime {
     const approvalHandler = createApprovalHandler(defaultDeps);
     const executionStatus = createExecutionStatus(defaultDeps);
     let runtime: LocalRuntime | undefined;
+    const definition = buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) });
     const stepFunctions = new LocalStepFunctions({
-      definition: buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) }),
+      definition,
       stateMachineArn,
       handlers,
       onTaskToken: (request) => void runtime?.onApprovalRequested(request),
+      onFinished: (execution) => {
+        if (options.saveTraces !== false) saveTrace(definition, execution);
+      },
       // The EventBridge rule on Step Functions status changes, delivered to the same handler.
       onStopped: async (execution) => {
         await executionStatus({

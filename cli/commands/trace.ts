@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderTraceHtml } from '../../workflows/local/traceHtml.js';
+import { loadTrace, TRACE_DIR } from '../../workflows/local/traceStore.js';
+import { summariseTrace } from '../../workflows/local/trace.js';
+
+/** `rectify trace <execution>`: the local execution's graph and states as an HTML page (or JSON). */
+export function traceCommand(name: string, options: { html?: string; json?: boolean }): void {
+  const trace = loadTrace(name);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ ...trace.execution, steps: summariseTrace(trace.execution.events), events: undefined }, null, 2)}\n`);
+    return;
+  }
+  const file = options.html ?? path.join(TRACE_DIR, `${trace.execution.name}.html`);
+  writeFileSync(file, renderTraceHtml(trace));
+  process.stdout.write(`${file}\n`);
+}

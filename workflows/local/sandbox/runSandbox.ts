@@ -1,0 +1,155 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { adminClient } from '../../../tasks/aws/clientFactory.js';
+import type { Outcome } from '../../../tasks/domain/constants.js';
+import { PolicySchema } from '../../../tasks/domain/policy.js';
+import { executionNameFor, startExecutions } from '../../../tasks/handlers/intake.js';
+import { buildReport, type EffectivenessReport } from '../../../tasks/report/effectiveness.js';
+import { renderReportHtml } from '../../../tasks/report/renderHtml.js';
+import { putExemption } from '../../../tasks/store/exemptions.js';
+import { readAudit } from '../../../tasks/store/table.js';
+import { callAws, isSubset, substitute, valueAt } from '../awsCall.js';
+import { LOCAL_MEMBER_ACCOUNT } from '../awsEnv.js';
+import { startMoto } from '../moto.js';
+import { LocalRuntime, type PendingApproval } from '../runtime.js';
+import { renderTraceHtml } from '../traceHtml.js';
+import { loadTrace, TRACE_DIR } from '../traceStore.js';
+import { ESTATE, EXPIRED_REGISTER_BUCKET, FAILING_TABLE_ARN, type EstateItem } from './estate.js';
+
+export const SANDBOX_DIR = path.resolve(import.meta.dirname, '../../../.rectify/sandbox');
+
+export interface SandboxRow {
+  readonly item: EstateItem;
+  readonly resourceId: string;
+  readonly executionName: string;
+  state: string;
+  outcome?: Outcome | 'UNKNOWN';
+  stateOk?: boolean;
+  problems: string[];
+  tracePath?: string;
+}
+
+export interface SandboxResult {
+  readonly rows: SandboxRow[];
+  readonly report: EffectivenessReport;
+  readonly reportPath: string;
+  readonly wallSeconds: number;
+  readonly ok: boolean;
+}
+
+export interface SandboxOptions {
+  readonly autoApprove: boolean;
+  /** Called when a person must decide; the link is the emailed one, served locally. */
+  readonly onApprovalNeeded?: (pending: PendingApproval) => void;
+  /** Called about four times a second while executions run. */
+  readonly onProgress?: (rows: readonly SandboxRow[]) => void;
+  readonly log?: (line: string) => void;
+}
+
+const finding = (item: EstateItem, resourceId: string) => ({
+  SchemaVersion: '2018-10-08',
+  Id: `arn:aws:securityhub:us-east-1:${item.account}:security-control/${item.controlId}/finding/sandbox-${item.key}`,
+  ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+  GeneratorId: `security-control/${item.controlId}`,
+  AwsAccountId: item.account,
+  Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+  CreatedAt: '2026-11-28T09:00:00.000Z',
+  UpdatedAt: '2026-11-28T09:00:00.000Z',
+  Severity: { Label: item.severity },
+  Title: `${item.controlId}: ${item.story}`,
+  Compliance: { Status: 'FAILED', SecurityControlId: item.controlId },
+  Resources: [{ Type: item.resourceType, Id: resourceId, Partition: 'aws', Region: 'us-east-1' }],
+  Workflow: { Status: 'NEW' },
+  RecordState: 'ACTIVE',
+});
+
+/**
+ * The main job on its embedded default: start moto, build the estate, import its findings,
+ * send them through intake together, and watch every execution to its outcome; then read the
+ * resources back, write the report and the traces.
+ */
+export async function runSandbox(options: SandboxOptions): Promise<SandboxResult> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  log('starting moto (the local AWS)…');
+  const moto = await startMoto();
+  const runtime = await LocalRuntime.start({
+    motoEndpoint: moto.endpoint,
+    policy: PolicySchema.parse({ mode: 'auto' }),
+    memberAccounts: [LOCAL_MEMBER_ACCOUNT],
+    faults: { verify: 'noncompliant', resources: [FAILING_TABLE_ARN] },
+    approvalTimeoutSeconds: 900,
+    approver: (pending) => {
+      if (options.autoApprove) return 'approve';
+      options.onApprovalNeeded?.(pending);
+      return 'external';
+    },
+  });
+  try {
+    log(`building the estate: ${ESTATE.length} non-compliant resources in two accounts…`);
+    const saved: Record<string, unknown> = {};
+    for (const item of ESTATE) {
+      for (const step of item.setup) {
+        const response = await callAws(substitute(step, saved));
+        for (const [name, at] of Object.entries(step.save ?? {})) saved[name] = valueAt(response, at);
+      }
+    }
+    await putExemption(runtime.resources.tableName, {
+      resourceArn: `arn:aws:s3:::${EXPIRED_REGISTER_BUCKET}`, reason: 'legacy ledger, waiver until migration', requestedBy: 'finance platform team', expiresOn: '2025-12-31',
+    });
+    const rows: SandboxRow[] = ESTATE.map((item) => {
+      const resourceId = substitute(item.resourceId, saved);
+      return { item, resourceId, executionName: executionNameFor(finding(item, resourceId), 'automatic'), state: 'queued', problems: [] };
+    });
+    const findings = rows.map((r) => finding(r.item, r.resourceId));
+    await adminClient(SecurityHubClient).send(new BatchImportFindingsCommand({ Findings: findings as never }));
+    log('findings imported; sending them through intake…');
+    await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', source: 'aws.securityhub', detail: { findings } });
+
+    const executions = rows.map((r) => runtime.stepFunctions.byName(r.executionName)!);
+    const timer = setInterval(() => {
+      rows.forEach((row, i) => {
+        const entered = executions[i]!.events.filter((e) => e.type === 'StateEntered').at(-1)?.state;
+        if (executions[i]!.status === 'RUNNING') row.state = entered ?? 'starting';
+      });
+      options.onProgress?.(rows);
+    }, 250);
+    try {
+      await Promise.all(
+        executions.map(async (execution, i) => {
+          await execution.done;
+          const row = rows[i]!;
+          const audit = await readAudit(runtime.resources.tableName, row.executionName);
+          row.outcome = [...audit].reverse().find((a) => a.outcome)?.outcome ?? 'UNKNOWN';
+          row.state = execution.status;
+        }),
+      );
+    } finally {
+      clearInterval(timer);
+    }
+    options.onProgress?.(rows);
+
+    for (const row of rows) {
+      if (row.outcome !== row.item.expected) row.problems.push(`outcome ${row.outcome}, expected ${row.item.expected}`);
+      for (const check of row.item.checks) {
+        const step = substitute(check, saved);
+        const response = await callAws(step);
+        if (step.match !== undefined && !isSubset(response, step.match)) row.problems.push(`${step.service}.${step.command} does not show ${JSON.stringify(step.match)}`);
+        if (step.absent !== undefined && isSubset(response, step.absent)) row.problems.push(`${step.service}.${step.command} still shows ${JSON.stringify(step.absent)}`);
+      }
+      row.stateOk = row.problems.length === 0;
+      const trace = loadTrace(row.executionName);
+      row.tracePath = path.join(TRACE_DIR, `${row.executionName}.html`);
+      writeFileSync(row.tracePath, renderTraceHtml(trace));
+    }
+    const report = await buildReport(runtime.resources.tableName, new Date(started - 60_000));
+    mkdirSync(SANDBOX_DIR, { recursive: true });
+    const reportPath = path.join(SANDBOX_DIR, 'report.html');
+    writeFileSync(reportPath, renderReportHtml(report));
+    return { rows, report, reportPath, wallSeconds: (Date.now() - started) / 1000, ok: rows.every((r) => r.stateOk) };
+  } finally {
+    await runtime.stop();
+    await moto.stop();
+  }
+}
