@@ -16,17 +16,19 @@ function edgesOf(states: Record<string, State>): Edge[] {
   return edges;
 }
 
-/** Rows by shortest distance from StartAt (the happy path reads top-down, as in the console). */
+/**
+ * Rows by longest distance from StartAt (the definition has no cycles), so every arrow points
+ * down and the terminal states sit at the bottom, as in the console.
+ */
 function layout(startAt: string, states: Record<string, State>, edges: Edge[]): Map<string, { x: number; y: number }> {
   const depth = new Map<string, number>([[startAt, 0]]);
-  const queue = [startAt];
-  while (queue.length) {
-    const current = queue.shift()!;
-    // Follow normal transitions before catches, so failure paths sit below the happy path.
-    for (const e of edges.filter((e) => e.from === current).sort((a, b) => (a.kind === 'catch' ? 1 : 0) - (b.kind === 'catch' ? 1 : 0))) {
-      if (!depth.has(e.to)) {
-        depth.set(e.to, depth.get(current)! + 1);
-        queue.push(e.to);
+  for (let changed = true, rounds = 0; changed && rounds < 200; rounds++) {
+    changed = false;
+    for (const e of edges) {
+      const from = depth.get(e.from);
+      if (from !== undefined && (depth.get(e.to) ?? -1) < from + 1) {
+        depth.set(e.to, from + 1);
+        changed = true;
       }
     }
   }
