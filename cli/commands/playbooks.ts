@@ -15,7 +15,9 @@ export function playbooksCommand(options: { json?: boolean }): void {
 
 export const PLAYBOOK_DOCS = path.resolve(import.meta.dirname, '../../docs/playbooks.md');
 
-export function docsCommand(): void {
+export async function docsCommand(): Promise<void> {
   writeFileSync(PLAYBOOK_DOCS, renderPlaybookDocs(allPlaybooks()));
-  process.stdout.write(`wrote ${path.relative(process.cwd(), PLAYBOOK_DOCS)}\n`);
+  const { CONFIG_DOCS, renderConfigReference } = await import('../docs/configReference.js');
+  writeFileSync(CONFIG_DOCS, renderConfigReference());
+  process.stdout.write(`wrote ${path.relative(process.cwd(), PLAYBOOK_DOCS)} and ${path.relative(process.cwd(), CONFIG_DOCS)}\n`);
 }
