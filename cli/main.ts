@@ -1,5 +1,5 @@
 import './quiet.js';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { MODES } from '../tasks/domain/constants.js';
 import { DECISIONS } from '../workflows/local/decisions.js';
 import { TARGET_OPTIONS } from './target.js';
@@ -26,6 +26,7 @@ const exemptionsRemoveCommand = lazy(() => import('./commands/exemptions.js'), '
 
 const program = new Command()
   .name('rectify')
+  .exitOverride()
   .description('Closed-loop remediation of Security Hub findings — run, test and inspect Rectify locally.')
   .showHelpAfterError();
 
@@ -127,9 +128,15 @@ program
     process.stdout.write(`moto is available through ${ensureMoto()}\n`);
   });
 
+// Exit codes: 0 success, 1 a run finished with a failed outcome or check (set by the command), 2 usage or input error.
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`rectify: ${(error as Error).message}\n`);
-  process.exitCode = 2;
+  if (error instanceof CommanderError) {
+    // commander has already printed its message (or the help)
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`rectify: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
 }
