@@ -9,21 +9,28 @@ export const logger = new Logger({ serviceName: 'rectify' });
 /** X-Ray through Powertools; a no-op outside Lambda. */
 export const tracer = new Tracer({ serviceName: 'rectify' });
 
-/** CloudWatch metrics as EMF log lines (namespace `Rectify`); set POWERTOOLS_METRICS_DISABLED locally. */
-export const metrics = new Metrics({ namespace: 'Rectify', serviceName: 'rectify' });
+let instance: Metrics | undefined;
+/**
+ * CloudWatch metrics as EMF log lines (namespace `Rectify`). Built on first use, so a local run
+ * that sets POWERTOOLS_METRICS_DISABLED before its first task still silences them.
+ */
+export function metrics(): Metrics {
+  instance ??= new Metrics({ namespace: 'Rectify', serviceName: 'rectify' });
+  return instance;
+}
 
 /** One outcome, by control and account; time to remediate for fixes; a rollback count for failures. */
 export function emitOutcomeMetrics(outcome: Outcome, controlId: string, account: string, secondsSinceStart?: number): void {
-  const metric = metrics.singleMetric();
+  const metric = metrics().singleMetric();
   metric.addDimensions({ Outcome: outcome, ControlId: controlId, Account: account });
   metric.addMetric('Outcomes', MetricUnit.Count, 1);
   if (outcome === 'REMEDIATED' && secondsSinceStart !== undefined) {
-    const ttr = metrics.singleMetric();
+    const ttr = metrics().singleMetric();
     ttr.addDimensions({ ControlId: controlId });
     ttr.addMetric('TimeToRemediate', MetricUnit.Seconds, secondsSinceStart);
   }
   if (outcome === 'FAILED_ROLLED_BACK' || outcome === 'FAILED_ROLLBACK_FAILED') {
-    const rollback = metrics.singleMetric();
+    const rollback = metrics().singleMetric();
     rollback.addDimensions({ Result: outcome === 'FAILED_ROLLED_BACK' ? 'restored' : 'failed' });
     rollback.addMetric('Rollbacks', MetricUnit.Count, 1);
   }
@@ -31,7 +38,7 @@ export function emitOutcomeMetrics(outcome: Outcome, controlId: string, account:
 
 /** Seconds from the decision request to the decision. */
 export function emitApprovalLatency(seconds: number, decision: string): void {
-  const metric = metrics.singleMetric();
+  const metric = metrics().singleMetric();
   metric.addDimensions({ Decision: decision });
   metric.addMetric('ApprovalLatency', MetricUnit.Seconds, seconds);
 }

@@ -1,5 +1,6 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { applyClientHooks } from './clientHooks.js';
 import { endpointFor } from './endpoints.js';
 
 /** Any AWS SDK v3 client class. */
@@ -88,7 +89,7 @@ export function clientsFor(account: string, region: string, options: ClientFacto
     client<C>(ctor: ClientConstructor<C>): C {
       let client = cache.get(ctor) as C | undefined;
       if (!client) {
-        client = new ctor(clientConfig(ctor as ClientConstructor<unknown>, region, credentials, env));
+        client = applyClientHooks(new ctor(clientConfig(ctor as ClientConstructor<unknown>, region, credentials, env)));
         cache.set(ctor, client);
       }
       return client;
@@ -103,5 +104,5 @@ function clientConfigForSts(region: string, env: NodeJS.ProcessEnv): Record<stri
 
 /** Clients for the administrator account itself (tables, topics, parameters, Step Functions). */
 export function adminClient<C>(ctor: ClientConstructor<C>, region = process.env.AWS_REGION ?? 'us-east-1'): C {
-  return new ctor(clientConfig(ctor as ClientConstructor<unknown>, region));
+  return applyClientHooks(new ctor(clientConfig(ctor as ClientConstructor<unknown>, region)));
 }

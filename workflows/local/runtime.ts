@@ -92,6 +92,9 @@ export class LocalRuntime {
       [TaskEnv.approvalTimeoutSeconds]: String(options.approvalTimeoutSeconds ?? 86_400),
       [TaskEnv.stateMachineArn]: stateMachineArn,
       POWERTOOLS_LOG_LEVEL: process.env.RECTIFY_LOG_LEVEL ?? 'SILENT',
+      // No EMF lines and no X-Ray locally, unless asked for.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      POWERTOOLS_TRACE_ENABLED: process.env.POWERTOOLS_TRACE_ENABLED ?? 'false',
     };
     const saved: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(env)) {

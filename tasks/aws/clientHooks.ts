@@ -1,0 +1,42 @@
+/**
+ * Interceptors that see every AWS SDK call made through the client factory, and may fail it.
+ * Nothing in the deployed functions registers one (the list is empty there); the local runtime
+ * uses them to record the calls a workflow makes and to inject faults — throttling, access
+ * denied, not found, 5xx — for the fault-injection tests. Every factory client carries one small
+ * dispatcher middleware, so interceptors registered later still apply to cached clients.
+ */
+export interface SdkCall {
+  readonly service: string;
+  readonly command: string;
+  readonly input: unknown;
+}
+
+export type CallInterceptor = (call: SdkCall) => void;
+
+const interceptors = new Set<CallInterceptor>();
+
+/** Register an interceptor; returns its removal. */
+export function addCallInterceptor(interceptor: CallInterceptor): () => void {
+  interceptors.add(interceptor);
+  return () => interceptors.delete(interceptor);
+}
+
+interface MiddlewareClient {
+  readonly middlewareStack: { add(middleware: unknown, options: { step: 'initialize'; name: string; override?: boolean }): void };
+}
+
+type Handler = (args: { input: unknown }) => Promise<unknown>;
+
+export function applyClientHooks<C>(client: C): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next: Handler, context: { clientName?: string; commandName?: string }) => async (args: { input: unknown }) => {
+      if (interceptors.size > 0) {
+        const call = { service: (context.clientName ?? '').replace(/Client$/, ''), command: (context.commandName ?? '').replace(/Command$/, ''), input: args.input };
+        for (const interceptor of interceptors) interceptor(call);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'rectifyCallInterceptors', override: true },
+  );
+  return client;
+}
