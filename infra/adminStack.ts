@@ -6,10 +6,12 @@ import { ApprovalEndpoint } from './constructs/ApprovalEndpoint.js';
 import { ApprovalSigningSecret } from './constructs/ApprovalSigningSecret.js';
 import { AuditTable } from './constructs/AuditTable.js';
 import { EncryptionKey } from './constructs/EncryptionKey.js';
+import { ExecutionStatusRule } from './constructs/ExecutionStatusRule.js';
 import { FindingSources } from './constructs/FindingSources.js';
 import { IntakeFunction } from './constructs/IntakeFunction.js';
 import { IntakeQueue } from './constructs/IntakeQueue.js';
 import { NotificationTopic } from './constructs/NotificationTopic.js';
+import { Observability } from './constructs/Observability.js';
 import { PolicyParameter } from './constructs/PolicyParameter.js';
 import { RemediationStateMachine } from './constructs/RemediationStateMachine.js';
 import { TaskFunctions } from './constructs/TaskFunctions.js';
@@ -23,15 +25,21 @@ export interface RectifyAdminStackProps extends StackProps {
 const INTAKE_TIMEOUT = Duration.seconds(30);
 const VISIBILITY_FACTOR = 6;
 
+/** The task handlers that record an outcome, and so write the EMF `Outcomes` lines. */
+const OUTCOME_HANDLERS = ['recordOutcome', 'escalate'] as const;
+
 /**
  * Rectify in the Security Hub administrator account: intake (rules, queue, function), the
- * remediation state machine and its tasks, the approval endpoint, the audit table, the
- * notification topics and the policy parameter, all encrypted with one customer-managed key.
+ * remediation state machine and its tasks, the execution-status rule, the approval endpoint, the
+ * audit table, the notification topics, the policy parameter, and the alarms, dashboard and
+ * saved queries, all encrypted with one customer-managed key.
  */
 export class RectifyAdminStack extends Stack {
   readonly taskFunctions: TaskFunctions;
   readonly remediation: RemediationStateMachine;
   readonly approvalEndpoint: ApprovalEndpoint;
+  readonly executionStatus: ExecutionStatusRule;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RectifyAdminStackProps) {
     const { config, ...stackProps } = props;
@@ -93,6 +101,14 @@ export class RectifyAdminStack extends Stack {
       logRetention,
     });
     this.approvalEndpoint.allowTaskResponses(this.remediation.stateMachine);
+    this.executionStatus = new ExecutionStatusRule(this, 'ExecutionStatus', {
+      stateMachine: this.remediation.stateMachine,
+      key,
+      table,
+      escalations,
+      environment: { ...environment, [TaskEnv.approvalBaseUrl]: this.approvalEndpoint.linkBaseUrl },
+      logRetention,
+    });
 
     const intake = new IntakeQueue(this, 'Intake', {
       encryptionKey: key,
@@ -100,12 +116,28 @@ export class RectifyAdminStack extends Stack {
       maxReceiveCount: 5,
     });
     new FindingSources(this, 'FindingSources', { queue: intake.queue, createActionTarget: config.createCustomAction });
-    new IntakeFunction(this, 'IntakeFunction', {
+    const intakeFunction = new IntakeFunction(this, 'IntakeFunction', {
       queue: intake.queue,
       stateMachine: this.remediation.stateMachine,
       logKey: key,
       timeout: INTAKE_TIMEOUT,
       logRetention,
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      stateMachine: this.remediation.stateMachine,
+      executionLogGroup: this.remediation.logGroup,
+      taskLogGroups: {
+        ...this.taskFunctions.logGroups,
+        executionStatus: this.executionStatus.logGroup,
+        intake: intakeFunction.logGroup,
+        approval: this.approvalEndpoint.logGroup,
+      },
+      outcomeHandlers: OUTCOME_HANDLERS,
+      intakeQueue: intake.queue,
+      deadLetterQueues: { intake: intake.deadLetterQueue, executionStatus: this.executionStatus.deadLetterQueue },
+      escalations,
+      topicKey: key,
     });
 
     new CfnOutput(this, 'StateMachineArn', { value: this.remediation.stateMachine.stateMachineArn });
@@ -114,6 +146,8 @@ export class RectifyAdminStack extends Stack {
     new CfnOutput(this, 'EscalationsTopicArn', { value: escalations.topicArn });
     new CfnOutput(this, 'PolicyParameterName', { value: parameter.parameterName });
     new CfnOutput(this, 'IntakeDeadLetterQueueUrl', { value: intake.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ExecutionStatusDeadLetterQueueUrl', { value: this.executionStatus.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboard.dashboardName });
     new CfnOutput(this, 'TaskRoleArn', { value: this.taskFunctions.taskRole.roleArn });
     new CfnOutput(this, 'ApprovalBaseUrl', {
       value: this.approvalEndpoint.linkBaseUrl,

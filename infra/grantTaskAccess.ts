@@ -33,7 +33,9 @@ export function grantTaskAccess(role: iam.IRole, needs: TaskAccess, targets: Acc
   const { partition, region, account } = Stack.of(role);
   // Exact KMS actions (no GenerateDataKey*): reading the CMK-encrypted table needs Decrypt, writing also Encrypt.
   const keyActions = new Set<string>(['kms:Decrypt', 'kms:DescribeKey']);
-  targets.table.grant(role, ...needs.table);
+  // On the table itself only: table.grant() would add "<table>/index/*" now that the table has an
+  // index, and no task queries it (`rectify report` does, with the operator's credentials).
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...needs.table], resources: [targets.table.tableArn] }));
   const writes = needs.table.some((a) => !/^dynamodb:(Get|BatchGet|Query|Scan|Describe)/.test(a));
   if (writes) keyActions.add('kms:Encrypt').add('kms:GenerateDataKey');
   if (needs.readsPolicy) {

@@ -48,6 +48,7 @@ const GET = 'dynamodb:GetItem';
 const UPDATE = 'dynamodb:UpdateItem';
 const DELETE = 'dynamodb:DeleteItem';
 const BATCH_GET = 'dynamodb:BatchGetItem';
+const QUERY = 'dynamodb:Query';
 /** Workflow task timeout is 60 s (workflows/taskState.ts); leave room for the invoke itself. */
 const SHORT = Duration.seconds(50);
 /** Remediate and Rollback have 5 min in the workflow. */
@@ -93,6 +94,18 @@ export const APPROVAL_ACCESS: TaskAccess = {
   readsSigningKey: true,
   // API Gateway gives up after 29 s.
   timeout: Duration.seconds(20),
+};
+
+/**
+ * The execution-status rule's function (tasks/handlers/executionStatus.ts): reads the stopped
+ * execution's audit trail (readAudit: Query on the table's keys, not the index), appends the
+ * EXECUTION_DIED record (appendAudit: conditional PutItem), releases the execution's dedupe lock
+ * (releaseLock: conditional DeleteItem) and tells the escalations topic.
+ */
+export const EXECUTION_STATUS_ACCESS: TaskAccess = {
+  table: [QUERY, PUT, DELETE],
+  publishesTo: 'escalations',
+  timeout: SHORT,
 };
 
 /**

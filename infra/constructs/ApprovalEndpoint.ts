@@ -108,6 +108,8 @@ function stageOptions(rateLimit: number, burstLimit: number, accessLogGroup: log
 export class ApprovalEndpoint extends Construct {
   readonly api: apigateway.RestApi;
   readonly function: TaskFunction['function'];
+  /** The function's own log group. */
+  readonly logGroup: TaskFunction['logGroup'];
   /** The function's role: the only one that may send task results to the state machine. */
   readonly role: iam.Role;
   /**
@@ -158,7 +160,7 @@ export class ApprovalEndpoint extends Construct {
     });
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
     grantTaskAccess(this.role, APPROVAL_ACCESS, { key: props.key, table: props.table, signingSecret: props.signingSecret });
-    this.function = new TaskFunction(this, 'Handler', {
+    const handler = new TaskFunction(this, 'Handler', {
       handlerName: 'approval',
       role: this.role,
       logKey: props.key,
@@ -169,7 +171,9 @@ export class ApprovalEndpoint extends Construct {
         [TaskEnv.approvalBaseUrl]: this.linkBaseUrl,
         [TaskEnv.approvalSecretArn]: props.signingSecret.secretArn,
       },
-    }).function;
+    });
+    this.function = handler.function;
+    this.logGroup = handler.logGroup;
 
     this.addMethods();
     this.acknowledgeStageFindings();

@@ -37,6 +37,8 @@ export interface IntakeFunctionProps {
  */
 export class IntakeFunction extends Construct {
   readonly function: TaskFunction['function'];
+  /** The function's own log group. */
+  readonly logGroup: TaskFunction['logGroup'];
 
   constructor(scope: Construct, id: string, props: IntakeFunctionProps) {
     super(scope, id);
@@ -44,14 +46,16 @@ export class IntakeFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Rectify intake: consume the intake queue, start remediation executions',
     });
-    this.function = new TaskFunction(this, 'Handler', {
+    const handler = new TaskFunction(this, 'Handler', {
       handlerName: 'intake',
       role,
       logKey: props.logKey,
       timeout: props.timeout ?? Duration.seconds(30),
       environment: { [TaskEnv.stateMachineArn]: props.stateMachine.stateMachineArn },
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-    }).function;
+    });
+    this.function = handler.function;
+    this.logGroup = handler.logGroup;
     props.stateMachine.grantStartExecution(role);
     this.function.addEventSource(
       new eventSources.SqsEventSource(props.queue, { batchSize: props.batchSize ?? 10, reportBatchItemFailures: true }),

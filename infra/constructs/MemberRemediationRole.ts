@@ -1,6 +1,15 @@
 import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { PASS_ROLE } from '../automationRunbooks.js';
+
+/** A role the remediation role may hand to one AWS service. */
+export interface PassableRole {
+  /** Exact role ARN; never a wildcard. */
+  readonly roleArn: string;
+  /** The only service it may be passed to (iam:PassedToService), e.g. `ssm.amazonaws.com`. */
+  readonly service: string;
+}
 
 export interface MemberRemediationRoleProps {
   /** Fixed name; the admin tasks assume it by name in every member account. */
@@ -13,6 +22,12 @@ export interface MemberRemediationRoleProps {
   /** IAM actions, generated from the playbooks' declared permissions. */
   readonly actions: readonly string[];
   /**
+   * The roles a playbook passes to a service, when `actions` include iam:PassRole: that action is
+   * granted on exactly these ARNs, each only to its service, and never on "*".
+   * @default []
+   */
+  readonly passableRoles?: readonly PassableRole[];
+  /**
    * @default Duration.hours(1)
    */
   readonly maxSessionDuration?: Duration;
@@ -20,13 +35,15 @@ export interface MemberRemediationRoleProps {
 
 /**
  * The role Rectify assumes in a member account to read and fix resources. It trusts exactly the
- * admin account's member-facing roles, by ARN, and can do exactly what the registered playbooks declare.
+ * admin account's member-facing roles, by ARN, and can do exactly what the registered playbooks
+ * declare; iam:PassRole only on the named roles, and only to their service.
  *
  * @example
  * new MemberRemediationRole(this, 'Role', {
  *   roleName: 'RectifyRemediationRole',
  *   trustedRoleArns: memberFacingRoleNames().map((name) => roleArn('aws', '111111111111', name)),
  *   actions: memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS),
+ *   passableRoles: [{ roleArn: roleArn('aws', '222222222222', 'RectifyAutomationRole'), service: 'ssm.amazonaws.com' }],
  * });
  */
 export class MemberRemediationRole extends Construct {
@@ -41,15 +58,17 @@ export class MemberRemediationRole extends Construct {
     if (trusted.length === 0) throw new Error('MemberRemediationRole: no trusted role ARNs: name the admin account\'s member-facing roles');
     const notRole = trusted.find((arn) => !Token.isUnresolved(arn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(arn));
     if (notRole) throw new Error(`MemberRemediationRole: ${notRole} is not an IAM role ARN; trust the admin roles by exact ARN, never an account`);
+    const statements = [
+      new iam.PolicyStatement({ actions: props.actions.filter((a) => a !== PASS_ROLE), resources: ['*'] }),
+      ...passRoleStatements(props.actions.includes(PASS_ROLE), props.passableRoles ?? []),
+    ];
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description: 'Rectify remediation role: assumed only by the Rectify member-facing roles of the Security Hub administrator account',
       assumedBy: new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn))),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
       inlinePolicies: {
-        PlaybookPermissions: new iam.PolicyDocument({
-          statements: [new iam.PolicyStatement({ actions: [...props.actions], resources: ['*'] })],
-        }),
+        PlaybookPermissions: new iam.PolicyDocument({ statements }),
       },
     });
     Validations.of(this.role).acknowledge({
@@ -59,4 +78,28 @@ export class MemberRemediationRole extends Construct {
         'generated actions cannot be scoped to resources known at deploy time; the actions themselves are exact, with no wildcards.',
     });
   }
+}
+
+/** iam:PassRole, one statement per service, on exact role ARNs; refuses "*" and unused or missing roles. */
+function passRoleStatements(declared: boolean, passable: readonly PassableRole[]): iam.PolicyStatement[] {
+  if (!declared && passable.length > 0) {
+    throw new Error(`MemberRemediationRole: passableRoles are given but no playbook declares ${PASS_ROLE}; remove them`);
+  }
+  if (!declared) return [];
+  if (passable.length === 0) {
+    throw new Error(`MemberRemediationRole: a playbook declares ${PASS_ROLE}; name the roles it passes (passableRoles), it is never granted on "*"`);
+  }
+  const wildcard = passable.find(
+    (p) => p.roleArn.includes('*') || (!Token.isUnresolved(p.roleArn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(p.roleArn)),
+  );
+  if (wildcard) throw new Error(`MemberRemediationRole: ${wildcard.roleArn} is not one exact role ARN; ${PASS_ROLE} names each role it may pass`);
+  const services = [...new Set(passable.map((p) => p.service))].sort();
+  return services.map(
+    (service) =>
+      new iam.PolicyStatement({
+        actions: [PASS_ROLE],
+        resources: [...new Set(passable.filter((p) => p.service === service).map((p) => p.roleArn))],
+        conditions: { StringEquals: { 'iam:PassedToService': service } },
+      }),
+  );
 }

@@ -11,6 +11,7 @@ import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
+import { automationRoles, PASS_ROLE, SSM_SERVICE } from '../automationRunbooks.js';
 import { grantTaskAccess } from '../grantTaskAccess.js';
 import { REMEDIATION_TASK_ROLE_NAME, roleArn } from '../names.js';
 import { TASK_ACCESS, type TaskAccess, type TopicName } from '../taskAccess.js';
@@ -89,6 +90,8 @@ export class TaskFunctions extends Construct {
   /** Every role that may assume the member roles: the shared task role and the member-facing tasks' own roles. */
   readonly memberFacingRoles: readonly iam.Role[];
   readonly roles: Readonly<Record<TaskHandlerName, iam.IRole>>;
+  /** Each task function's own log group. */
+  readonly logGroups: Readonly<Record<TaskHandlerName, logs.ILogGroup>>;
 
   constructor(scope: Construct, id: string, props: TaskFunctionsProps) {
     super(scope, id);
@@ -113,6 +116,7 @@ export class TaskFunctions extends Construct {
     );
     const roles = {} as Record<TaskHandlerName, iam.IRole>;
     const functions = {} as Record<TaskHandlerName, TaskFunction['function']>;
+    const logGroups = {} as Record<TaskHandlerName, logs.ILogGroup>;
     for (const name of TASK_HANDLERS) {
       const needs = access[name] as TaskAccess | undefined;
       if (!needs) throw new Error(`TaskFunctions: no access declared for the ${name} task: add what its handler calls to TASK_ACCESS (infra/taskAccess.ts)`);
@@ -135,7 +139,7 @@ export class TaskFunctions extends Construct {
         topics: props.topics,
         signingSecret: props.signingSecret,
       });
-      functions[name] = new TaskFunction(this, name, {
+      const task = new TaskFunction(this, name, {
         handlerName: name,
         role,
         logKey: props.key,
@@ -145,11 +149,14 @@ export class TaskFunctions extends Construct {
         },
         timeout: needs.timeout,
         logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      }).function;
+      });
+      functions[name] = task.function;
+      logGroups[name] = task.logGroup;
       roles[name] = role;
     }
     this.functions = functions;
     this.roles = roles;
+    this.logGroups = logGroups;
     this.memberFacingRoles = [...memberFacing.values()];
     if (props.sameAccountShortcut) this.allowPlaybooksHere(this.memberFacingRoles);
   }
@@ -175,15 +182,32 @@ export class TaskFunctions extends Construct {
   }
 
   private allowPlaybooksHere(roles: readonly iam.Role[]): void {
+    const { partition, account } = Stack.of(this);
+    const playbooks = allPlaybooks();
+    const actions = memberRoleActions(playbooks, TAG_READ_PERMISSIONS);
+    // iam:PassRole never on "*": only the runbooks' automation roles of this account, only to SSM.
+    const passable = automationRoles(playbooks).map((spec) => roleArn(partition, account, spec.roleName));
     const policy = new iam.Policy(this, 'SameAccountPlaybookPolicy', {
       roles: [...roles],
-      statements: [new iam.PolicyStatement({ actions: memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS), resources: ['*'] })],
+      statements: [
+        new iam.PolicyStatement({ actions: actions.filter((a) => a !== PASS_ROLE), resources: ['*'] }),
+        ...(actions.includes(PASS_ROLE) && passable.length > 0
+          ? [
+              new iam.PolicyStatement({
+                actions: [PASS_ROLE],
+                resources: passable,
+                conditions: { StringEquals: { 'iam:PassedToService': SSM_SERVICE } },
+              }),
+            ]
+          : []),
+      ],
     });
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'sameAccountShortcut: the playbooks fix any resource of their type that a finding names in this account, so the ' +
-        'actions (generated from the playbooks\' declared permissions, no action wildcards) cannot be scoped to resources known at deploy time.',
+        'actions (generated from the playbooks\' declared permissions, no action wildcards) cannot be scoped to resources known at deploy time; ' +
+        'iam:PassRole is not among them: it has its own statement on the automation roles\' ARNs.',
     });
   }
 }

@@ -28,6 +28,8 @@ export function createExecutionStatus(deps: TaskDeps = defaultDeps) {
     const { tableName, escalationsTopicArn } = deps.config();
     const trail = await readAudit(tableName, detail.name);
     if (trail.some((a) => a.outcome)) return { recorded: false, reason: 'the execution recorded its own outcome' };
+    // EventBridge retries deliveries: record and notify once.
+    if (trail.some((a) => a.event === AuditEvent.EXECUTION_DIED)) return { recorded: false, reason: 'already recorded' };
     const known = trail.find((a) => a.resourceId && a.controlId);
     const applied = trail.some((a) => a.event === AuditEvent.APPLIED || a.event === AuditEvent.REMEDIATION_FAILED);
     const restored = trail.some((a) => a.event === AuditEvent.ROLLED_BACK);

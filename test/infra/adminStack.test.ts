@@ -2,9 +2,10 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_ACTION, Mode } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
+import { BY_KIND_INDEX } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
-import { TASK_ACCESS } from '../../infra/taskAccess.js';
+import { EXECUTION_STATUS_ACCESS, TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
 
@@ -55,7 +56,7 @@ describe('RectifyAdminStack', () => {
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     });
 
-    it('keeps the table with PITR, the CMK, a ttl attribute and pk/sk keys, and retains it', () => {
+    it('keeps the table with PITR, the CMK, a ttl attribute, pk/sk keys and the byKind index, and retains it', () => {
       // Assess
       template.hasResource('AWS::DynamoDB::GlobalTable', {
         DeletionPolicy: 'Retain',
@@ -66,6 +67,16 @@ describe('RectifyAdminStack', () => {
           ],
           SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
           TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: BY_KIND_INDEX,
+              KeySchema: [
+                { AttributeName: 'kind', KeyType: 'HASH' },
+                { AttributeName: 'at', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          ],
           Replicas: [
             Match.objectLike({
               PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -97,14 +108,14 @@ describe('RectifyAdminStack', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     });
 
-    it('encrypts the intake queue and its DLQ with the CMK, TLS only, and redrives after 5 receives', () => {
+    it('encrypts the intake queue, its DLQ and the execution-status DLQ with the CMK, TLS only; intake redrives after 5 receives', () => {
       // Prepare
       const queues = ofType('AWS::SQS::Queue');
       const intake = queues.find(([, q]) => q.Properties.RedrivePolicy)!;
       const intakeTimeout = functions().get('intake')!.Properties.Timeout as number;
 
       // Assess
-      expect(queues).toHaveLength(2);
+      expect(queues).toHaveLength(3);
       for (const [id, queue] of queues) {
         expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn());
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -136,12 +147,12 @@ describe('RectifyAdminStack', () => {
   });
 
   describe('functions', () => {
-    it('builds the ten tasks, intake and the approval endpoint for Node 22 on ARM, traced, with their own encrypted log groups', () => {
+    it('builds the ten tasks, the execution-status function, intake and the approval endpoint for Node 22 on ARM, traced, with their own encrypted log groups', () => {
       // Prepare
       const byHandler = functions();
 
       // Assess
-      expect([...byHandler.keys()].sort()).toEqual([...TASK_HANDLERS, 'intake', 'approval'].sort());
+      expect([...byHandler.keys()].sort()).toEqual([...TASK_HANDLERS, 'executionStatus', 'intake', 'approval'].sort());
       for (const [, fn] of byHandler) {
         expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
         const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
@@ -149,14 +160,14 @@ describe('RectifyAdminStack', () => {
       }
     });
 
-    it('gives every task and the approval function the environment its configuration needs', () => {
+    it('gives every task, the execution-status and the approval function the environment its configuration needs', () => {
       // Prepare
       const perFunction: string[] = [TaskEnv.stateMachineArn, TaskEnv.approvalSecretArn];
       const required = Object.values(TaskEnv).filter((name) => !perFunction.includes(name));
       const [secretId] = ofType('AWS::SecretsManager::Secret')[0]!;
 
       // Assess
-      for (const handler of [...TASK_HANDLERS, 'approval']) {
+      for (const handler of [...TASK_HANDLERS, 'executionStatus', 'approval']) {
         const env = functions().get(handler)!.Properties.Environment.Variables as Record<string, unknown>;
         expect(Object.keys(env)).toEqual(expect.arrayContaining(required));
         expect(env[TaskEnv.handler]).toBe(handler);
@@ -259,6 +270,8 @@ describe('RectifyAdminStack', () => {
           'states:SendTaskFailure',
           'states:SendTaskSuccess',
         ],
+        // Reads the audit trail, records the stop, releases the lock, tells people; dead-letters failed invocations.
+        executionStatus: [...base, 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'sns:Publish', 'sqs:SendMessage'],
       };
 
       // Act
@@ -278,6 +291,76 @@ describe('RectifyAdminStack', () => {
       // Assess
       expect(topicOf('requestApproval')).toEqual([expect.stringMatching(/^Approvals/)]);
       expect(topicOf('escalate')).toEqual([expect.stringMatching(/^Escalations/)]);
+      expect(topicOf('executionStatus')).toEqual([expect.stringMatching(/^Escalations/)]);
+    });
+
+    it('grants table actions on the table alone, never on its indexes (no task queries them)', () => {
+      // Prepare
+      const [tableId] = ofType('AWS::DynamoDB::GlobalTable')[0]!;
+      const tableStatements = ofType('AWS::IAM::Policy')
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+
+      // Assess
+      expect(tableStatements.length).toBeGreaterThan(0);
+      for (const statement of tableStatements) {
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      }
+    });
+  });
+
+  describe('execution-status rule', () => {
+    it('sends this state machine\'s FAILED, TIMED_OUT and ABORTED executions to the executionStatus function, retried and dead-lettered', () => {
+      // Prepare
+      const machineId = ofType('AWS::StepFunctions::StateMachine')[0]![0];
+      const fn = functions().get('executionStatus')!;
+      const [dlqId] = ofType('AWS::SQS::Queue').find(([id]) => id.startsWith('ExecutionStatus'))!;
+
+      // Assess
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.states'],
+          'detail-type': ['Step Functions Execution Status Change'],
+          detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+        },
+        Targets: [
+          {
+            Id: Match.anyValue(),
+            Arn: { 'Fn::GetAtt': [fn.id, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+          },
+        ],
+      });
+      // An invocation whose handler keeps failing (Lambda's own async retries) lands in the same queue.
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fn.id },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: dlqId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } }),
+          ]),
+        },
+      });
+      expect(fn.Properties.Timeout).toBe(EXECUTION_STATUS_ACCESS.timeout.toSeconds());
+    });
+  });
+
+  describe('log groups', () => {
+    it('gives every log group of the stack a retention and the CMK', () => {
+      // Prepare
+      const groups = ofType('AWS::Logs::LogGroup');
+
+      // Assess: one per function, the state machine's, and the approval API's access and execution logs
+      expect(groups.length).toBe(ofType('AWS::Lambda::Function').length + 3);
+      for (const [id, group] of groups) {
+        expect({ id, retention: group.Properties.RetentionInDays, key: group.Properties.KmsKeyId }).toEqual({ id, retention: 365, key: keyArn() });
+        expect(group.DeletionPolicy).toBe('Retain');
+      }
     });
   });
 

@@ -24,11 +24,14 @@ interface LambdaJson {
 
 /**
  * Events the bundles must answer without calling AWS: an empty batch for intake; for the approval
- * endpoint, a link whose id is malformed, which it refuses before reading the signing key.
+ * endpoint, a link whose id is malformed, which it refuses before reading the signing key; for the
+ * execution-status rule, a status that needs no record.
  */
 const EVENTS: Record<string, unknown> = {
   intake: { Records: [] },
   approval: { httpMethod: 'GET', pathParameters: { id: 'not-an-approval-id' }, queryStringParameters: { exp: '1', sig: 'x' } },
+  // A status the rule never sends: answered without reading the table.
+  executionStatus: { detail: { executionArn: 'arn:aws:states:us-east-1:111111111111:execution:x:y', name: 'y', status: 'SUCCEEDED' } },
 };
 
 /** Import each bundle under Node and call its handler with its event, or one it must reject. */
@@ -67,7 +70,7 @@ describe('cdk synth (the real CLI, with bundling)', () => {
     const bundles = Object.values(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function')
       .map((r) => [r.Properties.Environment.Variables.RECTIFY_HANDLER!, join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs')]);
-    expect(bundles.map(([name]) => name).sort()).toEqual([...TASK_HANDLERS, 'intake', 'approval'].sort());
+    expect(bundles.map(([name]) => name).sort()).toEqual([...TASK_HANDLERS, 'executionStatus', 'intake', 'approval'].sort());
 
     const load = spawnSync(process.execPath, ['--input-type=module', '-e', LOAD_BUNDLES, JSON.stringify(bundles), JSON.stringify(EVENTS)], {
       encoding: 'utf8',
@@ -81,6 +84,7 @@ describe('cdk synth (the real CLI, with bundling)', () => {
       expect(results[name]).toEqual({ type: 'function', error: 'TaskInputInvalid' });
     }
     expect(results.intake).toEqual({ type: 'function', value: { batchItemFailures: [] } });
+    expect(results.executionStatus).toEqual({ type: 'function', value: { recorded: false, reason: 'status SUCCEEDED needs no record' } });
     // A 4xx page, never an exception API Gateway would turn into a bare 502.
     expect(results.approval).toMatchObject({
       type: 'function',

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { PASS_ROLE, PLAYBOOK_RUNBOOKS } from '../../infra/automationRunbooks.js';
 import { resolveStateMachineDefinition } from '../../infra/resolveDefinition.js';
 import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
+import { enableDeletionProtectionWithRunbook } from '../../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
 import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
 
@@ -10,7 +12,7 @@ interface RoleJson {
     RoleName: string;
     MaxSessionDuration: number;
     AssumeRolePolicyDocument: { Statement: { Effect: string; Action: string; Principal: Record<string, unknown>; Condition?: unknown }[] };
-    Policies: { PolicyDocument: { Statement: { Effect: string; Action: string | string[]; Resource: unknown }[] } }[];
+    Policies: { PolicyDocument: { Statement: { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[] } }[];
     ManagedPolicyArns?: unknown[];
   };
 }
@@ -36,29 +38,94 @@ function trustedArns(principal: unknown, refs: Record<string, string>): string[]
 describe('RectifyMemberStack', () => {
   afterAll(removeOutdirs);
 
+  /** The automation role the RDS.8 runbook playbook passes: its settings' default. */
+  const AUTOMATION_ROLE = (enableDeletionProtectionWithRunbook.settings.parse({}) as { automationAssumeRoleName: string }).automationAssumeRoleName;
+  const REFS = { 'AWS::Partition': 'aws', 'AWS::AccountId': '222222222222' };
+
   function memberRole(rectify: Record<string, unknown>) {
     const { member } = templatesOf(testApp(rectify));
     const json = member.toJSON() as { Resources: Record<string, RoleJson>; Parameters?: Record<string, unknown>; Rules?: unknown };
     const roles = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
-    return { json, roles, role: roles[0]! };
+    const byName = (name: string) => roles.find((r) => r.Properties.RoleName === name)!;
+    const memberRoleName = (rectify.memberRoleName as string | undefined) ?? 'RectifyRemediationRole';
+    return { json, roles, role: byName(memberRoleName), automation: byName(AUTOMATION_ROLE) };
   }
 
-  it('holds one role whose policy is exactly the playbooks\' declared permissions', () => {
+  const statementsOf = (role: RoleJson) => role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+
+  it('holds the remediation role: exactly the union of the playbooks\' declared permissions, with iam:PassRole scoped to the automation role and SSM', () => {
     // Prepare
     const expected = memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS);
 
     // Act
     const { json, roles, role } = memberRole({ adminAccount: '111111111111' });
-    const statements = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    const statements = statementsOf(role);
+    const passRole = statements.filter((s) => [s.Action].flat().includes(PASS_ROLE));
 
     // Assess
-    expect(Object.values(json.Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role']);
-    expect(roles).toHaveLength(1);
-    expect(statements).toHaveLength(1);
+    expect(Object.values(json.Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role', 'AWS::IAM::Role']);
+    expect(roles).toHaveLength(2);
+    expect(expected).toContain(PASS_ROLE);
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(expected);
+    expect(statements).toHaveLength(2);
     expect(statements[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
-    expect([statements[0]!.Action].flat().sort()).toEqual(expected);
+    expect([statements[0]!.Action].flat()).not.toContain(PASS_ROLE);
+    expect(passRole).toHaveLength(1);
+    expect(passRole[0]).toMatchObject({ Effect: 'Allow', Action: PASS_ROLE, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } });
+    expect(joined(passRole[0]!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties).toMatchObject({ RoleName: 'RectifyRemediationRole', MaxSessionDuration: 3600 });
+  });
+
+  it('never grants iam:PassRole on "*", in the member stack or with the admin stack\'s same-account shortcut', () => {
+    // Prepare
+    const stacks = templatesOf(testApp({ adminAccount: '111111111111', sameAccountShortcut: true }));
+    const statements = [stacks.member, stacks.admin].flatMap((t) => {
+      const resources = Object.values(t.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
+      return [
+        ...resources.filter((r) => r.Type === 'AWS::IAM::Role').flatMap((r) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement)),
+        ...resources.filter((r) => r.Type === 'AWS::IAM::Policy').flatMap((r) => r.Properties.PolicyDocument.Statement),
+      ] as { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    });
+
+    // Act
+    const passRole = statements.filter((s) => [s.Action].flat().some((a) => a === PASS_ROLE || a === 'iam:*' || a === '*'));
+
+    // Assess: one in the member role, one in the shortcut policy, each on exact role ARNs, each only to SSM
+    expect(passRole).toHaveLength(2);
+    for (const statement of passRole) {
+      expect([statement.Action].flat()).toEqual([PASS_ROLE]);
+      const arns = [statement.Resource].flat().map((r) => joined(r, { ...REFS, 'AWS::AccountId': '111111111111' }));
+      expect(arns).not.toContain('*');
+      for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:iam::\\d{12}:role/${AUTOMATION_ROLE}$`));
+      expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+    }
+  });
+
+  it('creates the runbook\'s automation role: assumable only by SSM Automation of this account, with exactly the runbook\'s actions', () => {
+    // Prepare
+    const runbook = PLAYBOOK_RUNBOOKS[enableDeletionProtectionWithRunbook.id]!;
+
+    // Act
+    const { automation } = memberRole({ adminAccount: '111111111111' });
+    const trust = automation.Properties.AssumeRolePolicyDocument.Statement;
+    const statements = statementsOf(automation);
+
+    // Assess
+    expect(trust).toHaveLength(1);
+    expect(trust[0]).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ssm.amazonaws.com' } });
+    expect(trust[0]!.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: { 'aws:SourceArn': expect.anything() },
+    });
+    const { ArnLike } = trust[0]!.Condition as { ArnLike: { 'aws:SourceArn': unknown } };
+    expect(joined(ArnLike['aws:SourceArn'], REFS)).toBe('arn:aws:ssm:*:222222222222:automation-execution/*');
+    expect(statements).toHaveLength(1);
+    expect([statements[0]!.Action].flat().sort()).toEqual(['rds:DescribeDBInstances', 'rds:ModifyDBInstance']);
+    expect([statements[0]!.Action].flat().sort()).toEqual([...runbook.actions].sort());
+    expect(joined(statements[0]!.Resource, REFS)).toBe('arn:aws:rds:*:222222222222:db:*');
+    expect(automation.Properties).toMatchObject({ RoleName: 'RectifyAutomationRole', MaxSessionDuration: 3600 });
+    expect(automation.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it('trusts exactly the administrator account\'s two member-facing roles, by their exact ARNs', () => {
