@@ -67,12 +67,12 @@ describe('npm run sandbox', () => {
       const page = await browser.newPage();
       await page.goto(`file://${prod.tracePath}`);
       const highlighted = await page.$$eval('#graph .node.visited', (nodes) =>
-        nodes.flatMap((n) => (n.getAttribute('data-order') ?? '').split(',').filter(Boolean).map((o) => ({ order: Number(o), state: n.getAttribute('data-state') }))),
+        nodes.flatMap((n) => (n.getAttribute('data-order') ?? '').split(',').filter(Boolean).map((o: string) => ({ order: Number(o), state: n.getAttribute('data-state') }))),
       );
       expect(highlighted.sort((a, b) => a.order - b.order).map((h) => h.state)).toEqual(expectedPath);
       expect(await page.$$('#graph .node')).toHaveLength(Object.keys(loadTrace(prod.executionName).definition.States as object).length);
       await page.click('#graph .node[data-state="AwaitApproval"]');
-      expect(await page.$eval('details[data-state="AwaitApproval"]', (d) => (d as HTMLDetailsElement).open)).toBe(true);
+      expect(await page.$eval('details[data-state="AwaitApproval"]', (d) => (d as unknown as { open: boolean }).open)).toBe(true);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'trace-page.png'), fullPage: true });
       await page.close();
     } finally {
