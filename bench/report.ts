@@ -1,0 +1,82 @@
+import type { Results } from './results.js';
+import { round } from './stats.js';
+import { renderTable } from './table.js';
+
+const usd = (value: number) => `$${value < 0.01 ? value.toFixed(4) : value.toFixed(3)}`;
+const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
+
+function costTable(results: Results): string {
+  const rows = results.costModel.paths.map((p) => [
+    p.path,
+    p.outcome,
+    p.transitions,
+    `${p.lambdaInvocations}+${p.otherLambdaInvocations}`,
+    round(p.lambdaGbSecondsLocalEstimate, 3),
+    `${p.dynamoDb.readUnits}/${p.dynamoDb.writeUnits}`,
+    p.snsPublishes,
+    usd(p.usdPer1000.stepFunctions),
+    usd(p.usdPer1000.lambdaRequests + p.usdPer1000.lambdaComputeLocalEstimate),
+    usd(p.usdPer1000.dynamoDb),
+    usd(p.usdPer1000.sns + p.usdPer1000.apiGateway),
+    usd(p.usdPer1000.logsEstimate),
+    usd(p.usdPer1000.total),
+  ]);
+  return renderTable([
+    ['PATH', 'OUTCOME', 'TRANSITIONS', 'LAMBDA (wf+other)', 'GB-s*', 'DDB RRU/WRU', 'SNS', 'SFN', 'LAMBDA*', 'DYNAMODB', 'SNS+APIGW', 'LOGS*', 'TOTAL /1k'],
+    ...rows,
+  ]);
+}
+
+function stormTable(results: Results): string {
+  const s = results.storm;
+  const peak = Object.entries(s.automaticChangesPeakPerAccountHour).map(([a, n]) => `${a}: ${n}`).join(', ') || 'none';
+  const errors = Object.entries(s.executionErrors).map(([name, e]) => `${name} ×${e.count}`).join(', ') || 'none';
+  return renderTable([
+    ['STORM', 'VALUE'],
+    ['findings delivered / planned', `${s.findingsDelivered} / ${s.findingsPlanned}${s.limitedBy === 'nothing' ? '' : ` (limited by the ${s.limitedBy})`}`],
+    ['mix', Object.entries(s.mix).map(([k, n]) => `${k} ${n}`).join(', ')],
+    ['controls · accounts', `${s.controls.join(' ')} · ${s.accounts.join(' ')}`],
+    ['estate', `${s.estateResources} resources in ${round(s.estateSetupSeconds, 1)} s${s.estateFailures.count ? ` (${s.estateFailures.count} failed in moto, their findings not sent)` : ''}`],
+    ['throughput', `${round(s.findingsPerSecond, 2)} findings/s over ${round(s.durationSeconds, 1)} s (${s.sqsBatches} SQS batches, ≤ ${s.concurrency} in flight)`],
+    ['executions started', `${s.executionsStarted} (${s.redeliveriesAbsorbed} re-deliveries absorbed by the execution name)`],
+    ['outcomes', Object.entries(s.outcomes).map(([k, n]) => `${k} ${n}`).join(', ')],
+    ['execution status', Object.entries(s.executionStatuses).map(([k, n]) => `${k} ${n}`).join(', ')],
+    ['failed executions by error', errors],
+    ['changes applied', `${s.appliedChanges} (${s.approvedChanges} after approval)`],
+    ['duplicate remediations', `${s.duplicateRemediations}`],
+    ['dedupe locks left held', `${s.locksLeftHeld}`],
+    ['executions without an outcome record', `${s.executionsWithoutOutcomeRecord}`],
+    ['peak automatic changes / account / hour', `${peak} (budget ${s.budgetPerAccountPerHour})`],
+    ['execution time p50 / p95 / max', `${round(s.executionMs.p50 / 1000, 2)} s / ${round(s.executionMs.p95 / 1000, 2)} s / ${round(s.executionMs.max / 1000, 2)} s`],
+  ]);
+}
+
+function coldStartTable(results: Results): string {
+  return renderTable([
+    ['FUNCTION', 'BUNDLE', 'SOURCE MAP', `LOAD ms (median of ${results.coldStart.runsPerBundle})`, 'BIGGEST INPUT'],
+    ...results.coldStart.bundles.map((b) => {
+      const [name, bytes] = Object.entries(b.largestInputs)[0] ?? ['', 0];
+      return [b.handler, kb(b.bytes), kb(b.sourcemapBytes), Math.round(b.loadMsMedian), `${name} ${kb(bytes)}`];
+    }),
+  ]);
+}
+
+/** The tables `npm run bench` prints. */
+export function renderResults(results: Results): string {
+  const m = results.machine;
+  return [
+    `Rectify benchmark (${results.mode}) · ${results.generatedAt} · ${m.nproc} cores, ${m.memory} · node ${m.node} · moto ${m.moto}`,
+    '',
+    `a. Cost per 1,000 findings, by path (USD, ${results.prices.region} list prices of ${results.prices.takenOn}; ${results.costModel.memoryMb} MB arm64)`,
+    costTable(results),
+    '   * local estimate: Lambda time is the local task duration against moto, not a Lambda duration; logs estimated from the trace.',
+    '',
+    'b. Storm',
+    stormTable(results),
+    '',
+    `c. Cold start (esbuild as NodejsFunction: ${String(results.coldStart.esbuild.format)}, ${String(results.coldStart.esbuild.target)}, minified, source maps)`,
+    coldStartTable(results),
+    '',
+    `Total ${round(results.durationSeconds, 1)} s (${Object.entries(results.sectionSeconds).map(([k, v]) => `${k} ${round(v, 1)} s`).join(', ')}); load average ${Object.entries(results.machine.loadAverage).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+  ].join('\n');
+}

@@ -1,0 +1,127 @@
+// First: quiet the Powertools metrics and tracer before any handler module loads.
+import './env.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { localAwsEnv } from '../workflows/local/awsEnv.js';
+import { startMoto } from '../workflows/local/moto.js';
+import { buildBundles, discardBundles, measureBundles, type Bundles } from './coldStart.js';
+import { runCostModel } from './cost/costModel.js';
+import { describeMachine, loadAverage } from './machine.js';
+import { PRICES } from './prices.js';
+import { ProgressBar } from './progress.js';
+import { renderResults } from './report.js';
+import { ResultsSchema, type Results } from './results.js';
+import { runStorm } from './storm/runStorm.js';
+import { readTaskFunctionSettings } from './taskFunctionSettings.js';
+
+/** Sizes of a run: `--quick` for development and CI (under 2 minutes), the full run for the figures in docs/benchmarks.md. */
+const PROFILES = {
+  // Quick builds the bundles while the other sections run: it saves a third of the time, and
+  // the build's CPU use only slows the other sections' figures, which a quick run does not publish.
+  quick: { costRuns: 1, warmUpEachPath: false, stormFindings: 200, stormSeconds: 60, estateSeconds: 30, coldRuns: 1, buildEarly: true },
+  full: { costRuns: 5, warmUpEachPath: true, stormFindings: 10_000, stormSeconds: 600, estateSeconds: 100, coldRuns: 3, buildEarly: false },
+} as const;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.resolve(import.meta.dirname, 'results.json') },
+    'storm-findings': { type: 'string' },
+    'storm-seconds': { type: 'string' },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
+
+async function main(): Promise<void> {
+  const mode = args.quick ? 'quick' : 'full';
+  const profile = PROFILES[mode];
+  const started = Date.now();
+  const settings = readTaskFunctionSettings();
+  const machine = describeMachine();
+  const load: Record<string, number> = { start: loadAverage() };
+  const seconds: Record<string, number> = {};
+  let mark = Date.now();
+  const lap = (section: string) => {
+    seconds[section] = (Date.now() - mark) / 1000;
+    mark = Date.now();
+  };
+  process.stderr.write(`rectify bench (${mode}): ${machine.nproc} cores, node ${machine.node}, moto ${machine.moto}\n`);
+
+  const earlyBuild: Promise<Bundles> | undefined = profile.buildEarly ? buildBundles(settings) : undefined;
+  // A failed early build is reported in the cold-start section, not as an unhandled rejection now.
+  earlyBuild?.catch(() => undefined);
+  const moto = await startMoto();
+  Object.assign(process.env, localAwsEnv(moto.endpoint));
+  lap('setup');
+  let costPaths: Results['costModel']['paths'];
+  let storm: Results['storm'];
+  try {
+    const costBar = new ProgressBar('cost model   ');
+    costPaths = await runCostModel(moto, {
+      runs: profile.costRuns,
+      memoryMb: settings.memoryMb,
+      warmUpEachPath: profile.warmUpEachPath,
+      onProgress: (done, total) => {
+        costBar.total = total;
+        costBar.update(done, 'scenario runs', true);
+      },
+    });
+    process.stderr.write('\n');
+    lap('costModel');
+    await moto.reset();
+    load.storm = loadAverage();
+    storm = await runStorm(moto, {
+      findings: Number(args['storm-findings'] ?? profile.stormFindings),
+      deadlineSeconds: Number(args['storm-seconds'] ?? profile.stormSeconds),
+      concurrency: Number(args.concurrency),
+      // High on purpose: the storm measures the automatic path; see docs/benchmarks.md.
+      budgetPerAccountPerHour: 1_000_000,
+      estateConcurrency: 16,
+      estateDeadlineSeconds: profile.estateSeconds,
+    });
+    lap('storm');
+  } catch (error) {
+    void earlyBuild?.then(discardBundles, () => undefined);
+    throw error;
+  } finally {
+    await moto.stop();
+  }
+
+  load.coldStart = loadAverage();
+  const built = await (earlyBuild ?? buildBundles(settings));
+  const coldBar = new ProgressBar('cold start   ');
+  const bundles = measureBundles(built, settings, {
+    runs: profile.coldRuns,
+    onProgress: (done, total) => {
+      coldBar.total = total;
+      coldBar.update(done, 'bundles loaded', true);
+    },
+  });
+  process.stderr.write('\n');
+  lap('coldStart');
+  load.end = loadAverage();
+
+  const results = ResultsSchema.parse({
+    generatedAt: new Date().toISOString(),
+    mode,
+    machine: { ...machine, loadAverage: load },
+    prices: PRICES,
+    costModel: { memoryMb: settings.memoryMb, runsPerPath: profile.costRuns, paths: costPaths },
+    storm,
+    coldStart: { esbuild: settings.esbuild, buildSeconds: built.buildSeconds, buildOverlappedOtherSections: profile.buildEarly, runsPerBundle: profile.coldRuns, bundles },
+    sectionSeconds: seconds,
+    durationSeconds: (Date.now() - started) / 1000,
+  } satisfies Results);
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${renderResults(results)}\nResults: ${path.relative(process.cwd(), args.out)}\n`);
+}
+
+main().then(
+  // Clients and servers of the local runtime may keep sockets open; the run is over.
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
