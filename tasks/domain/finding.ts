@@ -99,6 +99,34 @@ export function controlIdsOf(finding: AsffFinding): string[] {
   return ids;
 }
 
+/** Which service's ARNs each resource type Rectify acts on must carry. */
+const ARN_SERVICE: Record<string, string> = {
+  AwsS3Bucket: 's3', AwsEc2SecurityGroup: 'ec2', AwsEc2Instance: 'ec2', AwsEc2Subnet: 'ec2', AwsEc2Vpc: 'ec2', AwsEc2Volume: 'ec2',
+  AwsKmsKey: 'kms', AwsSqsQueue: 'sqs', AwsDynamoDbTable: 'dynamodb', AwsCloudTrailTrail: 'cloudtrail', AwsRdsDbInstance: 'rds',
+  AwsRdsDbSnapshot: 'rds', AwsLambdaFunction: 'lambda', AwsIamUser: 'iam', AwsIamAccessKey: 'iam', AwsSnsTopic: 'sns',
+};
+
+/** Longest id quoted in an error message (a hostile finding must not blow up the audit record). */
+const QUOTE_LIMIT = 200;
+export const quoteId = (id: string) => (id.length > QUOTE_LIMIT ? `${id.slice(0, QUOTE_LIMIT)}… (${id.length} characters)` : id);
+
+/**
+ * The resource id must name exactly one resource of the finding's type in the finding's account:
+ * playbooks act on the last ARN segment, so `x/../bucket`, another service's ARN, or another
+ * account's ARN would point the change (and the tag and exemption reads) at different things.
+ */
+export function checkResourceId(type: string, id: string, account: string): string | undefined {
+  if (/[\s\u0000-\u001f]/.test(id)) return 'it contains whitespace or control characters';
+  if (id.split('/').some((segment) => segment === '..' || segment === '.')) return 'it contains "." or ".." path segments';
+  if (id.startsWith('AWS::::Account:')) return id === `AWS::::Account:${account}` ? undefined : `it names account ${id.slice(15)}, not the finding's account ${account}`;
+  if (!id.startsWith('arn:')) return undefined;
+  const [, , service, , arnAccount] = id.split(':');
+  const expected = ARN_SERVICE[type];
+  if (expected && service !== expected) return `a ${type} must be an ${expected} ARN, not ${service}`;
+  if (arnAccount && arnAccount !== account) return `it is in account ${arnAccount}, not the finding's account ${account}`;
+  return undefined;
+}
+
 /** Parse an execution's input into a typed request, or throw {@link InvalidFindingError} naming what is wrong. */
 export function toRemediationRequest(input: unknown): RemediationRequest {
   const envelope = ExecutionInputSchema.safeParse(input);
@@ -107,14 +135,18 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
   }
   const parsed = AsffFindingSchema.safeParse(envelope.data.finding);
   if (!parsed.success) {
-    const id = findingIdOf(envelope.data.finding) ?? '(no Id)';
-    throw new InvalidFindingError(`finding ${id} is not valid ASFF: ${z.prettifyError(parsed.error)}`);
+    const id = quoteId(findingIdOf(envelope.data.finding) ?? '(no Id)');
+    throw new InvalidFindingError(`finding ${id} is not valid ASFF: ${z.prettifyError(parsed.error).slice(0, 2000)}`);
   }
   const finding = parsed.data;
   const resource = finding.Resources[0]!;
+  const wrongId = checkResourceId(resource.Type, resource.Id, finding.AwsAccountId);
+  if (wrongId) {
+    throw new InvalidFindingError(`finding ${quoteId(finding.Id)}: resource id ${quoteId(resource.Id)} is not usable: ${wrongId}. Nothing was changed.`);
+  }
   const controlIds = controlIdsOf(finding);
   if (controlIds.length === 0) {
-    throw new InvalidFindingError(`finding ${finding.Id} names no security control (Compliance.SecurityControlId or GeneratorId)`);
+    throw new InvalidFindingError(`finding ${quoteId(finding.Id)} names no security control (Compliance.SecurityControlId or GeneratorId)`);
   }
   return {
     findingId: finding.Id,

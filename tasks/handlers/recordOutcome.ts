@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { importFindings, updateFinding, type WorkflowStatus } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
-import { findingIdOf } from '../domain/finding.js';
+import { findingIdOf, quoteId } from '../domain/finding.js';
 import { causeText, WorkflowStateSchema, type WorkflowState } from '../domain/workflowState.js';
 import { emitOutcomeMetrics, logger } from '../observability.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
@@ -93,7 +93,7 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
       step: StateName.Done,
       actor: 'automation',
       outcome,
-      ...(findingId && !state.request ? { findingId } : {}),
+      ...(findingId && !state.request ? { findingId: quoteId(findingId) } : {}),
       detail: { note, workflowStatus: status, ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
       ...(state.error ? { error: { error: state.error.Error, cause: causeText(state.error) } } : {}),
     });

@@ -15,25 +15,28 @@ const FAILED: readonly Outcome[] = [Outcome.FAILED_ROLLED_BACK, Outcome.FAILED_R
  */
 export async function settleGuardrails(deps: TaskDeps, execution: ExecutionRef, state: WorkflowState, outcome: Outcome): Promise<void> {
   const { request, policy: decision } = state;
-  if (!request || !decision?.controlId) return;
+  const controlId = decision?.controlId;
+  if (!request || !controlId) return;
   const { tableName, escalationsTopicArn } = deps.config();
   const now = deps.now();
   const policy = decision.policy ?? DEFAULT_POLICY;
   const applied = outcome === Outcome.REMEDIATED && state.remediation?.applied === true;
   const failed = FAILED.includes(outcome);
-  if (applied) await recordFix(tableName, decision.controlId, request.resource.id, now);
-  if (applied || failed) {
+  try {
+    if (applied) await recordFix(tableName, controlId, request.resource.id, now);
+    if (!applied && !failed) return;
     for (const scope of [request.account, 'global']) {
       const { state: breaker, opened } = await recordBreakerResult(tableName, scope, failed, now, policy.circuitBreaker);
-      if (opened) {
-        await notify(
-          escalationsTopicArn,
-          `[Rectify] Circuit breaker open${scope === 'global' ? '' : ` for account ${scope}`}`,
-          `${breaker.recent.filter((r) => r === 'F').length} of the last ${breaker.recent.length} remediations ${scope === 'global' ? 'overall' : `in account ${scope}`} failed or rolled back. ` +
-            `Automatic remediation is paused: changes now wait for approval until someone runs \`rectify mode reset-breaker ${scope}\`.\nLatest: ${decision.controlId} on ${request.resource.id} (execution ${execution.name}).`,
-        );
-      }
+      if (!opened) continue;
+      await notify(
+        escalationsTopicArn,
+        `[Rectify] Circuit breaker open${scope === 'global' ? '' : ` for account ${scope}`}`,
+        `${breaker.recent.filter((r) => r === 'F').length} of the last ${breaker.recent.length} remediations ${scope === 'global' ? 'overall' : `in account ${scope}`} failed or rolled back. ` +
+          `Automatic remediation is paused: changes now wait for approval until someone runs \`rectify mode reset-breaker ${scope}\`.\nLatest: ${controlId} on ${request.resource.id} (execution ${execution.name}).`,
+      );
     }
+  } finally {
+    // Whatever the bookkeeping did, the next finding for this resource must not be blocked.
+    await releaseLock(tableName, controlId, request.resource.id, execution.name);
   }
-  await releaseLock(tableName, decision.controlId, request.resource.id, execution.name);
 }

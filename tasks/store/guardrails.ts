@@ -69,7 +69,10 @@ export async function recordBreakerResult(
   now: Date,
   limits: { window: number; threshold: number },
 ): Promise<{ state: BreakerState; opened: boolean }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // Every ending execution writes the one "global" item: retry the optimistic write with jittered
+  // backoff, long enough for a storm of concurrent endings (a storm of 32 in flight was measured).
+  for (let attempt = 0; attempt < 40; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * Math.min(200, 10 * attempt)));
     const current = await readBreaker(tableName, scope);
     const recent = [...current.recent, failed ? 'F' : 'S'].slice(-limits.window);
     const failures = recent.filter((r) => r === 'F').length;
