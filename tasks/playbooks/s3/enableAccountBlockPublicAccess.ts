@@ -5,13 +5,8 @@ import {
   S3ControlClient,
 } from '@aws-sdk/client-s3-control';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+import { ALL_ON, normaliseBlockPublicAccess, settingsOff, type BlockPublicAccess } from './blockPublicAccess.js';
 
-type BlockPublicAccess = {
-  BlockPublicAcls: boolean;
-  IgnorePublicAcls: boolean;
-  BlockPublicPolicy: boolean;
-  RestrictPublicBuckets: boolean;
-};
 /** `null`: the account has no Block Public Access configuration at all. */
 type AccountBlockPublicAccessSnapshot = BlockPublicAccess | null;
 
@@ -22,8 +17,6 @@ const SETTINGS: Record<keyof BlockPublicAccess, string> = {
   BlockPublicPolicy: 'reject bucket and access point policies that grant public access',
   RestrictPublicBuckets: 'limit every bucket with a public policy to AWS services and the bucket owner',
 };
-const SETTING_NAMES = Object.keys(SETTINGS) as (keyof BlockPublicAccess)[];
-const ALL_ON: BlockPublicAccess = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
 // The finding names the account (`AWS::::Account:<id>`); S3 Control addresses it by id.
 const accountOf = (ctx: PlaybookContext<unknown>) => ({ AccountId: ctx.resource.account });
@@ -31,19 +24,12 @@ const accountOf = (ctx: PlaybookContext<unknown>) => ({ AccountId: ctx.resource.
 async function readConfiguration(ctx: PlaybookContext<unknown>): Promise<AccountBlockPublicAccessSnapshot> {
   try {
     const { PublicAccessBlockConfiguration: c } = await ctx.aws.client(S3ControlClient).send(new GetPublicAccessBlockCommand(accountOf(ctx)));
-    return {
-      BlockPublicAcls: c?.BlockPublicAcls ?? false,
-      IgnorePublicAcls: c?.IgnorePublicAcls ?? false,
-      BlockPublicPolicy: c?.BlockPublicPolicy ?? false,
-      RestrictPublicBuckets: c?.RestrictPublicBuckets ?? false,
-    };
+    return normaliseBlockPublicAccess(c);
   } catch (error) {
     if (error instanceof Error && error.name === 'NoSuchPublicAccessBlockConfiguration') return null;
     throw error;
   }
 }
-
-const settingsOff = (config: AccountBlockPublicAccessSnapshot) => SETTING_NAMES.filter((name) => !config?.[name]);
 
 /**
  * Turns on all four account-level S3 Block Public Access settings (S3.1). Changes only the

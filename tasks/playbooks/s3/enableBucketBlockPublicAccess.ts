@@ -5,13 +5,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+import { ALL_ON, normaliseBlockPublicAccess, settingsOff, type BlockPublicAccess } from './blockPublicAccess.js';
 
-type BlockPublicAccess = {
-  BlockPublicAcls: boolean;
-  IgnorePublicAcls: boolean;
-  BlockPublicPolicy: boolean;
-  RestrictPublicBuckets: boolean;
-};
 /** `null`: the bucket has no Block Public Access configuration of its own. */
 type BlockPublicAccessSnapshot = BlockPublicAccess | null;
 
@@ -22,8 +17,6 @@ const SETTINGS: Record<keyof BlockPublicAccess, string> = {
   BlockPublicPolicy: 'reject bucket policies that grant public access',
   RestrictPublicBuckets: 'limit a public policy to AWS services and the bucket owner',
 };
-const SETTING_NAMES = Object.keys(SETTINGS) as (keyof BlockPublicAccess)[];
-const ALL_ON: BlockPublicAccess = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
 function bucketOf(ctx: PlaybookContext<unknown>) {
   // Bucket names are global: refuse to touch a bucket of the same name owned by another account.
@@ -33,20 +26,11 @@ function bucketOf(ctx: PlaybookContext<unknown>) {
 async function readConfiguration(ctx: PlaybookContext<unknown>): Promise<BlockPublicAccessSnapshot> {
   try {
     const { PublicAccessBlockConfiguration: c } = await ctx.aws.client(S3Client).send(new GetPublicAccessBlockCommand(bucketOf(ctx)));
-    return {
-      BlockPublicAcls: c?.BlockPublicAcls ?? false,
-      IgnorePublicAcls: c?.IgnorePublicAcls ?? false,
-      BlockPublicPolicy: c?.BlockPublicPolicy ?? false,
-      RestrictPublicBuckets: c?.RestrictPublicBuckets ?? false,
-    };
+    return normaliseBlockPublicAccess(c);
   } catch (error) {
     if (error instanceof Error && error.name === 'NoSuchPublicAccessBlockConfiguration') return null;
     throw error;
   }
-}
-
-function settingsOff(config: BlockPublicAccessSnapshot): (keyof BlockPublicAccess)[] {
-  return SETTING_NAMES.filter((name) => !config?.[name]);
 }
 
 /**
