@@ -281,11 +281,19 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
       expect(result.outcome).toBe(Outcome.INVALID); // fails: RecordFailed; only the status rule's EXECUTION_DIED is left
     });
 
-    it.fails('BUG (minor): a security group that does not exist reads as compliant: "remediated" and its finding resolved', async () => {
-      // Act: DescribeSecurityGroupRules filtered by an unknown group id answers an empty list (AWS does the same), read as compliant.
-      const result = await run(baseFinding('EC2.19', 'AwsEc2SecurityGroup', `arn:aws:ec2:us-east-1:${ACCOUNTS[0]}:security-group/sg-0000000000000000f`));
-      // Assess
-      expect(result.audit.map((a) => a.event)).not.toContain(AuditEvent.SNAPSHOT_TAKEN); // fails: snapshot taken, REMEDIATED, finding RESOLVED
+    it('a security group that does not exist fails the snapshot: nothing applied, not REMEDIATED, finding not RESOLVED', async () => {
+      // Prepare: DescribeSecurityGroupRules filtered by an unknown group id answers an empty list (AWS does the same).
+      const finding = baseFinding('EC2.19', 'AwsEc2SecurityGroup', `arn:aws:ec2:us-east-1:${ACCOUNTS[0]}:security-group/sg-0000000000000000f`);
+      // Act
+      const result = await run(finding);
+      // Assess: the playbook refuses the missing group before its snapshot; Rollback finds nothing to restore.
+      const events = result.audit.map((a) => a.event);
+      expect(events).not.toContain(AuditEvent.SNAPSHOT_TAKEN);
+      expect(applied(result)).toBe(false);
+      expect(result.outcome).toBe(Outcome.FAILED_ROLLED_BACK);
+      expect(result.error).toBe(ErrorName.RemediationFailed);
+      expect(result.audit.find((a) => a.event === AuditEvent.REMEDIATION_FAILED)?.error?.cause).toMatch(/security group .*sg-0000000000000000f does not exist/);
+      expect(runtime.securityHub.get(String(finding.Id))?.Workflow?.Status).not.toBe('RESOLVED');
     });
   });
 });

@@ -1,16 +1,14 @@
-import { DescribeSecurityGroupsCommand, EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import { EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
 import { RemediationFailedError } from '../../domain/errors.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { describeRule, readRules, restoreRules, revokeRules, type Direction, type Rule } from './securityGroupRules.js';
+import { describeRule, describeSecurityGroup, readRules, restoreRules, revokeRules, type Direction, type Rule } from './securityGroupRules.js';
 
 type DefaultGroupSnapshot = { groupId: string; ingress: Rule[]; egress: Rule[] };
 type RemoveChange = { description: string; direction: Direction; rule: Rule };
 
 /** The group's name and VPC; throws when EC2 does not know the group. */
 async function describeGroup(ctx: PlaybookContext<unknown>): Promise<{ name: string; vpcId: string }> {
-  const { SecurityGroups = [] } = await ctx.aws.client(EC2Client).send(new DescribeSecurityGroupsCommand({ GroupIds: [ctx.resource.name] }));
-  const group = SecurityGroups[0];
-  if (!group) throw new RemediationFailedError(`security group ${ctx.resource.name} was not found (finding ${ctx.request.findingId})`);
+  const group = await describeSecurityGroup(ctx);
   return { name: group.GroupName ?? '', vpcId: group.VpcId ?? 'no VPC' };
 }
 

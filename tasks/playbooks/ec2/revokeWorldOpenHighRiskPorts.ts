@@ -69,7 +69,13 @@ export const revokeWorldOpenHighRiskPorts = definePlaybook<IngressSnapshot, Revo
   controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'cis-aws-foundations-benchmark/v/1.2.0/4.2'],
   resourceType: 'AwsEc2SecurityGroup',
   impact: 'non-disruptive',
-  permissions: ['ec2:DescribeSecurityGroupRules', 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'],
+  permissions: [
+    'ec2:DescribeSecurityGroupRules',
+    // Tells a group without inbound rules from one that does not exist (both list no rules).
+    'ec2:DescribeSecurityGroups',
+    'ec2:RevokeSecurityGroupIngress',
+    'ec2:AuthorizeSecurityGroupIngress',
+  ],
   settings: Settings,
 
   snapshot: async (ctx) => ({ groupId: ctx.resource.name, ingress: await readRules(ctx, 'ingress') }),

@@ -59,7 +59,13 @@ export const revokeWorldOpenUnauthorizedPorts = definePlaybook<IngressSnapshot, 
   controls: ['EC2.18'],
   resourceType: 'AwsEc2SecurityGroup',
   impact: 'disruptive',
-  permissions: ['ec2:DescribeSecurityGroupRules', 'ec2:RevokeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupIngress'],
+  permissions: [
+    'ec2:DescribeSecurityGroupRules',
+    // Tells a group without inbound rules from one that does not exist (both list no rules).
+    'ec2:DescribeSecurityGroups',
+    'ec2:RevokeSecurityGroupIngress',
+    'ec2:AuthorizeSecurityGroupIngress',
+  ],
   settings: Settings,
 
   snapshot: async (ctx) => ({ groupId: ctx.resource.name, ingress: await readRules(ctx, 'ingress') }),

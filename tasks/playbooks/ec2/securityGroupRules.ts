@@ -1,13 +1,16 @@
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
   EC2Client,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   paginateDescribeSecurityGroupRules,
   type IpPermission,
+  type SecurityGroup,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import { RemediationFailedError } from '../../domain/errors.js';
 import type { PlaybookContext } from '../definePlaybook.js';
 
 /*
@@ -55,6 +58,25 @@ function identity(rule: Rule): string {
   return [protocol, fromPort, toPort, cidrIpv4, cidrIpv6, prefixListId, referencedGroupId, referencedUserId].join('|');
 }
 
+/** The security group the finding names; a clear refusal when EC2 does not know it. */
+export async function describeSecurityGroup(ctx: PlaybookContext<unknown>): Promise<SecurityGroup> {
+  const gone = (cause?: unknown) =>
+    new RemediationFailedError(
+      `security group ${ctx.resource.id} does not exist (finding ${ctx.request.findingId}): Rectify changed nothing; ` +
+        'if the group was deleted, Security Hub archives the finding at its next check',
+      { cause },
+    );
+  let groups: SecurityGroup[];
+  try {
+    groups = (await ctx.aws.client(EC2Client).send(new DescribeSecurityGroupsCommand({ GroupIds: [ctx.resource.name] }))).SecurityGroups ?? [];
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InvalidGroup.NotFound') throw gone(error);
+    throw error;
+  }
+  if (!groups[0]) throw gone();
+  return groups[0];
+}
+
 /** The group's rules of one direction as EC2 reports them, ids included. */
 async function readRaw(ctx: PlaybookContext<unknown>, direction: Direction): Promise<SecurityGroupRule[]> {
   const pages = paginateDescribeSecurityGroupRules(
@@ -68,9 +90,15 @@ async function readRaw(ctx: PlaybookContext<unknown>, direction: Direction): Pro
   return rules;
 }
 
-/** The group's rules of one direction, normalised and in a stable order (snapshots compare equal). */
+/**
+ * The group's rules of one direction, normalised and in a stable order (snapshots compare equal).
+ * Throws when the group does not exist: EC2 lists no rules for an unknown group id, which would
+ * otherwise read as a compliant group and end "remediated".
+ */
 export async function readRules(ctx: PlaybookContext<unknown>, direction: Direction): Promise<Rule[]> {
-  const rules = (await readRaw(ctx, direction)).map(normalise);
+  const raw = await readRaw(ctx, direction);
+  if (raw.length === 0) await describeSecurityGroup(ctx);
+  const rules = raw.map(normalise);
   // Port order reads best in a plan; a group cannot hold the same rule twice, so identities break ties totally.
   // Code-point order, not localeCompare: the order must not depend on the runtime's locale data.
   const byIdentity = (a: Rule, b: Rule) => (identity(a) < identity(b) ? -1 : identity(a) > identity(b) ? 1 : 0);

@@ -1,4 +1,5 @@
-import { GetPolicyCommand, LambdaClient, type AddPermissionCommandInput } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient, type AddPermissionCommandInput } from '@aws-sdk/client-lambda';
+import { RemediationFailedError } from '../../domain/errors.js';
 import type { JsonValue, PlaybookContext } from '../definePlaybook.js';
 
 /** One statement of a function's resource-based policy, as JSON, normalised (see {@link normalise}). */
@@ -52,16 +53,36 @@ export function normalise(raw: PolicyStatement): PolicyStatement {
   return { ...statement, Principal: principal ?? null, ...(Object.keys(condition).length ? { Condition: condition } : {}) };
 }
 
-/** The function's policy statements, normalised and sorted by Sid; none when it has no policy. */
-export async function readStatements(ctx: PlaybookContext<unknown>): Promise<PolicyStatement[]> {
+/** Throws a clear refusal when the function does not exist; returns when it does. */
+async function requireFunction(ctx: PlaybookContext<unknown>): Promise<void> {
   try {
-    const { Policy } = await ctx.aws.client(LambdaClient).send(new GetPolicyCommand({ FunctionName: ctx.resource.name }));
-    const statements = (JSON.parse(Policy ?? '{}') as { Statement?: PolicyStatement[] }).Statement ?? [];
-    return statements.map(normalise).sort((a, b) => String(a.Sid ?? '').localeCompare(String(b.Sid ?? '')));
+    await ctx.aws.client(LambdaClient).send(new GetFunctionConfigurationCommand({ FunctionName: ctx.resource.name }));
   } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return [];
-    throw error;
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+    throw new RemediationFailedError(
+      `Lambda function ${ctx.resource.id} does not exist (finding ${ctx.request.findingId}): Rectify changed nothing; ` +
+        'if the function was deleted, Security Hub archives the finding at its next check',
+      { cause: error },
+    );
   }
+}
+
+/**
+ * The function's policy statements, normalised and sorted by Sid; none when it has no policy.
+ * Throws when the function does not exist: GetPolicy answers ResourceNotFoundException for both,
+ * and a missing function must not read as one that grants no public access.
+ */
+export async function readStatements(ctx: PlaybookContext<unknown>): Promise<PolicyStatement[]> {
+  let policy: string | undefined;
+  try {
+    policy = (await ctx.aws.client(LambdaClient).send(new GetPolicyCommand({ FunctionName: ctx.resource.name }))).Policy;
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+    await requireFunction(ctx);
+    return [];
+  }
+  const statements = (JSON.parse(policy ?? '{}') as { Statement?: PolicyStatement[] }).Statement ?? [];
+  return statements.map(normalise).sort((a, b) => String(a.Sid ?? '').localeCompare(String(b.Sid ?? '')));
 }
 
 function grantsEveryone(principal: JsonValue | undefined): boolean {

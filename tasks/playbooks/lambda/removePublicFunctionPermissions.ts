@@ -35,7 +35,13 @@ export const removePublicFunctionPermissions = definePlaybook<FunctionPolicySnap
   controls: ['Lambda.1', 'pci-dss/v/3.2.1/PCI.Lambda.1'],
   resourceType: 'AwsLambdaFunction',
   impact: 'disruptive',
-  permissions: ['lambda:GetPolicy', 'lambda:RemovePermission', 'lambda:AddPermission'],
+  permissions: [
+    'lambda:GetPolicy',
+    // Tells a function without a policy from one that does not exist (GetPolicy fails alike for both).
+    'lambda:GetFunctionConfiguration',
+    'lambda:RemovePermission',
+    'lambda:AddPermission',
+  ],
 
   snapshot: async (ctx) => ({ statements: await readStatements(ctx) }),
 

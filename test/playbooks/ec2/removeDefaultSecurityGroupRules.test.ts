@@ -165,6 +165,16 @@ describe('removeDefaultSecurityGroupRules (EC2.2) against moto', () => {
     });
     expect(await rulesOf(neighbour)).toEqual(before);
   });
+
+  it('a security group that does not exist fails the snapshot with RemediationFailed', async () => {
+    // Prepare: EC2 lists no rules for an unknown group id, exactly as for a default group without rules.
+    const missing = 'sg-0000000000000000f';
+    // Act + Assess
+    await expect(playbook.snapshot(contextFor(missing))).rejects.toMatchObject({
+      name: 'RemediationFailed',
+      message: expect.stringContaining(`security group arn:aws:ec2:us-east-1:123456789012:security-group/${missing} does not exist`),
+    });
+  });
 });
 
 describe('removeDefaultSecurityGroupRules rollback of labelled rules', () => {

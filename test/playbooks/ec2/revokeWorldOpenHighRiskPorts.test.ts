@@ -3,6 +3,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
+  DeleteSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
   EC2Client,
   RevokeSecurityGroupIngressCommand,
@@ -216,5 +217,31 @@ describe('revokeWorldOpenHighRiskPorts (EC2.19, EC2.13, EC2.14) against moto', (
         'EC2.14': [3389],
       },
     });
+  });
+
+  it('a security group that does not exist fails the snapshot with RemediationFailed, and verify too', async () => {
+    // Prepare: EC2 lists no rules for an unknown group id, exactly as for a group without rules.
+    const groupId = await securityGroup([tcp(22, { v4: '0.0.0.0/0' })]);
+    await ec2().send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+    const ctx = contextFor(groupId);
+    // Act + Assess
+    const gone = {
+      name: 'RemediationFailed',
+      message: expect.stringContaining(`security group arn:aws:ec2:us-east-1:123456789012:security-group/${groupId} does not exist`),
+    };
+    await expect(playbook.snapshot(ctx)).rejects.toMatchObject(gone);
+    await expect(playbook.verify(ctx)).rejects.toMatchObject(gone);
+  });
+
+  it('reads a group that exists but has no inbound rule as compliant, not as missing', async () => {
+    // Prepare
+    const groupId = await securityGroup([]);
+    const ctx = contextFor(groupId);
+    // Act
+    const snapshot = await playbook.snapshot(ctx);
+    // Assess
+    expect(snapshot).toEqual({ groupId, ingress: [] });
+    expect((await playbook.plan(ctx, snapshot)).changes).toEqual([]);
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
   });
 });

@@ -3,6 +3,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateVpcCommand,
+  DeleteSecurityGroupCommand,
   DescribeSecurityGroupRulesCommand,
   EC2Client,
   type IpPermission,
@@ -153,5 +154,16 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
     expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual(['tcp 8443-8443 0.0.0.0/0', 'udp 1194-1194 0.0.0.0/0']);
     expect(playbook.settings.parse({})).toEqual({ authorizedTcpPorts: [80, 443], authorizedUdpPorts: [] });
     expect(playbook.settings.safeParse({ authorizedTcpPorts: [0] }).success).toBe(false);
+  });
+
+  it('a security group that does not exist fails the snapshot with RemediationFailed', async () => {
+    // Prepare: EC2 lists no rules for an unknown group id, exactly as for a group without rules.
+    const groupId = await securityGroup([rule('tcp', 8080, 8080, { v4: '0.0.0.0/0' })]);
+    await ec2().send(new DeleteSecurityGroupCommand({ GroupId: groupId }));
+    // Act + Assess
+    await expect(playbook.snapshot(contextFor(groupId))).rejects.toMatchObject({
+      name: 'RemediationFailed',
+      message: expect.stringContaining(`security group arn:aws:ec2:us-east-1:123456789012:security-group/${groupId} does not exist`),
+    });
   });
 });

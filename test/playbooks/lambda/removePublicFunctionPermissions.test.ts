@@ -2,6 +2,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   AddPermissionCommand,
   CreateFunctionCommand,
+  DeleteFunctionCommand,
   GetFunctionConfigurationCommand,
   GetPolicyCommand,
   LambdaClient,
@@ -177,5 +178,16 @@ describe('removePublicFunctionPermissions (Lambda.1) against moto', () => {
     const planning = Promise.resolve().then(() => playbook.plan(ctx, { statements: [statement] }));
     // Assess
     await expect(planning).rejects.toThrow(/public statement "office" .* could not be restored on rollback: AddPermission cannot write its condition IpAddress aws:SourceIp/);
+  });
+
+  it('a function that does not exist fails the snapshot with RemediationFailed, not as one with no policy', async () => {
+    // Prepare: GetPolicy answers ResourceNotFoundException both for a missing function and for one without a policy.
+    const name = await fn([PUBLIC]);
+    await lambda().send(new DeleteFunctionCommand({ FunctionName: name }));
+    const ctx = contextFor(name);
+    // Act + Assess
+    const gone = { name: 'RemediationFailed', message: expect.stringContaining(`Lambda function ${functionArn(name)} does not exist`) };
+    await expect(playbook.snapshot(ctx)).rejects.toMatchObject(gone);
+    await expect(playbook.verify(ctx)).rejects.toMatchObject(gone);
   });
 });
