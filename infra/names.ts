@@ -17,6 +17,13 @@ export const REMEDIATION_TASK_ROLE_NAME = 'rectify-remediation-task';
  */
 export const APPROVAL_REQUEST_ROLE_NAME = 'rectify-approval-request';
 
+/**
+ * The admin account's role of the ClassifySeverity task: it reads member resources' tags, like the
+ * shared task role, and also keeps the guardrails (lock, budget counter) and alerts when the budget is
+ * spent, which the tasks that change resources need not (docs/decisions/007).
+ */
+export const CLASSIFY_TASK_ROLE_NAME = 'rectify-classify-task';
+
 /** SSM parameter holding the policy JSON (tasks/domain/policy.ts). */
 export const POLICY_PARAMETER_NAME = '/rectify/policy';
 

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { TaskHandlerName } from '../workflows/remediationWorkflow.js';
-import { APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from './names.js';
+import { APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from './names.js';
 
 /** The topics a task may publish to. */
 export type TopicName = 'approvals' | 'escalations';
@@ -58,11 +58,18 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   // Every task appends audit events (PutItem with a condition, never an overwrite).
   validateFinding: { table: [PUT], timeout: SHORT },
   loadPolicy: { table: [PUT], readsPolicy: true, timeout: SHORT },
-  classifySeverity: { table: [PUT], actsOnMembers: true, timeout: SHORT },
   // Reads the exemption register (BatchGetItem) as well as the live tags.
   checkExemption: { table: [BATCH_GET, PUT], actsOnMembers: true, timeout: SHORT },
-  // Dedupe lock (conditional Put, Get), flap history and breakers (Get), budget counter (Update); alerts when the budget is spent.
-  checkGuardrails: { table: [GET, PUT, UPDATE], publishesTo: 'escalations', timeout: SHORT },
+  // Reads the live tags for the risk, then the guardrails: dedupe lock (conditional Put, Get), flap history
+  // and breakers (Get), budget counter (Update); alerts when the budget is spent. Its own role, so the
+  // tasks that change resources get neither the counters' writes nor the topic.
+  classifySeverity: {
+    table: [GET, PUT, UPDATE],
+    actsOnMembers: true,
+    publishesTo: 'escalations',
+    ownRoleName: CLASSIFY_TASK_ROLE_NAME,
+    timeout: SHORT,
+  },
   // Stores the approval (and its task token) and emails the approvers a signed link. It plans the
   // change on the member resource, but the other member-facing tasks must not read the key: own role.
   requestApproval: {
@@ -113,7 +120,7 @@ export const EXECUTION_STATUS_ACCESS: TaskAccess = {
  * member-facing task's own role.
  *
  * @example
- * memberFacingRoleNames(); // ['rectify-approval-request', 'rectify-remediation-task']
+ * memberFacingRoleNames(); // ['rectify-approval-request', 'rectify-classify-task', 'rectify-remediation-task']
  */
 export function memberFacingRoleNames(
   access: Readonly<Record<string, TaskAccess>> = TASK_ACCESS,

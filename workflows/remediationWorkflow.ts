@@ -10,9 +10,8 @@ import { lambdaTask, LAMBDA_TRANSIENT_ERRORS, taskPayload } from './taskState.js
 export interface RemediationFunctions {
   readonly validateFinding: IFunction;
   readonly loadPolicy: IFunction;
-  readonly classifySeverity: IFunction;
   readonly checkExemption: IFunction;
-  readonly checkGuardrails: IFunction;
+  readonly classifySeverity: IFunction;
   readonly requestApproval: IFunction;
   readonly remediate: IFunction;
   readonly verify: IFunction;
@@ -22,7 +21,7 @@ export interface RemediationFunctions {
 }
 export type TaskHandlerName = keyof RemediationFunctions;
 export const TASK_HANDLERS: readonly TaskHandlerName[] = [
-  'validateFinding', 'loadPolicy', 'classifySeverity', 'checkExemption', 'checkGuardrails', 'requestApproval',
+  'validateFinding', 'loadPolicy', 'checkExemption', 'classifySeverity', 'requestApproval',
   'remediate', 'verify', 'rollback', 'recordOutcome', 'escalate',
 ];
 
@@ -43,6 +42,11 @@ export interface RemediationWorkflowProps {
 /**
  * The per-finding remediation workflow (DESIGN §2). Failure paths are built first, the
  * happy path is one `Chain` at the end, reading like the console's graph.
+ *
+ * Every state is a billed transition, so the paths are as short as the design allows
+ * (docs/decisions/007): each outcome's Record task ends the execution (no Succeed state),
+ * CheckExemption runs before ClassifySeverity (an exempt finding stops early), the guardrails
+ * are part of ClassifySeverity (where approval is decided), and one Choice routes what follows.
  */
 export class RemediationWorkflow extends Construct {
   readonly definition: sfn.IChainable;
@@ -54,11 +58,11 @@ export class RemediationWorkflow extends Construct {
     const fn = props.functions;
     const approvalTimeout = props.approvalTimeout ?? Duration.hours(24);
     this.executionTimeout = Duration.seconds(approvalTimeout.toSeconds() + 2 * 3600);
-    const done = new sfn.Succeed(this, StateName.Done);
     const recordFailed = new sfn.Fail(this, StateName.RecordFailed, {
       error: ErrorName.RecordFailed,
       cause: 'Recording the outcome failed after retries; the execution status rule keeps its record.',
     });
+    // A Record task with no next state ends the execution: a Succeed state after it would be one more billed transition.
     const record = (id: string, outcome: Outcome | { path: string }) => {
       const task = lambdaTask(this, id, fn.recordOutcome, {
         resultPath: '$.recorded',
@@ -85,6 +89,7 @@ export class RemediationWorkflow extends Construct {
     const approvalTimedOut = mark(StateName.MarkApprovalTimedOut, Outcome.APPROVAL_TIMED_OUT, `nobody decided within ${approvalTimeout.toHumanString()}; nothing was changed`);
     const flapGuarded = mark(StateName.MarkFlapGuarded, Outcome.FLAP_GUARDED, 'the resource keeps returning to non-compliance, so it is not fixed again');
     const rollbackFailed = mark(StateName.MarkRollbackFailed, Outcome.FAILED_ROLLBACK_FAILED, 'the change failed and restoring the snapshot failed too');
+    const planFailed = mark(StateName.MarkPlanFailed, Outcome.ESCALATED, 'the dry-run plan could not be made; nothing was changed');
 
     // --- Compensation: restore the snapshot, check it, escalate.
     const rollback = lambdaTask(this, StateName.Rollback, fn.rollback, { resultPath: '$.escalation', timeout: Duration.minutes(5) });
@@ -92,7 +97,9 @@ export class RemediationWorkflow extends Construct {
     rollback.next(escalate);
 
     // --- Phases of the happy path, each with its own way out.
-    const validate = lambdaTask(this, StateName.ValidateFinding, fn.validateFinding, { resultPath: '$.request' });
+    // From here on the state is the normalised request, not the raw finding (which can be up to
+    // 240 KB: carried along, it would be logged with every state and could pass the 256 KB state limit).
+    const validate = lambdaTask(this, StateName.ValidateFinding, fn.validateFinding, { resultPath: '$' });
     const recordInvalid = record(StateName.RecordInvalid, Outcome.INVALID).next(
       new sfn.Fail(this, StateName.InvalidFinding, { error: ErrorName.InvalidFinding, causePath: '$.error.Cause' }),
     );
@@ -101,13 +108,12 @@ export class RemediationWorkflow extends Construct {
 
     const loadPolicy = lambdaTask(this, StateName.LoadPolicy, fn.loadPolicy, { resultPath: '$.policy' });
     loadPolicy.addCatch(safetyCheckFailed, { resultPath: '$.error' });
-    const classify = lambdaTask(this, StateName.ClassifySeverity, fn.classifySeverity, { resultPath: '$.risk' });
-    classify.addCatch(safetyCheckFailed, { resultPath: '$.error' });
     const checkExemption = lambdaTask(this, StateName.CheckExemption, fn.checkExemption, { resultPath: '$.exemption' });
     checkExemption.addCatch(safetyCheckFailed, { resultPath: '$.error' });
-    const checkGuardrails = lambdaTask(this, StateName.CheckGuardrails, fn.checkGuardrails, { resultPath: '$.guards' });
-    checkGuardrails.addCatch(flapGuarded, { errors: [ErrorName.FlapGuarded], resultPath: '$.error' });
-    checkGuardrails.addCatch(safetyCheckFailed, { resultPath: '$.error' });
+    // Risk, and the guardrails that can turn an automatic change into an approval or stop it.
+    const classify = lambdaTask(this, StateName.ClassifySeverity, fn.classifySeverity, { resultPath: '$.risk' });
+    classify.addCatch(flapGuarded, { errors: [ErrorName.FlapGuarded], resultPath: '$.error' });
+    classify.addCatch(safetyCheckFailed, { resultPath: '$.error' });
 
     const awaitApproval = new tasks.LambdaInvoke(this, StateName.AwaitApproval, {
       lambdaFunction: fn.requestApproval,
@@ -118,10 +124,13 @@ export class RemediationWorkflow extends Construct {
       retryOnServiceExceptions: false,
     });
     awaitApproval.addRetry({ errors: [ErrorName.Throttled, ...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    awaitApproval.addCatch(record(StateName.RecordRejected, Outcome.REJECTED).next(done), { errors: [ErrorName.ApprovalRejected], resultPath: '$.error' });
+    awaitApproval.addCatch(record(StateName.RecordRejected, Outcome.REJECTED), { errors: [ErrorName.ApprovalRejected], resultPath: '$.error' });
     awaitApproval.addCatch(approvalTimedOut, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
     awaitApproval.addCatch(safetyCheckFailed, { resultPath: '$.error' });
 
+    // Dry-run: the same Remediate function, which plans and changes nothing when the policy says dry-run.
+    const planDryRun = lambdaTask(this, StateName.PlanDryRun, fn.remediate, { resultPath: '$.remediation', timeout: Duration.minutes(5) });
+    planDryRun.addCatch(planFailed, { resultPath: '$.error' });
     const remediate = lambdaTask(this, StateName.Remediate, fn.remediate, { resultPath: '$.remediation', timeout: Duration.minutes(5) });
     remediate.addCatch(rollback, { resultPath: '$.error' });
     const verify = lambdaTask(this, StateName.Verify, fn.verify, { resultPath: '$.verification' });
@@ -134,23 +143,18 @@ export class RemediationWorkflow extends Construct {
     });
     verify.addCatch(rollback, { resultPath: '$.error' });
 
-    const change = remediate.next(
-      new sfn.Choice(this, StateName.IsDryRun)
-        .when(sfn.Condition.booleanEquals('$.remediation.dryRun', true), record(StateName.RecordDryRun, Outcome.DRY_RUN).next(done))
-        .otherwise(verify.next(record(StateName.RecordSuccess, Outcome.REMEDIATED)).next(done)),
-    );
-    const approvalGate = new sfn.Choice(this, StateName.NeedsApproval)
-      .when(sfn.Condition.booleanEquals('$.guards.approvalRequired', true), awaitApproval.next(change))
+    const change = remediate.next(verify).next(record(StateName.RecordSuccess, Outcome.REMEDIATED));
+    const howToProceed = new sfn.Choice(this, StateName.HowToProceed)
+      .when(sfn.Condition.booleanEquals('$.risk.duplicate', true), record(StateName.RecordDuplicate, Outcome.DUPLICATE))
+      .when(sfn.Condition.booleanEquals('$.policy.dryRun', true), planDryRun.next(record(StateName.RecordDryRun, Outcome.DRY_RUN)))
+      .when(sfn.Condition.booleanEquals('$.risk.approvalRequired', true), awaitApproval.next(change))
       .otherwise(change);
-    const duplicateGate = new sfn.Choice(this, StateName.IsDuplicate)
-      .when(sfn.Condition.booleanEquals('$.guards.duplicate', true), record(StateName.RecordDuplicate, Outcome.DUPLICATE).next(done))
-      .otherwise(approvalGate);
     const exemptionGate = new sfn.Choice(this, StateName.IsExempt)
-      .when(sfn.Condition.booleanEquals('$.exemption.exempt', true), record(StateName.RecordExempt, Outcome.EXEMPT).next(done))
-      .otherwise(checkGuardrails.next(duplicateGate));
+      .when(sfn.Condition.booleanEquals('$.exemption.exempt', true), record(StateName.RecordExempt, Outcome.EXEMPT))
+      .otherwise(classify.next(howToProceed));
     const policyGate = new sfn.Choice(this, StateName.ShouldProceed)
-      .when(sfn.Condition.booleanEquals('$.policy.proceed', false), record(StateName.RecordSkipped, { path: '$.policy.outcome' }).next(done))
-      .otherwise(classify.next(checkExemption).next(exemptionGate));
+      .when(sfn.Condition.booleanEquals('$.policy.proceed', false), record(StateName.RecordSkipped, { path: '$.policy.outcome' }))
+      .otherwise(checkExemption.next(exemptionGate));
 
     this.definition = sfn.Chain.start(validate).next(loadPolicy).next(policyGate);
   }

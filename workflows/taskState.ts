@@ -14,7 +14,11 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 ] as const;
 
 export interface TaskOptions {
-  /** Where the result goes; every task writes its own path so nothing is overwritten. */
+  /**
+   * Where the result goes; every task writes its own path so nothing is overwritten. `'$'`: the
+   * result replaces the state (written as the ASL default, no ResultPath, which aws-local-stepfunctions
+   * 3.0.0 reads right; an explicit "$" it stores under a key named "$").
+   */
   readonly resultPath: string;
   /** Extra payload fields (e.g. the outcome a Record task records). */
   readonly extra?: Record<string, unknown>;
@@ -40,7 +44,7 @@ export function lambdaTask(scope: Construct, id: string, fn: IFunction, options:
     payload: sfn.TaskInput.fromObject(taskPayload(options.extra)),
     payloadResponseOnly: true,
     retryOnServiceExceptions: false,
-    resultPath: options.resultPath,
+    resultPath: options.resultPath === '$' ? undefined : options.resultPath,
     taskTimeout: sfn.Timeout.duration(options.timeout ?? Duration.seconds(60)),
   });
   task.addRetry({

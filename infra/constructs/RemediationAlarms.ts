@@ -39,7 +39,7 @@ export class RemediationAlarms extends Construct {
   readonly deadLetters: Readonly<Record<string, cloudwatch.Alarm>>;
   readonly circuitBreakerOpen: cloudwatch.Alarm;
   readonly rollbackFailed: cloudwatch.Alarm;
-  /** The metric the breaker filter counts: executions CheckGuardrails held because a breaker is open. */
+  /** The metric the breaker filter counts: executions ClassifySeverity (its guardrails) held because a breaker is open. */
   readonly breakerHoldsMetric: cloudwatch.Metric;
 
   constructor(scope: Construct, id: string, props: RemediationAlarmsProps) {

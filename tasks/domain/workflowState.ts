@@ -28,11 +28,17 @@ export const PolicyDecisionSchema = z.object({
 });
 export type PolicyDecision = z.infer<typeof PolicyDecisionSchema>;
 
+/** ClassifySeverity's decision: the risk, and what the guardrails made of it (docs/decisions/007). */
 export const RiskSchema = z.object({
   level: z.enum(RISKS),
   criticality: z.enum(['standard', 'production']),
+  /** Why: the risk matrix, then the guardrails. */
   reasons: z.array(z.string()),
+  /** The risk or the mode asks for a person, or a circuit breaker is open, or the budget is spent. */
   approvalRequired: z.boolean(),
+  /** Another execution is remediating this resource for this control. */
+  duplicate: z.boolean(),
+  heldBy: z.string().optional(),
 });
 export type RiskResult = z.infer<typeof RiskSchema>;
 
@@ -42,14 +48,6 @@ export const ExemptionSchema = z.object({
   reason: z.string(),
 });
 export type ExemptionResult = z.infer<typeof ExemptionSchema>;
-
-export const GuardrailsSchema = z.object({
-  approvalRequired: z.boolean(),
-  duplicate: z.boolean(),
-  heldBy: z.string().optional(),
-  reasons: z.array(z.string()),
-});
-export type GuardrailsResult = z.infer<typeof GuardrailsSchema>;
 
 export const ApprovalResultSchema = z.object({
   decision: z.literal('APPROVED'),
@@ -79,13 +77,13 @@ export type Escalation = z.infer<typeof EscalationSchema>;
 
 /** The whole state; every part is optional because each phase adds its own. */
 export const WorkflowStateSchema = z.looseObject({
-  finding: z.unknown(),
+  /** The raw finding: only until ValidateFinding, whose request replaces it. */
+  finding: z.unknown().optional(),
   source: z.string().optional(),
   request: RemediationRequestSchema.optional(),
   policy: PolicyDecisionSchema.optional(),
   risk: RiskSchema.optional(),
   exemption: ExemptionSchema.optional(),
-  guards: GuardrailsSchema.optional(),
   approval: ApprovalResultSchema.optional(),
   remediation: RemediationResultSchema.optional(),
   verification: z.object({ compliant: z.boolean(), detail: z.string() }).optional(),

@@ -35,7 +35,7 @@ export function createCheckExemption(deps: TaskDeps = defaultDeps) {
       }
     } catch (error) {
       throw new ExemptionCheckFailedError(
-        `cannot decide the exemption of ${request.resource.id} for finding ${request.findingId}: ${(error as Error).message}. ` +
+        `cannot decide the exemption of ${request.resource.id} for finding ${request.findingId}: ${(error as Error).name}: ${(error as Error).message}. ` +
           'Nothing was changed; check that the remediation role may read the resource tags.',
         { cause: error },
       );

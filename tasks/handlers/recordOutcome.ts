@@ -47,7 +47,7 @@ export function outcomeNote(outcome: Outcome, state: WorkflowState, executionNam
       case Outcome.INVALID:
         return `invalid finding: ${causeText(state.error)}`;
       case Outcome.DUPLICATE:
-        return `duplicate: ${state.guards?.reasons.join('; ') ?? 'another execution is remediating this resource'}`;
+        return `duplicate: ${state.risk?.heldBy ? `execution ${state.risk.heldBy} is already remediating this resource` : 'another execution is remediating this resource'}`;
       default:
         return state.policy?.reason ?? '';
     }
@@ -90,7 +90,7 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
     emitOutcomeMetrics(outcome, state.policy?.controlId ?? state.request?.controlIds[0] ?? 'unknown', state.request?.account ?? 'unknown', seconds);
     await audit(deps, execution, state, {
       event: outcome === Outcome.INVALID ? AuditEvent.INVALID : AuditEvent.OUTCOME,
-      step: StateName.Done,
+      step: 'RecordOutcome',
       actor: 'automation',
       outcome,
       ...(findingId && !state.request ? { findingId: quoteId(findingId) } : {}),

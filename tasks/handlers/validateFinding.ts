@@ -7,9 +7,12 @@ import { audit, defaultDeps, type TaskDeps } from './deps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
-/** ValidateFinding: ASFF → RemediationRequest, or `InvalidFinding` (caught by RecordInvalid). */
+/**
+ * ValidateFinding: ASFF → RemediationRequest, or `InvalidFinding` (caught by RecordInvalid).
+ * Its result replaces the state (ResultPath `$`): later phases carry the small request, not the finding.
+ */
 export function createValidateFinding(deps: TaskDeps = defaultDeps) {
-  return defineTask(StateName.ValidateFinding, EventSchema, async ({ execution, state }): Promise<RemediationRequest> => {
+  return defineTask(StateName.ValidateFinding, EventSchema, async ({ execution, state }): Promise<{ request: RemediationRequest }> => {
     const request = toRemediationRequest(state);
     await audit(deps, execution, { ...state, request }, {
       event: AuditEvent.VALIDATED,
@@ -17,7 +20,7 @@ export function createValidateFinding(deps: TaskDeps = defaultDeps) {
       actor: 'automation',
       detail: { controlIds: request.controlIds, severity: request.severity, source: request.source },
     });
-    return request;
+    return { request };
   });
 }
 

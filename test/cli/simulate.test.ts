@@ -19,7 +19,7 @@ describe('npx rectify simulate --json', () => {
     const trace = result.trace as { events: { type: string }[]; steps: { state: string }[] };
     expect(result.transitions).toBe(trace.events.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried').length);
     expect(trace.steps.map((s) => s.state)).toEqual(result.path);
-    expect(result.lambdaInvocations).toBe(8);
+    expect(result.lambdaInvocations).toBe(7);
   });
 
   it('overrides the mode and the decision from the command line', async () => {

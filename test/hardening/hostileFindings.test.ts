@@ -122,7 +122,8 @@ describe('hostile findings: ValidateFinding and the policy decision', () => {
 /** Real, non-compliant resources in the admin account that hostile findings point at. */
 const VICTIMS = { bucket: 'victim-bucket', queue: 'victim-queue', table: 'victim-table', sg: 'victim-sg' } as const;
 const CHANGE_EVENTS: string[] = [AuditEvent.APPLIED, AuditEvent.SNAPSHOT_TAKEN, AuditEvent.APPROVAL_REQUESTED];
-const NO_CHANGE_OUTCOMES: string[] = [Outcome.INVALID, Outcome.NO_PLAYBOOK, Outcome.POLICY_SKIPPED, Outcome.FAILED_ROLLED_BACK, Outcome.ESCALATED];
+// DUPLICATE: two findings of one batch can name the same (non-existent) resource; the second waits for nothing and changes nothing.
+const NO_CHANGE_OUTCOMES: string[] = [Outcome.INVALID, Outcome.NO_PLAYBOOK, Outcome.POLICY_SKIPPED, Outcome.FAILED_ROLLED_BACK, Outcome.ESCALATED, Outcome.DUPLICATE];
 const ERROR_NAMES: string[] = Object.values(ErrorName);
 
 describe('hostile findings through the intake and the workflow (moto)', () => {
@@ -227,8 +228,7 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
   });
 
   /*
-   * Bugs this suite found. The fixed ones are now plain tests; `it.fails` marks the one still open
-   * (it passes while the bug is there, and fails once it is fixed: then change it to `it`).
+   * Bugs this suite found, now fixed: each reproduction is a plain test that fails if the bug returns.
    */
   describe('reported bugs (reproductions)', () => {
     async function bucket(name: string, tags: Record<string, string>): Promise<void> {

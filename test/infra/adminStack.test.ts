@@ -4,7 +4,7 @@ import { CUSTOM_ACTION, Mode } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { BY_KIND_INDEX } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
-import { APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
+import { APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
 import { EXECUTION_STATUS_ACCESS, TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
@@ -216,10 +216,10 @@ describe('RectifyAdminStack', () => {
       ]);
     });
 
-    it('runs five member-facing tasks under the shared fixed-name role, requestApproval under its own, the rest under a role each', () => {
+    it('runs four member-facing tasks under the shared fixed-name role, requestApproval and classifySeverity under their own, the rest under a role each', () => {
       // Prepare
       const memberFacing = TASK_HANDLERS.filter((h) => TASK_ACCESS[h].actsOnMembers);
-      const shared = memberFacing.filter((h) => h !== 'requestApproval');
+      const shared = memberFacing.filter((h) => h !== 'requestApproval' && h !== 'classifySeverity');
       const others = TASK_HANDLERS.filter((h) => !TASK_ACCESS[h].actsOnMembers);
 
       // Act
@@ -231,18 +231,20 @@ describe('RectifyAdminStack', () => {
       expect(sharedRoles.size).toBe(1);
       expect(resources[[...sharedRoles][0]!]!.Properties.RoleName).toBe(REMEDIATION_TASK_ROLE_NAME);
       expect(resources[roleOf('requestApproval')]!.Properties.RoleName).toBe(APPROVAL_REQUEST_ROLE_NAME);
-      expect(sharedRoles.has(roleOf('requestApproval'))).toBe(false);
+      expect(resources[roleOf('classifySeverity')]!.Properties.RoleName).toBe(CLASSIFY_TASK_ROLE_NAME);
+      expect(sharedRoles.has(roleOf('requestApproval')) || sharedRoles.has(roleOf('classifySeverity'))).toBe(false);
       expect(otherRoles.size).toBe(others.length + 2);
-      expect([...otherRoles].some((r) => sharedRoles.has(r) || r === roleOf('requestApproval'))).toBe(false);
+      expect([...otherRoles].some((r) => sharedRoles.has(r) || r === roleOf('requestApproval') || r === roleOf('classifySeverity'))).toBe(false);
     });
 
-    it('lets only the two fixed-name member-facing roles assume the member role, and only that role', () => {
+    it('lets only the three fixed-name member-facing roles assume the member role, and only that role', () => {
       // Prepare
       const assume = (roleId: string) => statementsOfRole(roleId).filter((s) => actionsOf(s).includes('sts:AssumeRole'));
 
       // Assess
       expect(assume(roleOf('remediate')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
       expect(assume(roleOf('requestApproval')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
+      expect(assume(roleOf('classifySeverity')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
       for (const handler of ['validateFinding', 'loadPolicy', 'recordOutcome', 'escalate', 'intake', 'approval']) {
         expect(assume(roleOf(handler))).toEqual([]);
       }
@@ -257,8 +259,9 @@ describe('RectifyAdminStack', () => {
         loadPolicy: [...base, 'dynamodb:PutItem', 'ssm:GetParameter'],
         recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
         escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'sns:Publish'],
-        checkGuardrails: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish'],
-        // The shared role of classifySeverity, checkExemption, remediate, verify and rollback: no signing key, no topic.
+        // Its own role: tags through the member role, then the guardrails' items and the budget alert.
+        classifySeverity: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'sts:AssumeRole'],
+        // The shared role of checkExemption, remediate, verify and rollback: no signing key, no topic.
         remediate: [...base, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sts:AssumeRole'],
         requestApproval: [...base, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'sns:Publish', 'sts:AssumeRole'],
         approval: [
@@ -449,10 +452,11 @@ describe('RectifyAdminStack', () => {
       expect(statements.filter((s) => actionsOf(s).includes('sts:AssumeRole')).map((s) => s.Resource)).toEqual([
         'arn:aws:iam::222222222222:role/RectifyRemediationRole',
         'arn:aws:iam::222222222222:role/RectifyRemediationRole',
+        'arn:aws:iam::222222222222:role/RectifyRemediationRole',
       ]);
       expect(shortcut).toHaveLength(1);
       expect((shortcut[0]!.Properties.PolicyDocument.Statement as Statement[])[0]!.Resource).toBe('*');
-      expect((shortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
+      expect((shortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
       admin.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);
       admin.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: Match.objectLike({

@@ -141,6 +141,7 @@ describe('RectifyMemberStack', () => {
     expect(Object.keys(trust[0]!.Principal)).toEqual(['AWS']);
     expect(trustedArns(trust[0]!.Principal.AWS, { 'AWS::Partition': 'aws' })).toEqual([
       'arn:aws:iam::111111111111:role/rectify-approval-request',
+      'arn:aws:iam::111111111111:role/rectify-classify-task',
       'arn:aws:iam::111111111111:role/rectify-remediation-task',
     ]);
   });
@@ -175,6 +176,7 @@ describe('RectifyMemberStack', () => {
     expect(Object.keys(json.Parameters ?? {})).toEqual(['AdminAccountId']);
     expect(trusted).toEqual([
       'arn:aws:iam::999999999999:role/rectify-approval-request',
+      'arn:aws:iam::999999999999:role/rectify-classify-task',
       'arn:aws:iam::999999999999:role/rectify-remediation-task',
     ]);
     expect(() => resolveStateMachineDefinition(json)).toThrow(/no state machine/);

@@ -1,3 +1,5 @@
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -7,7 +9,7 @@ import { QUERY_PREFIX, RESOURCE_PARAMETER } from '../../infra/constructs/SavedQu
 import { Outcome, StateName } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import type { WorkflowState } from '../../tasks/domain/workflowState.js';
-import { createCheckGuardrails } from '../../tasks/handlers/checkGuardrails.js';
+import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js';
 import { defaultDeps } from '../../tasks/handlers/deps.js';
 import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
 import { emitApprovalLatency, emitOutcomeMetrics } from '../../tasks/observability.js';
@@ -179,8 +181,11 @@ describe('observability', () => {
     });
   });
 
-  describe('the circuit-breaker filter against what CheckGuardrails returns', () => {
+  describe('the circuit-breaker filter against what ClassifySeverity returns', () => {
     const ddb = mockClient(DynamoDBDocumentClient);
+    // The member account's live tags (no production tag) through the assumed remediation role.
+    const sts = mockClient(STSClient);
+    const tagging = mockClient(ResourceGroupsTaggingAPIClient);
     const ENV: Record<string, string> = {
       [TaskEnv.tableName]: 'rectify', [TaskEnv.policyParameter]: '/rectify/policy', [TaskEnv.approvalsTopicArn]: 'arn:aws:sns:us-east-1:111111111111:approvals',
       [TaskEnv.escalationsTopicArn]: 'arn:aws:sns:us-east-1:111111111111:escalations', [TaskEnv.memberRoleName]: 'RectifyRemediationRole',
@@ -189,14 +194,13 @@ describe('observability', () => {
     const saved: Record<string, string | undefined> = {};
     beforeAll(() => Object.entries(ENV).forEach(([k, v]) => ((saved[k] = process.env[k]), (process.env[k] = v))));
     afterAll(() => Object.entries(saved).forEach(([k, v]) => (v === undefined ? delete process.env[k] : (process.env[k] = v))));
-    afterEach(() => ddb.reset());
+    afterEach(() => [ddb, sts, tagging].forEach((mock) => mock.reset()));
 
     const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::audit-logs', controlId: 'S3.8', account: '222222222222' });
     const state: WorkflowState = {
       finding: {},
       request,
       policy: decidePolicy(request, PolicySchema.parse({ mode: 'auto' })),
-      risk: { level: 'LOW', criticality: 'standard', reasons: [], approvalRequired: false },
     };
     const execution = { id: 'arn:aws:states:us-east-1:111111111111:execution:rectify:S3-8-a-abc', name: 'S3-8-a-abc' };
 
@@ -206,7 +210,9 @@ describe('observability', () => {
       event.details.name === BreakerOpenLog.stateName &&
       new RegExp(BreakerOpenLog.outputRegex).test(event.details.output);
 
-    async function checkGuardrailsExit(breaker: 'OPEN' | 'CLOSED') {
+    async function classifySeverityExit(breaker: 'OPEN' | 'CLOSED') {
+      sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'a', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
+      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: request.resource.id, Tags: [{ Key: 'team', Value: 'audit' }] }] });
       ddb.on(GetCommand).resolves({});
       ddb.on(GetCommand, { Key: { pk: 'GUARD#BREAKER', sk: request.account } }).resolves({
         Item: { pk: 'GUARD#BREAKER', sk: request.account, state: breaker, recent: ['F', 'F', 'F'], version: 3, openedAt: '2026-01-01T00:00:00.000Z' },
@@ -214,14 +220,14 @@ describe('observability', () => {
       // The lock, the budget counter and the audit record are written without contention.
       ddb.on(PutCommand).resolves({});
       ddb.on(UpdateCommand).resolves({});
-      const guards = await createCheckGuardrails(defaultDeps)({ execution, state });
-      // The state's output as Step Functions logs it: ResultPath $.guards.
-      return { type: 'TaskStateExited', details: { name: StateName.CheckGuardrails, output: JSON.stringify({ ...state, guards }) } };
+      const risk = await createClassifySeverity(defaultDeps)({ execution, state });
+      // The state's output as Step Functions logs it: ResultPath $.risk.
+      return { type: 'TaskStateExited', details: { name: StateName.ClassifySeverity, output: JSON.stringify({ ...state, risk }) } };
     }
 
-    it('matches the exit of CheckGuardrails when a breaker is open', async () => {
+    it('matches the exit of ClassifySeverity when a breaker is open', async () => {
       // Act
-      const event = await checkGuardrailsExit('OPEN');
+      const event = await classifySeverityExit('OPEN');
 
       // Assess
       expect(matchesBreakerFilter(event)).toBe(true);
@@ -229,8 +235,8 @@ describe('observability', () => {
 
     it('does not match it when the breakers are closed, nor any other state\'s exit', async () => {
       // Act
-      const closed = await checkGuardrailsExit('CLOSED');
-      const open = await checkGuardrailsExit('OPEN');
+      const closed = await classifySeverityExit('CLOSED');
+      const open = await classifySeverityExit('OPEN');
 
       // Assess
       expect(matchesBreakerFilter(closed)).toBe(false);

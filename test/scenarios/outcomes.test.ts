@@ -38,12 +38,12 @@ describe('outcome scenarios against moto (scenarios/*.json)', () => {
     expect(result.finding.workflowStatus).toBe('RESOLVED');
     expect(result.finding.note).toMatch(/^Rectify REMEDIATED by ec2-revoke-world-open-high-risk-ports: .*\[execution EC2-19-a-/);
     expect(events(result)).toEqual([
-      AuditEvent.VALIDATED, AuditEvent.POLICY_LOADED, AuditEvent.CLASSIFIED, AuditEvent.EXEMPTION_CHECKED, AuditEvent.GUARDRAILS_CHECKED,
+      AuditEvent.VALIDATED, AuditEvent.POLICY_LOADED, AuditEvent.EXEMPTION_CHECKED, AuditEvent.CLASSIFIED, AuditEvent.GUARDRAILS_CHECKED,
       AuditEvent.SNAPSHOT_TAKEN, AuditEvent.PLANNED, AuditEvent.APPLIED, AuditEvent.VERIFIED, AuditEvent.OUTCOME,
     ]);
     expect(result.notifications).toEqual([]);
     expect(result.transitions).toBe(result.path.length);
-    expect(result.lambdaInvocations).toBe(8);
+    expect(result.lambdaInvocations).toBe(7);
   });
 
   it('DRY_RUN: records the plan it would apply and leaves the bucket as it was', async () => {

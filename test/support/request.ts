@@ -26,7 +26,7 @@ export function requestFor(options: RequestOptions): RemediationRequest {
     account,
     region,
     partition: 'aws',
-    resource: { type: options.resourceType, id: options.resourceId, tags: {}, details: {} },
+    resource: { type: options.resourceType, id: options.resourceId, tags: {} },
     updatedAt: new Date(0).toISOString(),
     source: 'automatic',
   };

@@ -1,5 +1,4 @@
 import { createCheckExemption } from '../../tasks/handlers/checkExemption.js';
-import { createCheckGuardrails } from '../../tasks/handlers/checkGuardrails.js';
 import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js';
 import type { TaskDeps } from '../../tasks/handlers/deps.js';
 import { createEscalate } from '../../tasks/handlers/escalate.js';
@@ -18,9 +17,8 @@ export function createTaskHandlers(deps: TaskDeps): Record<TaskHandlerName, Task
   return {
     validateFinding: createValidateFinding(deps),
     loadPolicy: createLoadPolicy(deps),
-    classifySeverity: createClassifySeverity(deps),
     checkExemption: createCheckExemption(deps),
-    checkGuardrails: createCheckGuardrails(deps),
+    classifySeverity: createClassifySeverity(deps),
     requestApproval: createRequestApproval(deps),
     remediate: createRemediate(deps),
     verify: createVerify(deps),
