@@ -177,12 +177,20 @@ export class LocalRuntime {
     if (outcome !== expected) throw new Error(`approval ${pending.approvalId}: the endpoint answered "${outcome}", not "${expected}"`);
   }
 
-  /** The signed link of an approval, read from the email the approvals topic delivered. */
+  /**
+   * The signed link of an approval, read from the email the approvals topic delivered. Drains are
+   * serialised (collectNotifications), and the email is looked for a few times: under load the
+   * delivery through SNS → SQS can land just after the request returned.
+   */
   async approvalLink(executionName: string, approvalId: string): Promise<string> {
-    const emails = (await this.collectNotifications()).filter((n) => n.topic === 'approvals' && n.body.includes(executionName));
-    for (const email of emails.reverse()) {
-      const link = new RegExp(`https?://\\S+/approvals/${approvalId}\\?\\S+`).exec(email.body)?.[0];
-      if (link) return link;
+    const pattern = new RegExp(`https?://\\S+/approvals/${approvalId}\\?\\S+`);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      const emails = (await this.collectNotifications()).filter((n) => n.topic === 'approvals' && n.body.includes(executionName));
+      for (const email of emails.reverse()) {
+        const link = pattern.exec(email.body)?.[0];
+        if (link) return link;
+      }
     }
     throw new Error(`no approval email with a link for ${approvalId}`);
   }
@@ -208,8 +216,18 @@ export class LocalRuntime {
   /** Errors of the scripted approver, for the runner to report. */
   readonly approverErrors: Error[] = [];
 
+  /** The drain in progress: one at a time, or a drain could return before another one has kept what it received. */
+  private draining: Promise<void> = Promise.resolve();
+
   /** Drain the notifications queue (what SNS delivered to the approvals and escalations topics). */
   async collectNotifications(): Promise<Notification[]> {
+    const drain = this.draining.then(() => this.drainNotifications());
+    this.draining = drain.catch(() => undefined);
+    await drain;
+    return this.notifications;
+  }
+
+  private async drainNotifications(): Promise<void> {
     const sqs = adminClient(SQSClient);
     for (;;) {
       const batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl: this.resources.notificationsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
@@ -230,7 +248,6 @@ export class LocalRuntime {
         }),
       );
     }
-    return this.notifications;
   }
 
   async stop(): Promise<void> {
