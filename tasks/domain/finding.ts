@@ -46,6 +46,8 @@ export type AsffFinding = z.infer<typeof AsffFindingSchema>;
 export const ExecutionInputSchema = z.object({
   finding: z.unknown(),
   source: z.enum([Source.AUTOMATIC, Source.MANUAL]).default(Source.AUTOMATIC),
+  /** Set by the intake when the finding was too big for an execution input: `finding` is then only its identity. */
+  oversizedBytes: z.number().int().positive().optional(),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 
@@ -131,6 +133,13 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
   const envelope = ExecutionInputSchema.safeParse(input);
   if (!envelope.success) {
     throw new InvalidFindingError(`execution input is not { finding, source }: ${z.prettifyError(envelope.error)}`);
+  }
+  if (envelope.data.oversizedBytes !== undefined) {
+    const id = quoteId(findingIdOf(envelope.data.finding) ?? '(no Id)');
+    throw new InvalidFindingError(
+      `finding ${id} is ${envelope.data.oversizedBytes.toLocaleString('en-US')} bytes as an execution input; Step Functions accepts at most 262,144. ` +
+        'It is recorded, not remediated: look at it in Security Hub.',
+    );
   }
   const parsed = AsffFindingSchema.safeParse(envelope.data.finding);
   if (!parsed.success) {

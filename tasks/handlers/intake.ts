@@ -29,6 +29,25 @@ export function executionNameFor(finding: unknown, source: string): string {
   return `${prefix}-${source === Source.MANUAL ? 'm' : 'a'}-${hash}`;
 }
 
+/** Step Functions' limit on an execution's input, in UTF-8 bytes (StartExecution `input`). */
+export const MAX_EXECUTION_INPUT_BYTES = 262_144;
+
+/**
+ * The execution input for a finding. A finding too big for Step Functions (ASFF allows 240 KB, an
+ * unreadable event may be anything) is not dropped: the execution gets its identity and its size
+ * instead, and ValidateFinding records it as INVALID.
+ */
+export function executionInputFor(finding: unknown, source: string): string {
+  const input = JSON.stringify({ finding, source });
+  const bytes = Buffer.byteLength(input, 'utf8');
+  if (bytes <= MAX_EXECUTION_INPUT_BYTES) return input;
+  const f = (finding ?? {}) as Record<string, unknown>;
+  const identity = Object.fromEntries(
+    (['Id', 'UpdatedAt', 'AwsAccountId', 'ProductArn'] as const).flatMap((key) => (typeof f[key] === 'string' ? [[key, (f[key] as string).slice(0, 512)]] : [])),
+  );
+  return JSON.stringify({ finding: identity, source, oversizedBytes: bytes });
+}
+
 /** Split events into findings and start one execution each. */
 export async function startExecutions(
   stateMachineArn: string,
@@ -45,7 +64,7 @@ export async function startExecutions(
   for (const finding of findings) {
     const name = executionNameFor(finding, source);
     try {
-      await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ finding, source }) }));
+      await client.send(new StartExecutionCommand({ stateMachineArn, name, input: executionInputFor(finding, source) }));
       started.push(name);
     } catch (error) {
       // Same name with different input: the same finding version was already taken in.

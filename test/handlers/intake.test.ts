@@ -43,6 +43,20 @@ describe('intake handler', () => {
     expect((await unreadable!.done).error).toBe('InvalidFinding');
   });
 
+  it('records a finding too big for an execution input as INVALID instead of failing the message', async () => {
+    // Prepare: 300 KB of description; Step Functions takes at most 262,144 bytes of input.
+    const big = { ...finding('huge'), Description: 'D'.repeat(300 * 1024) };
+    // Act
+    const result = await handler(sqsEvent(imported(big)));
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    const execution = runtime.stepFunctions.byName(executionNameFor(big, 'automatic'))!;
+    expect(Buffer.byteLength(execution.input)).toBeLessThan(1024);
+    const done = await execution.done;
+    expect(done.error).toBe('InvalidFinding');
+    expect(done.cause).toMatch(/finding huge is 307,\d{3} bytes as an execution input; Step Functions accepts at most 262,144/);
+  });
+
   it('reports only the failed message back to SQS when StartExecution fails', async () => {
     // Prepare
     const saved = process.env[TaskEnv.stateMachineArn];

@@ -225,6 +225,8 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
     // Assess
     expectNoChangeRecorded(run, { kind: 'huge', field: 'Description', size: 300 * 1024 });
     expect(JSON.stringify(finding).length).toBeGreaterThan(300 * 1024);
+    // Too big for a Step Functions input (262,144 bytes): the intake starts it with the finding's identity, recorded INVALID.
+    expect(run.outcome).toBe(Outcome.INVALID);
   });
 
   /*

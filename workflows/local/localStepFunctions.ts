@@ -283,6 +283,8 @@ export class LocalStepFunctions {
     switch (action) {
       case 'StartExecution': {
         if (input.stateMachineArn !== this.options.stateMachineArn) throw new ApiError('StateMachineDoesNotExist', `State machine does not exist: '${input.stateMachineArn}'`);
+        // As the service does: the input is at most 262,144 UTF-8 bytes.
+        if (Buffer.byteLength(input.input ?? '{}', 'utf8') > 262_144) throw new ApiError('ValidationException', "Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144");
         const execution = this.startExecution(input.name ?? randomUUID(), input.input ?? '{}');
         return { executionArn: execution.executionArn, startDate: seconds(execution.startDate) };
       }
