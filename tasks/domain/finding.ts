@@ -137,7 +137,7 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
   if (envelope.data.oversizedBytes !== undefined) {
     const id = quoteId(findingIdOf(envelope.data.finding) ?? '(no Id)');
     throw new InvalidFindingError(
-      `finding ${id} is ${envelope.data.oversizedBytes.toLocaleString('en-US')} bytes as an execution input; Step Functions accepts at most 262,144. ` +
+      `finding ${id} is ${envelope.data.oversizedBytes.toLocaleString('en-US')} bytes as an execution input, more than Step Functions' 262,144-byte limit leaves room for. ` +
         'It is recorded, not remediated: look at it in Security Hub.',
     );
   }

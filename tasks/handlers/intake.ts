@@ -29,8 +29,13 @@ export function executionNameFor(finding: unknown, source: string): string {
   return `${prefix}-${source === Source.MANUAL ? 'm' : 'a'}-${hash}`;
 }
 
-/** Step Functions' limit on an execution's input, in UTF-8 bytes (StartExecution `input`). */
-export const MAX_EXECUTION_INPUT_BYTES = 262_144;
+/**
+ * Largest execution input the intake starts as is, in UTF-8 bytes. Step Functions takes 262,144
+ * bytes of input, and every state's data has the same limit (exceeding it fails the execution with
+ * an uncatchable `States.DataLimitExceeded`): 12 KB stay free for the execution reference the first
+ * task's payload adds and the error a Catch adds.
+ */
+export const MAX_EXECUTION_INPUT_BYTES = 250_000;
 
 /**
  * The execution input for a finding. A finding too big for Step Functions (ASFF allows 240 KB, an

@@ -44,7 +44,7 @@ describe('intake handler', () => {
   });
 
   it('records a finding too big for an execution input as INVALID instead of failing the message', async () => {
-    // Prepare: 300 KB of description; Step Functions takes at most 262,144 bytes of input.
+    // Prepare: 300 KB of description; Step Functions takes at most 262,144 bytes of input (the intake starts at most 250,000).
     const big = { ...finding('huge'), Description: 'D'.repeat(300 * 1024) };
     // Act
     const result = await handler(sqsEvent(imported(big)));
@@ -54,7 +54,7 @@ describe('intake handler', () => {
     expect(Buffer.byteLength(execution.input)).toBeLessThan(1024);
     const done = await execution.done;
     expect(done.error).toBe('InvalidFinding');
-    expect(done.cause).toMatch(/finding huge is 307,\d{3} bytes as an execution input; Step Functions accepts at most 262,144/);
+    expect(done.cause).toMatch(/finding huge is 307,\d{3} bytes as an execution input, more than Step Functions' 262,144-byte limit/);
   });
 
   it('reports only the failed message back to SQS when StartExecution fails', async () => {
