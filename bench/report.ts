@@ -1,4 +1,4 @@
-import type { Results } from './results.js';
+import type { Results, StormRun } from './results.js';
 import { round } from './stats.js';
 import { renderTable } from './table.js';
 
@@ -27,7 +27,7 @@ function costTable(results: Results): string {
   ]);
 }
 
-function stormTable(results: Results): string {
+function stormTable(results: Pick<Results, 'storm'>): string {
   const s = results.storm;
   const peak = Object.entries(s.automaticChangesPeakPerAccountHour).map(([a, n]) => `${a}: ${n}`).join(', ') || 'none';
   const errors = Object.entries(s.executionErrors).map(([name, e]) => `${name} ×${e.count}`).join(', ') || 'none';
@@ -37,7 +37,7 @@ function stormTable(results: Results): string {
     ['mix', Object.entries(s.mix).map(([k, n]) => `${k} ${n}`).join(', ')],
     ['controls · accounts', `${s.controls.join(' ')} · ${s.accounts.join(' ')}`],
     ['estate', `${s.estateResources} resources in ${round(s.estateSetupSeconds, 1)} s${s.estateFailures.count ? ` (${s.estateFailures.count} failed in moto, their findings not sent)` : ''}`],
-    ['throughput', `${round(s.findingsPerSecond, 2)} findings/s over ${round(s.durationSeconds, 1)} s (${s.sqsBatches} SQS batches, ≤ ${s.concurrency} in flight)`],
+    ['throughput', `${round(s.findingsPerSecond, 2)} findings/s over ${round(s.durationSeconds, 1)} s (${s.sqsBatches} SQS batches, ≤ ${s.concurrency} in flight, ${s.motoServers ?? 1} moto ${s.motoServers === undefined || s.motoServers === 1 ? 'process' : 'processes'})`],
     ['executions started', `${s.executionsStarted} (${s.redeliveriesAbsorbed} re-deliveries absorbed by the execution name)`],
     ['outcomes', Object.entries(s.outcomes).map(([k, n]) => `${k} ${n}`).join(', ')],
     ['execution status', Object.entries(s.executionStatuses).map(([k, n]) => `${k} ${n}`).join(', ')],
@@ -78,5 +78,18 @@ export function renderResults(results: Results): string {
     coldStartTable(results),
     '',
     `Total ${round(results.durationSeconds, 1)} s (${Object.entries(results.sectionSeconds).map(([k, v]) => `${k} ${round(v, 1)} s`).join(', ')}); load average ${Object.entries(results.machine.loadAverage).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+  ].join('\n');
+}
+
+/** The table `npm run bench -- --only storm` prints. */
+export function renderStormRun(run: StormRun): string {
+  const m = run.machine;
+  return [
+    `Rectify benchmark (${run.mode}, storm only) · ${run.generatedAt} · ${m.nproc} cores, ${m.memory} · node ${m.node} · moto ${m.moto}`,
+    '',
+    'b. Storm',
+    stormTable(run),
+    '',
+    `Total ${round(run.durationSeconds, 1)} s; load average ${Object.entries(m.loadAverage).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
   ].join('\n');
 }

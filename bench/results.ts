@@ -43,6 +43,8 @@ export const StormResultSchema = z.object({
   accounts: z.array(z.string()).min(2),
   sqsBatches: Amount,
   concurrency: Amount,
+  /** moto processes the calls were spread over (absent in results written before there could be more than one). */
+  motoServers: Amount.optional(),
   budgetPerAccountPerHour: Amount,
   estateResources: Amount,
   /** Resources moto failed to create (their findings are not sent), with one error. */
@@ -112,3 +114,9 @@ export const ResultsSchema = z.object({
   durationSeconds: Amount,
 });
 export type Results = z.infer<typeof ResultsSchema>;
+
+/** What `npm run bench -- --only storm` writes: the storm section alone, with the machine it ran on. */
+export const StormRunSchema = ResultsSchema.pick({ generatedAt: true, mode: true, machine: true, storm: true, sectionSeconds: true, durationSeconds: true }).extend({
+  only: z.literal('storm'),
+});
+export type StormRun = z.infer<typeof StormRunSchema>;

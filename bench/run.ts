@@ -10,8 +10,8 @@ import { runCostModel } from './cost/costModel.js';
 import { describeMachine, loadAverage } from './machine.js';
 import { PRICES } from './prices.js';
 import { ProgressBar } from './progress.js';
-import { renderResults } from './report.js';
-import { ResultsSchema, type Results } from './results.js';
+import { renderResults, renderStormRun } from './report.js';
+import { ResultsSchema, StormRunSchema, type Results, type StormRun } from './results.js';
 import { runStorm } from './storm/runStorm.js';
 import { readTaskFunctionSettings } from './taskFunctionSettings.js';
 
@@ -20,20 +20,29 @@ const PROFILES = {
   // Quick builds the bundles while the other sections run: it saves a third of the time, and
   // the build's CPU use only slows the other sections' figures, which a quick run does not publish.
   quick: { costRuns: 1, warmUpEachPath: false, stormFindings: 200, stormSeconds: 60, estateSeconds: 30, coldRuns: 1, buildEarly: true },
-  full: { costRuns: 5, warmUpEachPath: true, stormFindings: 10_000, stormSeconds: 600, estateSeconds: 100, coldRuns: 3, buildEarly: false },
+  // The storm's 10,000 findings take about half an hour on 2 cores; the limits leave room for a busy machine.
+  full: { costRuns: 5, warmUpEachPath: true, stormFindings: 10_000, stormSeconds: 3_000, estateSeconds: 600, coldRuns: 3, buildEarly: false },
 } as const;
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    out: { type: 'string', default: path.resolve(import.meta.dirname, 'results.json') },
+    out: { type: 'string' },
     'storm-findings': { type: 'string' },
     'storm-seconds': { type: 'string' },
     concurrency: { type: 'string', default: '32' },
+    'moto-servers': { type: 'string', default: '2' },
+    // `--only storm`: the storm alone, into bench/results-storm.json unless --out says otherwise.
+    only: { type: 'string' },
   },
 });
 
 async function main(): Promise<void> {
+  if (args.only !== undefined && args.only !== 'storm') throw new Error(`--only accepts "storm", not "${args.only}"`);
+  const motoServers = Number(args['moto-servers']);
+  if (motoServers !== 1 && motoServers !== 2) throw new Error(`--moto-servers must be 1 or 2, not "${args['moto-servers']}"`);
+  const stormOnly = args.only === 'storm';
+  const out = args.out ?? path.resolve(import.meta.dirname, stormOnly ? 'results-storm.json' : 'results.json');
   const mode = args.quick ? 'quick' : 'full';
   const profile = PROFILES[mode];
   const started = Date.now();
@@ -46,32 +55,38 @@ async function main(): Promise<void> {
     seconds[section] = (Date.now() - mark) / 1000;
     mark = Date.now();
   };
-  process.stderr.write(`rectify bench (${mode}): ${machine.nproc} cores, node ${machine.node}, moto ${machine.moto}\n`);
+  process.stderr.write(`rectify bench (${mode}${stormOnly ? ', storm only' : ''}): ${machine.nproc} cores, node ${machine.node}, moto ${machine.moto}\n`);
 
-  const earlyBuild: Promise<Bundles> | undefined = profile.buildEarly ? buildBundles(settings) : undefined;
+  const earlyBuild: Promise<Bundles> | undefined = profile.buildEarly && !stormOnly ? buildBundles(settings) : undefined;
   // A failed early build is reported in the cold-start section, not as an unhandled rejection now.
   earlyBuild?.catch(() => undefined);
-  const moto = await startMoto();
-  Object.assign(process.env, localAwsEnv(moto.endpoint));
-  lap('setup');
-  let costPaths: Results['costModel']['paths'];
+  let costPaths: Results['costModel']['paths'] | undefined;
   let storm: Results['storm'];
   try {
-    const costBar = new ProgressBar('cost model   ');
-    costPaths = await runCostModel(moto, {
-      runs: profile.costRuns,
-      memoryMb: settings.memoryMb,
-      warmUpEachPath: profile.warmUpEachPath,
-      onProgress: (done, total) => {
-        costBar.total = total;
-        costBar.update(done, 'scenario runs', true);
-      },
-    });
-    process.stderr.write('\n');
-    lap('costModel');
-    await moto.reset();
+    if (!stormOnly) {
+      const moto = await startMoto();
+      Object.assign(process.env, localAwsEnv(moto.endpoint));
+      lap('setup');
+      try {
+        const costBar = new ProgressBar('cost model   ');
+        costPaths = await runCostModel(moto, {
+          runs: profile.costRuns,
+          memoryMb: settings.memoryMb,
+          warmUpEachPath: profile.warmUpEachPath,
+          onProgress: (done, total) => {
+            costBar.total = total;
+            costBar.update(done, 'scenario runs', true);
+          },
+        });
+        process.stderr.write('\n');
+      } finally {
+        await moto.stop();
+      }
+      lap('costModel');
+    }
     load.storm = loadAverage();
-    storm = await runStorm(moto, {
+    // The storm starts its own moto servers and points the SDK at them while it runs.
+    storm = await runStorm({
       findings: Number(args['storm-findings'] ?? profile.stormFindings),
       deadlineSeconds: Number(args['storm-seconds'] ?? profile.stormSeconds),
       concurrency: Number(args.concurrency),
@@ -79,13 +94,28 @@ async function main(): Promise<void> {
       budgetPerAccountPerHour: 1_000_000,
       estateConcurrency: 16,
       estateDeadlineSeconds: profile.estateSeconds,
+      motoServers,
     });
     lap('storm');
   } catch (error) {
     void earlyBuild?.then(discardBundles, () => undefined);
     throw error;
-  } finally {
-    await moto.stop();
+  }
+
+  if (stormOnly) {
+    load.end = loadAverage();
+    const run = StormRunSchema.parse({
+      generatedAt: new Date().toISOString(),
+      mode,
+      only: 'storm',
+      machine: { ...machine, loadAverage: load },
+      storm,
+      sectionSeconds: seconds,
+      durationSeconds: (Date.now() - started) / 1000,
+    } satisfies StormRun);
+    writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`);
+    process.stdout.write(`${renderStormRun(run)}\nResults: ${path.relative(process.cwd(), out)}\n`);
+    return;
   }
 
   load.coldStart = loadAverage();
@@ -107,14 +137,14 @@ async function main(): Promise<void> {
     mode,
     machine: { ...machine, loadAverage: load },
     prices: PRICES,
-    costModel: { memoryMb: settings.memoryMb, runsPerPath: profile.costRuns, paths: costPaths },
+    costModel: { memoryMb: settings.memoryMb, runsPerPath: profile.costRuns, paths: costPaths! },
     storm,
     coldStart: { esbuild: settings.esbuild, buildSeconds: built.buildSeconds, buildOverlappedOtherSections: profile.buildEarly, runsPerBundle: profile.coldRuns, bundles },
     sectionSeconds: seconds,
     durationSeconds: (Date.now() - started) / 1000,
   } satisfies Results);
-  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${renderResults(results)}\nResults: ${path.relative(process.cwd(), args.out)}\n`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${renderResults(results)}\nResults: ${path.relative(process.cwd(), out)}\n`);
 }
 
 main().then(

@@ -1,17 +1,17 @@
 import { Mode } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { executionNameFor, handler as intake } from '../../tasks/handlers/intake.js';
-import { readAudit } from '../../tasks/store/table.js';
 import { LOCAL_MEMBER_ACCOUNT } from '../../workflows/local/awsEnv.js';
-import type { MotoServer } from '../../workflows/local/moto.js';
 import { LocalRuntime } from '../../workflows/local/runtime.js';
 import { ProgressBar } from '../progress.js';
 import type { StormResult } from '../results.js';
 import { tally as count } from '../stats.js';
 import { STORM_CONTROLS } from './controls.js';
+import { AuditTap } from './auditTap.js';
+import { startStormEmulators } from './emulators.js';
 import { createEstate } from './estate.js';
 import { nextBatch } from './batches.js';
-import { countHeldLocks, patiently, rootCause } from './inspect.js';
+import { countHeldLocks, rootCause } from './inspect.js';
 import { planStorm, STORM_ACCOUNTS } from './plan.js';
 import { StormTally } from './tally.js';
 import { startTagServer } from './tagServer.js';
@@ -26,15 +26,37 @@ export interface StormOptions {
   readonly estateConcurrency: number;
   /** Stop creating resources after this long; the storm then delivers only findings whose resource exists. */
   readonly estateDeadlineSeconds: number;
+  /**
+   * moto processes to spread the calls over (see emulators.ts).
+   * @default 2
+   */
+  readonly motoServers?: 1 | 2;
 }
 
 const TAGGING_ENDPOINT = 'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API';
 
 /**
  * Section b: a storm of findings through the real intake handler (SQS batches) into the local
- * runtime against one moto, with duplicates, exempt and production resources in two accounts.
+ * runtime against moto, with duplicates, exempt and production resources in two accounts. The
+ * storm starts its own moto servers (emulators.ts), points the SDK at them while it runs and
+ * stops them when it ends.
  */
-export async function runStorm(moto: MotoServer, options: StormOptions): Promise<StormResult> {
+export async function runStorm(options: StormOptions): Promise<StormResult> {
+  const emulators = await startStormEmulators({ servers: options.motoServers ?? 2 });
+  const savedEnv = Object.fromEntries(Object.keys(emulators.env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, emulators.env);
+  try {
+    return { ...(await stormAgainst(emulators.env.AWS_ENDPOINT_URL!, options)), motoServers: emulators.servers };
+  } finally {
+    for (const [key, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await emulators.stop();
+  }
+}
+
+async function stormAgainst(endpoint: string, options: StormOptions): Promise<Omit<StormResult, 'motoServers'>> {
   const plan = planStorm(options.findings);
   const estateStarted = Date.now();
   const estateBar = new ProgressBar('storm estate ', plan.resources.length);
@@ -55,13 +77,14 @@ export async function runStorm(moto: MotoServer, options: StormOptions): Promise
   process.env[TAGGING_ENDPOINT] = tags.endpoint;
   const policy = PolicySchema.parse({ mode: Mode.AUTO, budgetPerAccountPerHour: options.budgetPerAccountPerHour });
   const runtime = await LocalRuntime.start({
-    motoEndpoint: moto.endpoint,
+    motoEndpoint: endpoint,
     policy,
     memberAccounts: [LOCAL_MEMBER_ACCOUNT],
     approver: () => 'approve',
     // Thousands of trace files (hundreds of MB) would only slow the storm down.
     saveTraces: false,
   });
+  const audit = new AuditTap(runtime.resources.tableName);
   const executionArnPrefix = runtime.stateMachineArn.replace(':stateMachine:', ':execution:');
   const tally = new StormTally();
   const bar = new ProgressBar('storm        ', deliveries.length);
@@ -103,7 +126,7 @@ export async function runStorm(moto: MotoServer, options: StormOptions): Promise
             // The runtime keeps every event of every execution for the trace viewer; thousands of traces would hold gigabytes.
             e.events.length = 0;
             try {
-              tally.add(ended, await patiently(() => readAudit(runtime.resources.tableName, e.name)).catch(() => undefined));
+              tally.add(ended, audit.take(e.name));
             } finally {
               running--;
               const wake = waiters;
@@ -122,6 +145,7 @@ export async function runStorm(moto: MotoServer, options: StormOptions): Promise
     progress(true);
     bar.finish(delivered, `delivered · ${tally.finished} executions done`);
   } finally {
+    audit.stop();
     await runtime.stop();
     await tags.stop();
     if (savedTagging === undefined) delete process.env[TAGGING_ENDPOINT];
