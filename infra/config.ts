@@ -54,7 +54,8 @@ export const RectifyConfigSchema = z.strictObject({
     .default('RectifyRemediationRole'),
   /**
    * Fix findings of the administrator account with the task role itself instead of assuming the
-   * member role there; grants the task role the playbooks' permissions in its own account.
+   * member role there; grants the task role the playbooks' permissions in its own account and
+   * creates the runbooks' automation roles there (do not deploy the member stack in that account).
    * @default false
    */
   sameAccountShortcut: z.boolean().default(false),

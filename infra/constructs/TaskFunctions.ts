@@ -15,6 +15,7 @@ import { automationRoles, PASS_ROLE, SSM_SERVICE } from '../automationRunbooks.j
 import { grantTaskAccess } from '../grantTaskAccess.js';
 import { REMEDIATION_TASK_ROLE_NAME, roleArn } from '../names.js';
 import { TASK_ACCESS, type TaskAccess, type TopicName } from '../taskAccess.js';
+import { AutomationRole } from './AutomationRole.js';
 import { TaskFunction } from './TaskFunction.js';
 
 export interface TaskFunctionsProps {
@@ -89,6 +90,8 @@ export class TaskFunctions extends Construct {
   readonly taskRole: iam.Role;
   /** Every role that may assume the member roles: the shared task role and the member-facing tasks' own roles. */
   readonly memberFacingRoles: readonly iam.Role[];
+  /** With the same-account shortcut: the runbooks' automation roles in this account (otherwise the member stack's). */
+  readonly automationRoles: readonly AutomationRole[];
   readonly roles: Readonly<Record<TaskHandlerName, iam.IRole>>;
   /** Each task function's own log group. */
   readonly logGroups: Readonly<Record<TaskHandlerName, logs.ILogGroup>>;
@@ -158,7 +161,7 @@ export class TaskFunctions extends Construct {
     this.roles = roles;
     this.logGroups = logGroups;
     this.memberFacingRoles = [...memberFacing.values()];
-    if (props.sameAccountShortcut) this.allowPlaybooksHere(this.memberFacingRoles);
+    this.automationRoles = props.sameAccountShortcut ? this.allowPlaybooksHere(this.memberFacingRoles) : [];
   }
 
   private allowAssumeMemberRoles(role: iam.Role, props: TaskFunctionsProps, partition: string, ownAccount: string): void {
@@ -181,9 +184,13 @@ export class TaskFunctions extends Construct {
     }
   }
 
-  private allowPlaybooksHere(roles: readonly iam.Role[]): void {
+  /** The same-account shortcut: the member-facing roles get the playbooks' permissions here. Returns the automation roles it made. */
+  private allowPlaybooksHere(roles: readonly iam.Role[]): AutomationRole[] {
     const { partition, account } = Stack.of(this);
     const playbooks = allPlaybooks();
+    // No member stack runs in this account under the shortcut, so the runbooks' automation roles
+    // (which the member stack would create) are made here; otherwise a runbook playbook (RDS.8) could not run.
+    const made = automationRoles(playbooks).map((spec) => new AutomationRole(this, `Automation${spec.roleName}`, spec));
     const actions = memberRoleActions(playbooks, TAG_READ_PERMISSIONS);
     // iam:PassRole never on "*": only the runbooks' automation roles of this account, only to SSM.
     const passable = automationRoles(playbooks).map((spec) => roleArn(partition, account, spec.roleName));
@@ -209,5 +216,6 @@ export class TaskFunctions extends Construct {
         'actions (generated from the playbooks\' declared permissions, no action wildcards) cannot be scoped to resources known at deploy time; ' +
         'iam:PassRole is not among them: it has its own statement on the automation roles\' ARNs.',
     });
+    return made;
   }
 }

@@ -457,6 +457,19 @@ describe('RectifyAdminStack', () => {
       expect(shortcut).toHaveLength(1);
       expect((shortcut[0]!.Properties.PolicyDocument.Statement as Statement[])[0]!.Resource).toBe('*');
       expect((shortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
+      // No member stack runs here under the shortcut: the runbook playbooks' automation role is made in this stack,
+      // assumable only by SSM Automation of this account, and passable only to SSM.
+      const automation = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'RectifyAutomationRole');
+      expect(automation).toHaveLength(1);
+      expect(automation[0]!.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'ssm.amazonaws.com' },
+          Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '111111111111' } }),
+        }),
+      ]);
+      expect(statements.filter((s) => actionsOf(s).includes('iam:PassRole'))).toEqual([
+        expect.objectContaining({ Resource: 'arn:aws:iam::111111111111:role/RectifyAutomationRole', Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } }),
+      ]);
       admin.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);
       admin.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: Match.objectLike({
