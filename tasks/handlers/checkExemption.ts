@@ -6,7 +6,8 @@ import { decideTagExemption } from '../domain/exemptionTag.js';
 import { exemptionsFor } from '../store/exemptions.js';
 import { WorkflowStateSchema, type ExemptionResult } from '../domain/workflowState.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, defaultDeps, liveTagsFor, type TaskDeps } from './deps.js';
+import { audit } from './deps.js';
+import { defaultPlaybookDeps, liveTagsFor, type PlaybookDeps } from './playbookDeps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -16,7 +17,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  * When the tags or the register cannot be read, or the tag is malformed, the check cannot
  * decide, so it fails closed: `ExemptionCheckFailed` escalates and nothing is changed.
  */
-export function createCheckExemption(deps: TaskDeps = defaultDeps) {
+export function createCheckExemption(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.CheckExemption, EventSchema, async ({ execution, state }): Promise<ExemptionResult> => {
     const request = state.request;
     if (!request) throw new Error('CheckExemption needs the validated request');

@@ -5,7 +5,8 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { WorkflowStateSchema, type RiskResult } from '../domain/workflowState.js';
 import { checkGuardrails } from './checkGuardrails.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, defaultDeps, liveTagsFor, type TaskDeps } from './deps.js';
+import { audit } from './deps.js';
+import { defaultPlaybookDeps, liveTagsFor, type PlaybookDeps } from './playbookDeps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -17,7 +18,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  *    turn an automatic change into an approval, mark it a duplicate, or stop it (`FlapGuarded`).
  * Unreadable tags or guardrails throw: a resource we cannot classify is not changed.
  */
-export function createClassifySeverity(deps: TaskDeps = defaultDeps) {
+export function createClassifySeverity(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.ClassifySeverity, EventSchema, async ({ execution, state }): Promise<RiskResult> => {
     const { request, policy: decision } = state;
     if (!request || !decision?.impact || !decision.controlId) throw new Error('ClassifySeverity needs the request and the policy decision');

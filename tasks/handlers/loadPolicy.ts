@@ -5,7 +5,8 @@ import { AuditEvent, ControlSetting, Mode, Outcome, StateName } from '../domain/
 import type { RemediationRequest } from '../domain/finding.js';
 import { parsePolicy, type Policy } from '../domain/policy.js';
 import { WorkflowStateSchema, type PolicyDecision } from '../domain/workflowState.js';
-import { playbookForControls } from '../playbooks/registry.js';
+import { playbookIndex } from '../playbooks/index.generated.js';
+import { playbookCovering } from '../playbooks/playbookSummary.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
 
@@ -32,7 +33,8 @@ export function decidePolicy(request: RemediationRequest, policy: Policy): Polic
   if (request.complianceStatus !== 'FAILED' || request.recordState !== 'ACTIVE') {
     return skip(Outcome.POLICY_SKIPPED, `finding is ${request.complianceStatus}/${request.recordState}, not FAILED/ACTIVE: nothing to fix`);
   }
-  const match = playbookForControls(request.controlIds);
+  // The generated index, not the registry: choosing needs no playbook code or SDK client in this bundle.
+  const match = playbookCovering(request.controlIds, playbookIndex);
   if (!match) return skip(Outcome.NO_PLAYBOOK, `no playbook covers control ${request.controlIds.join(' / ')}`);
   const { playbook, controlId } = match;
   const found = { controlId, playbookId: playbook.id, impact: playbook.impact };

@@ -4,7 +4,8 @@ import { describeError, RemediationFailedError } from '../domain/errors.js';
 import { WorkflowStateSchema, type RemediationResult } from '../domain/workflowState.js';
 import { putSnapshot } from '../store/table.js';
 import { asThrottled, defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
+import { audit } from './deps.js';
+import { defaultPlaybookDeps, playbookContextFor, type PlaybookDeps } from './playbookDeps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -12,7 +13,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  * Remediate: snapshot → store it → plan → apply. The snapshot is stored before anything
  * changes, so Rollback can always restore it. In dry-run only the plan is recorded.
  */
-export function createRemediate(deps: TaskDeps = defaultDeps) {
+export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Remediate, EventSchema, async ({ execution, state }): Promise<RemediationResult> => {
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
     const dryRun = state.policy?.dryRun ?? true;

@@ -8,7 +8,8 @@ import { AuditEvent, StateName } from '../domain/constants.js';
 import { WorkflowStateSchema } from '../domain/workflowState.js';
 import { markApprovalEmailSent, putOrRefreshApproval } from '../store/table.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
+import { audit } from './deps.js';
+import { defaultPlaybookDeps, playbookContextFor, type PlaybookDeps } from './playbookDeps.js';
 
 const EventSchema = z.object({
   taskToken: z.string().min(1),
@@ -21,7 +22,7 @@ const EventSchema = z.object({
  * with its task token server-side, and email the approvers a signed link that carries only
  * the approval id and its expiry. The token never appears in a message, a link or a log line.
  */
-export function createRequestApproval(deps: TaskDeps = defaultDeps) {
+export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.AwaitApproval, EventSchema, async ({ taskToken, execution, state }) => {
     const config = deps.config();
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);

@@ -6,7 +6,8 @@ import { causeText, WorkflowStateSchema, type Escalation } from '../domain/workf
 import type { JsonValue } from '../playbooks/definePlaybook.js';
 import { getSnapshot } from '../store/table.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
+import { audit } from './deps.js';
+import { defaultPlaybookDeps, playbookContextFor, type PlaybookDeps } from './playbookDeps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -15,7 +16,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  * the snapshot. Returns the escalation to send; a failed or unconfirmed restore throws
  * `RollbackFailed`.
  */
-export function createRollback(deps: TaskDeps = defaultDeps) {
+export function createRollback(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Rollback, EventSchema, async ({ execution, state }): Promise<Escalation> => {
     const failure = causeText(state.error);
     const stored = await getSnapshot(deps.config().tableName, execution.name);

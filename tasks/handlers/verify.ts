@@ -3,7 +3,8 @@ import { AuditEvent, StateName } from '../domain/constants.js';
 import { NotYetCompliantError } from '../domain/errors.js';
 import { WorkflowStateSchema } from '../domain/workflowState.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
-import { audit, defaultDeps, playbookContextFor, type TaskDeps } from './deps.js';
+import { audit } from './deps.js';
+import { defaultPlaybookDeps, playbookContextFor, type PlaybookDeps } from './playbookDeps.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
@@ -11,7 +12,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  * Verify: re-read the resource. Not compliant throws `NotYetCompliant`, which the workflow
  * retries with backoff (eventual consistency) and then sends to Rollback.
  */
-export function createVerify(deps: TaskDeps = defaultDeps) {
+export function createVerify(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Verify, EventSchema, async ({ execution, state }) => {
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
     const result = await playbook.verify(ctx);

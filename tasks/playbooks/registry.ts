@@ -1,5 +1,6 @@
 import { catalog } from './catalog.generated.js';
 import type { Playbook } from './definePlaybook.js';
+import { playbookCovering } from './playbookSummary.js';
 
 /** Look a playbook up by id. */
 export type PlaybookLookup = (id: string) => Playbook | undefined;
@@ -17,11 +18,7 @@ export function playbookForControls(
   controlIds: readonly string[],
   playbooks: readonly Playbook[] = catalog,
 ): { playbook: Playbook; controlId: string } | undefined {
-  for (const controlId of controlIds) {
-    const playbook = playbooks.find((p) => p.controls.includes(controlId));
-    if (playbook) return { playbook, controlId };
-  }
-  return undefined;
+  return playbookCovering(controlIds, playbooks);
 }
 
 /** Sorted control ids covered by the catalog; throws when two playbooks claim one control. */

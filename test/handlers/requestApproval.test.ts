@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
 import { approvalIdFor, createRequestApproval } from '../../tasks/handlers/requestApproval.js';
-import { defaultDeps } from '../../tasks/handlers/deps.js';
+import { defaultPlaybookDeps } from '../../tasks/handlers/playbookDeps.js';
 import { getApproval } from '../../tasks/store/table.js';
 import { callAws } from '../../workflows/local/awsCall.js';
 import { LocalRuntime } from '../../workflows/local/runtime.js';
@@ -24,7 +24,7 @@ describe('requestApproval (AwaitApproval) when Step Functions retries it', () =>
     const state = { finding: {}, request, policy: decidePolicy(request, PolicySchema.parse({ mode: 'auto' })) };
     const execution = { id: 'arn:aws:states:us-east-1:123456789012:execution:rectify-local:retry-1', name: 'retry-1' };
     let clock = new Date('2026-11-29T10:00:00Z');
-    const handler = createRequestApproval({ ...defaultDeps, now: () => clock });
+    const handler = createRequestApproval({ ...defaultPlaybookDeps, now: () => clock });
     // Act: the first attempt, then a retry a minute later with a new token
     const first = await handler({ taskToken: 'token-attempt-1', execution, state });
     clock = new Date('2026-11-29T10:01:00Z');

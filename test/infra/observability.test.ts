@@ -10,8 +10,8 @@ import { Outcome, StateName } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import type { WorkflowState } from '../../tasks/domain/workflowState.js';
 import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js';
-import { defaultDeps } from '../../tasks/handlers/deps.js';
 import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
+import { defaultPlaybookDeps } from '../../tasks/handlers/playbookDeps.js';
 import { emitApprovalLatency, emitOutcomeMetrics } from '../../tasks/observability.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { requestFor } from '../support/request.js';
@@ -220,7 +220,7 @@ describe('observability', () => {
       // The lock, the budget counter and the audit record are written without contention.
       ddb.on(PutCommand).resolves({});
       ddb.on(UpdateCommand).resolves({});
-      const risk = await createClassifySeverity(defaultDeps)({ execution, state });
+      const risk = await createClassifySeverity(defaultPlaybookDeps)({ execution, state });
       // The state's output as Step Functions logs it: ResultPath $.risk.
       return { type: 'TaskStateExited', details: { name: StateName.ClassifySeverity, output: JSON.stringify({ ...state, risk }) } };
     }

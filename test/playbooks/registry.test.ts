@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { definePlaybook } from '../../tasks/playbooks/definePlaybook.js';
-import { CATALOG_FILE, renderCatalog } from '../../tasks/playbooks/generateCatalog.js';
+import { CATALOG_FILE, INDEX_FILE, renderCatalog, renderIndex } from '../../tasks/playbooks/generateCatalog.js';
+import { playbookIndex } from '../../tasks/playbooks/index.generated.js';
+import { summaryOf } from '../../tasks/playbooks/playbookSummary.js';
 import { renderPlaybookDocs } from '../../tasks/playbooks/renderDocs.js';
 import { PLAYBOOK_DOCS } from '../../cli/commands/playbooks.js';
 import { allPlaybooks, coveredControls, memberRoleActions, playbookForControls } from '../../tasks/playbooks/registry.js';
@@ -113,6 +115,16 @@ describe('playbook registry', () => {
 
   it('has a generated catalog that matches the playbook files (run `npm run generate` when this fails)', () => {
     expect(readFileSync(CATALOG_FILE, 'utf8')).toBe(renderCatalog());
+  });
+
+  it('has a generated index that equals the metadata of the catalog (run `npm run generate` when this fails)', () => {
+    expect(readFileSync(INDEX_FILE, 'utf8')).toBe(renderIndex(allPlaybooks()));
+    expect(playbookIndex).toEqual(allPlaybooks().map(summaryOf));
+  });
+
+  it('keeps the index plain data: it imports types only, never a playbook module', () => {
+    const imports = readFileSync(INDEX_FILE, 'utf8').split('\n').filter((line) => line.startsWith('import '));
+    expect(imports).toEqual(["import type { PlaybookSummary } from './playbookSummary.js';"]);
   });
 
   it('has docs/playbooks.md generated from the registry (run `npm run generate` when this fails)', () => {

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
 import type { Policy } from '../../tasks/domain/policy.js';
-import { defaultDeps } from '../../tasks/handlers/deps.js';
 import { logger } from '../../tasks/observability.js';
 import { createApprovalHandler } from '../../tasks/handlers/approval.js';
 import { createExecutionStatus } from '../../tasks/handlers/executionStatus.js';
+import { defaultPlaybookDeps } from '../../tasks/handlers/playbookDeps.js';
 import { getApproval } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
@@ -113,9 +113,10 @@ export class LocalRuntime {
       process.env[key] = value;
     }
 
-    const handlers = createTaskHandlers({ ...defaultDeps, playbooks: lookupWithFaults(defaultDeps.playbooks, options.faults) });
-    const approvalHandler = createApprovalHandler(defaultDeps);
-    const executionStatus = createExecutionStatus(defaultDeps);
+    const deps = { ...defaultPlaybookDeps, playbooks: lookupWithFaults(defaultPlaybookDeps.playbooks, options.faults) };
+    const handlers = createTaskHandlers(deps);
+    const approvalHandler = createApprovalHandler(deps);
+    const executionStatus = createExecutionStatus(deps);
     let runtime: LocalRuntime | undefined;
     const definition = buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) });
     const stepFunctions = new LocalStepFunctions({

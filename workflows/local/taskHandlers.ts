@@ -1,8 +1,8 @@
 import { createCheckExemption } from '../../tasks/handlers/checkExemption.js';
 import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js';
-import type { TaskDeps } from '../../tasks/handlers/deps.js';
 import { createEscalate } from '../../tasks/handlers/escalate.js';
 import { createLoadPolicy } from '../../tasks/handlers/loadPolicy.js';
+import type { PlaybookDeps } from '../../tasks/handlers/playbookDeps.js';
 import { createRecordOutcome } from '../../tasks/handlers/recordOutcome.js';
 import { createRemediate } from '../../tasks/handlers/remediate.js';
 import { createRequestApproval } from '../../tasks/handlers/requestApproval.js';
@@ -12,8 +12,11 @@ import { createVerify } from '../../tasks/handlers/verify.js';
 import type { TaskHandlerName } from '../remediationWorkflow.js';
 import type { TaskHandler } from './localStepFunctions.js';
 
-/** The deployed functions' handlers, built in-process with the given dependencies. */
-export function createTaskHandlers(deps: TaskDeps): Record<TaskHandlerName, TaskHandler> {
+/**
+ * The deployed functions' handlers, built in-process with one set of dependencies; those that
+ * run no playbook take only the `TaskDeps` part of it.
+ */
+export function createTaskHandlers(deps: PlaybookDeps): Record<TaskHandlerName, TaskHandler> {
   return {
     validateFinding: createValidateFinding(deps),
     loadPolicy: createLoadPolicy(deps),

@@ -1,0 +1,67 @@
+import { clientsFor, type AwsClients } from '../aws/clientFactory.js';
+import type { RemediationRequest } from '../domain/finding.js';
+import type { WorkflowState } from '../domain/workflowState.js';
+import { readResourceTags } from '../domain/resourceTags.js';
+import { createPlaybookContext } from '../playbooks/context.js';
+import type { Playbook, PlaybookContext } from '../playbooks/definePlaybook.js';
+import { playbookById, type PlaybookLookup } from '../playbooks/registry.js';
+import type { TaskConfig } from '../taskConfig.js';
+import type { ExecutionRef } from './defineTask.js';
+import { defaultDeps, type TaskDeps } from './deps.js';
+
+/**
+ * What the handlers that run a playbook in the member account depend on (CheckExemption,
+ * ClassifySeverity, RequestApproval, Remediate, Verify, Rollback). Only they import this
+ * module, so only their bundles carry the registry, every playbook and their SDK clients.
+ * The lookup is injectable: the local runtime passes a fault-injecting one.
+ */
+export interface PlaybookDeps extends TaskDeps {
+  readonly playbooks: PlaybookLookup;
+}
+
+export const defaultPlaybookDeps: PlaybookDeps = {
+  ...defaultDeps,
+  playbooks: playbookById,
+};
+
+/** AWS clients for the finding's account and region; the session name names the execution. */
+export function clientsForRequest(config: TaskConfig, request: RemediationRequest, execution: ExecutionRef): AwsClients {
+  return clientsFor(request.account, request.region, {
+    adminAccount: config.adminAccount,
+    memberRoleName: config.memberRoleName,
+    sameAccountShortcut: config.sameAccountShortcut,
+    sessionName: `rectify-${execution.name}`,
+    partition: request.partition,
+  });
+}
+
+/** The playbook chosen by LoadPolicy, with a context for the finding's account. */
+export function playbookContextFor(
+  deps: PlaybookDeps,
+  state: WorkflowState,
+  execution: ExecutionRef,
+): { playbook: Playbook; ctx: PlaybookContext<unknown>; request: RemediationRequest } {
+  const request = state.request;
+  const playbookId = state.policy?.playbookId;
+  if (!request || !playbookId) throw new Error('state has no request or playbook: LoadPolicy must run first');
+  const playbook = deps.playbooks(playbookId);
+  if (!playbook) throw new Error(`playbook ${playbookId} is not registered`);
+  const ctx = createPlaybookContext(
+    playbook,
+    request,
+    clientsForRequest(deps.config(), request, execution),
+    state.policy?.playbookSettings,
+    state.policy?.controlId,
+  );
+  return { playbook, ctx, request };
+}
+
+/**
+ * Live tags of the finding's resource: the playbook's own reader when it has one (IAM, the
+ * account), otherwise the Resource Groups Tagging API. Throws when they cannot be read.
+ */
+export async function liveTagsFor(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef): Promise<Record<string, string>> {
+  const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+  if (playbook.readTags) return playbook.readTags(ctx);
+  return readResourceTags(ctx.aws, request.resource.id);
+}
