@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { freePort } from '../workflows/local/moto.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { forwardTo, signingNameOf, startLoopbackProxy } from './loopbackProxy.js';
 
 /** One AWS API call seen on its way to the emulator. */
 export interface AwsCall {
@@ -23,11 +23,6 @@ export interface AwsCallCounter {
   stop(): Promise<void>;
 }
 
-function serviceOf(headers: IncomingHttpHeaders): string {
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(String(headers.authorization ?? ''));
-  return scope?.[1] ?? 'unknown';
-}
-
 function operationOf(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): string {
   const target = headers['x-amz-target'];
   if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
@@ -43,47 +38,28 @@ function operationOf(method: string, url: string, headers: IncomingHttpHeaders, 
 export async function startAwsCallCounter(target: string): Promise<AwsCallCounter> {
   const upstream = new URL(target);
   const calls: AwsCall[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const method = req.method ?? 'GET';
-      const url = req.url ?? '/';
-      const service = serviceOf(req.headers);
-      const call: AwsCall = {
-        at: Date.now(),
-        service,
-        operation: operationOf(method, url, req.headers, body),
-        ...(service === 'dynamodb' ? { body: body.toString('utf8') } : {}),
-        responseBytes: 0,
-        ms: 0,
-      };
-      calls.push(call);
-      const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method, path: url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.on('data', (chunk: Buffer) => (call.responseBytes += chunk.length));
-          answer.on('end', () => (call.ms = Date.now() - call.at));
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', (error) => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(`proxy: ${error.message}`);
-      });
-      forward.end(body);
+  const proxy = await startLoopbackProxy((req, body, res) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const service = signingNameOf(req.headers) ?? 'unknown';
+    const call: AwsCall = {
+      at: Date.now(),
+      service,
+      operation: operationOf(method, url, req.headers, body),
+      ...(service === 'dynamodb' ? { body: body.toString('utf8') } : {}),
+      responseBytes: 0,
+      ms: 0,
+    };
+    calls.push(call);
+    forwardTo(upstream, req, body, res, {
+      who: 'proxy',
+      onAnswer: (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.on('data', (chunk: Buffer) => (call.responseBytes += chunk.length));
+        answer.on('end', () => (call.ms = Date.now() - call.at));
+        answer.pipe(res);
+      },
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...proxy, calls };
 }

@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { freePort } from '../../workflows/local/moto.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { forwardTo, signingNameOf, startLoopbackProxy } from '../loopbackProxy.js';
 
 export interface ServiceRouter {
   readonly endpoint: string;
@@ -8,7 +8,6 @@ export interface ServiceRouter {
   stop(): Promise<void>;
 }
 
-const signingName = (headers: IncomingHttpHeaders) => /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(String(headers.authorization ?? ''))?.[1];
 const accessKeyOf = (headers: IncomingHttpHeaders) => /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ''))?.[1];
 
 /**
@@ -22,18 +21,17 @@ const accessKeyOf = (headers: IncomingHttpHeaders) => /Credential=([^/,\s]+)\//.
  */
 export async function startServiceRouter(options: { readonly routes: Readonly<Record<string, string>>; readonly fallback: string }): Promise<ServiceRouter> {
   const accountsByKey = new Map<string, string>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const service = signingName(req.headers) ?? '';
-      const upstream = new URL(options.routes[service] ?? options.fallback);
-      const headers: IncomingHttpHeaders = { ...req.headers, host: upstream.host };
-      const account = accountsByKey.get(accessKeyOf(req.headers) ?? '');
-      if (account) headers['x-moto-account-id'] = account;
-      const assumedAccount = service === 'sts' ? /(?:^|&)RoleArn=arn%3A[^%]+%3Aiam%3A%3A(\d{12})%3A/.exec(body.toString('utf8'))?.[1] : undefined;
-      const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
+  const proxy = await startLoopbackProxy((req, body, res) => {
+    const service = signingNameOf(req.headers) ?? '';
+    const upstream = new URL(options.routes[service] ?? options.fallback);
+    const headers: IncomingHttpHeaders = { ...req.headers, host: upstream.host };
+    const account = accountsByKey.get(accessKeyOf(req.headers) ?? '');
+    if (account) headers['x-moto-account-id'] = account;
+    const assumedAccount = service === 'sts' ? /(?:^|&)RoleArn=arn%3A[^%]+%3Aiam%3A%3A(\d{12})%3A/.exec(body.toString('utf8'))?.[1] : undefined;
+    forwardTo(upstream, req, body, res, {
+      who: 'router',
+      headers,
+      onAnswer: (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         if (!assumedAccount) {
           answer.pipe(res);
@@ -47,22 +45,8 @@ export async function startServiceRouter(options: { readonly routes: Readonly<Re
           if (key) accountsByKey.set(key, assumedAccount);
           res.end(text);
         });
-      });
-      forward.on('error', (error) => {
-        res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(`router: ${error.message}`);
-      });
-      forward.end(body);
+      },
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    accountsByKey,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...proxy, accountsByKey };
 }
