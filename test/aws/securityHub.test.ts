@@ -2,7 +2,7 @@ import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, SecurityHubClie
 import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fitNote, NOTE_LIMIT, updateFindings } from '../../tasks/aws/securityHub.js';
 import { Outcome } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
@@ -13,19 +13,13 @@ import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
 import { createRecordOutcome } from '../../tasks/handlers/recordOutcome.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { requestFor } from '../support/request.js';
+import { TASK_ENV, useTaskEnv } from '../support/taskEnv.js';
 
 const securityHub = mockClient(SecurityHubClient);
 const sns = mockClient(SNSClient);
 const ddb = mockClient(DynamoDBDocumentClient);
 
-const ENV: Record<string, string> = {
-  [TaskEnv.tableName]: 'rectify', [TaskEnv.policyParameter]: '/rectify/policy', [TaskEnv.approvalsTopicArn]: 'arn:aws:sns:us-east-1:111111111111:approvals',
-  [TaskEnv.escalationsTopicArn]: 'arn:aws:sns:us-east-1:111111111111:escalations', [TaskEnv.memberRoleName]: 'RectifyRemediationRole',
-  [TaskEnv.adminAccount]: '111111111111', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x',
-};
-const saved: Record<string, string | undefined> = {};
-beforeAll(() => Object.entries(ENV).forEach(([k, v]) => ((saved[k] = process.env[k]), (process.env[k] = v))));
-afterAll(() => Object.entries(saved).forEach(([k, v]) => (v === undefined ? delete process.env[k] : (process.env[k] = v))));
+useTaskEnv();
 beforeEach(() => {
   securityHub.reset();
   sns.reset();
@@ -115,7 +109,7 @@ describe('Security Hub write-back for each outcome', () => {
     const imported = securityHub.commandCalls(BatchImportFindingsCommand);
     if (severity) expect(imported[0]!.args[0].input.Findings![0]!.Severity).toEqual({ Label: severity });
     else expect(imported).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.TopicArn).toBe(ENV[TaskEnv.escalationsTopicArn]);
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.TopicArn).toBe(TASK_ENV[TaskEnv.escalationsTopicArn]);
   });
 });
 

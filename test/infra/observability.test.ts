@@ -15,6 +15,7 @@ import { defaultPlaybookDeps } from '../../tasks/handlers/playbookDeps.js';
 import { emitApprovalLatency, emitOutcomeMetrics } from '../../tasks/observability.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { requestFor } from '../support/request.js';
+import { useTaskEnv } from '../support/taskEnv.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -186,14 +187,7 @@ describe('observability', () => {
     // The member account's live tags (no production tag) through the assumed remediation role.
     const sts = mockClient(STSClient);
     const tagging = mockClient(ResourceGroupsTaggingAPIClient);
-    const ENV: Record<string, string> = {
-      [TaskEnv.tableName]: 'rectify', [TaskEnv.policyParameter]: '/rectify/policy', [TaskEnv.approvalsTopicArn]: 'arn:aws:sns:us-east-1:111111111111:approvals',
-      [TaskEnv.escalationsTopicArn]: 'arn:aws:sns:us-east-1:111111111111:escalations', [TaskEnv.memberRoleName]: 'RectifyRemediationRole',
-      [TaskEnv.adminAccount]: '111111111111', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x',
-    };
-    const saved: Record<string, string | undefined> = {};
-    beforeAll(() => Object.entries(ENV).forEach(([k, v]) => ((saved[k] = process.env[k]), (process.env[k] = v))));
-    afterAll(() => Object.entries(saved).forEach(([k, v]) => (v === undefined ? delete process.env[k] : (process.env[k] = v))));
+    useTaskEnv();
     afterEach(() => [ddb, sts, tagging].forEach((mock) => mock.reset()));
 
     const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::audit-logs', controlId: 'S3.8', account: '222222222222' });
