@@ -179,19 +179,15 @@ export class LocalRuntime {
   }
 
   /**
-   * The signed link of an approval, read from the email the approvals topic delivered. Drains are
-   * serialised (collectNotifications), and the email is looked for a few times: under load the
-   * delivery through SNS → SQS can land just after the request returned.
+   * The signed link of an approval, read from the email the approvals topic delivered (moto
+   * delivers SNS → SQS within Publish, so the email is there once the request returned).
    */
   async approvalLink(executionName: string, approvalId: string): Promise<string> {
     const pattern = new RegExp(`https?://\\S+/approvals/${approvalId}\\?\\S+`);
-    for (let attempt = 0; attempt < 10; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      const emails = (await this.collectNotifications()).filter((n) => n.topic === 'approvals' && n.body.includes(executionName));
-      for (const email of emails.reverse()) {
-        const link = pattern.exec(email.body)?.[0];
-        if (link) return link;
-      }
+    const emails = (await this.collectNotifications()).filter((n) => n.topic === 'approvals' && n.body.includes(executionName));
+    for (const email of emails.reverse()) {
+      const link = pattern.exec(email.body)?.[0];
+      if (link) return link;
     }
     throw new Error(`no approval email with a link for ${approvalId}`);
   }
