@@ -33,6 +33,8 @@ export const AsffFindingSchema = z.looseObject({
     .looseObject({
       Status: z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE']).optional(),
       SecurityControlId: z.string().optional(),
+      /** The control's parameters as the account configured them (e.g. EC2.18's authorizedTcpPorts). */
+      SecurityControlParameters: z.array(z.looseObject({ Name: z.string().min(1), Value: z.array(z.string()).default([]) })).optional(),
     })
     .optional(),
   ProductFields: z.record(z.string(), z.string()).optional(),
@@ -71,6 +73,8 @@ export const RemediationRequestSchema = z.object({
   }),
   updatedAt: z.string(),
   source: z.enum([Source.AUTOMATIC, Source.MANUAL]),
+  /** `Compliance.SecurityControlParameters` by name: what Security Hub evaluated the resource against. */
+  controlParameters: z.record(z.string(), z.array(z.string())).default({}),
 });
 export type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
 
@@ -176,6 +180,7 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
     },
     updatedAt: finding.UpdatedAt,
     source: envelope.data.source,
+    controlParameters: Object.fromEntries((finding.Compliance?.SecurityControlParameters ?? []).map((p) => [p.Name, p.Value])),
   };
 }
 

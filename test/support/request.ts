@@ -8,6 +8,8 @@ export interface RequestOptions {
   readonly controlId: string;
   readonly account?: string;
   readonly region?: string;
+  /** `Compliance.SecurityControlParameters` by name. */
+  readonly controlParameters?: Record<string, string[]>;
 }
 
 /** A remediation request as `toRemediationRequest` would build it from a FAILED Security Hub finding. */
@@ -29,5 +31,6 @@ export function requestFor(options: RequestOptions): RemediationRequest {
     resource: { type: options.resourceType, id: options.resourceId, tags: {} },
     updatedAt: new Date(0).toISOString(),
     source: 'automatic',
+    controlParameters: options.controlParameters ?? {},
   };
 }
