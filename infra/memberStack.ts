@@ -1,6 +1,6 @@
 import { Aws, CfnParameter, DefaultStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { TAG_READ_PERMISSIONS } from '../tasks/domain/resourceTags.js';
+import { tagReadPermissionsFor } from '../tasks/domain/resourceTags.js';
 import { allPlaybooks, memberRoleActions } from '../tasks/playbooks/registry.js';
 import { automationRoles, SSM_SERVICE } from './automationRunbooks.js';
 import type { RectifyConfig } from './config.js';
@@ -51,7 +51,7 @@ export class RectifyMemberStack extends Stack {
       roleName: config.memberRoleName,
       // The shared task role and requestApproval's own role, by exact ARN (infra/taskAccess.ts).
       trustedRoleArns: memberFacingRoleNames().map((name) => roleArn(Aws.PARTITION, adminAccount, name)),
-      actions: memberRoleActions(playbooks, TAG_READ_PERMISSIONS),
+      actions: memberRoleActions(playbooks, tagReadPermissionsFor(playbooks)),
       // By name, as the playbooks build the ARN, in this account only.
       passableRoles: automation.map((spec) => ({ roleArn: roleArn(Aws.PARTITION, Aws.ACCOUNT_ID, spec.roleName), service: SSM_SERVICE })),
     });

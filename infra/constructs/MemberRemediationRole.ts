@@ -42,7 +42,7 @@ export interface MemberRemediationRoleProps {
  * new MemberRemediationRole(this, 'Role', {
  *   roleName: 'RectifyRemediationRole',
  *   trustedRoleArns: memberFacingRoleNames().map((name) => roleArn('aws', '111111111111', name)),
- *   actions: memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS),
+ *   actions: memberRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())),
  *   passableRoles: [{ roleArn: roleArn('aws', '222222222222', 'RectifyAutomationRole'), service: 'ssm.amazonaws.com' }],
  * });
  */

@@ -7,7 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
+import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
@@ -191,7 +191,7 @@ export class TaskFunctions extends Construct {
     // No member stack runs in this account under the shortcut, so the runbooks' automation roles
     // (which the member stack would create) are made here; otherwise a runbook playbook (RDS.8) could not run.
     const made = automationRoles(playbooks).map((spec) => new AutomationRole(this, `Automation${spec.roleName}`, spec));
-    const actions = memberRoleActions(playbooks, TAG_READ_PERMISSIONS);
+    const actions = memberRoleActions(playbooks, tagReadPermissionsFor(playbooks));
     // iam:PassRole never on "*": only the runbooks' automation roles of this account, only to SSM.
     const passable = automationRoles(playbooks).map((spec) => roleArn(partition, account, spec.roleName));
     const policy = new iam.Policy(this, 'SameAccountPlaybookPolicy', {

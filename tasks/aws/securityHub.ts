@@ -1,6 +1,7 @@
 import {
   BatchImportFindingsCommand,
   BatchUpdateFindingsCommand,
+  GetFindingsCommand,
   SecurityHubClient,
   type AwsSecurityFinding,
   type BatchUpdateFindingsCommandInput,
@@ -88,4 +89,20 @@ export async function importFindings(findings: readonly AwsSecurityFinding[]): P
   if (findings.length === 0) return [];
   const response = await adminClient(SecurityHubClient).send(new BatchImportFindingsCommand({ Findings: [...findings] }));
   return (response.FailedFindings ?? []).map((f) => ({ id: f.Id ?? 'unknown', error: `${f.ErrorCode}: ${f.ErrorMessage}` }));
+}
+
+/**
+ * Security Hub's own copy of one finding (administrator account), or undefined when Security Hub
+ * holds no finding with this id and product. The event that started an execution is only a
+ * pointer: whoever can send to the intake queue can write any event, but not this copy.
+ * The answer is filtered here too, so an API that ignores filters cannot lend another finding.
+ */
+export async function readFindingFromHub(ref: FindingRef): Promise<AwsSecurityFinding | undefined> {
+  const response = await adminClient(SecurityHubClient).send(
+    new GetFindingsCommand({
+      Filters: { Id: [{ Value: ref.id, Comparison: 'EQUALS' }], ProductArn: [{ Value: ref.productArn, Comparison: 'EQUALS' }] },
+      MaxResults: 1,
+    }),
+  );
+  return response.Findings?.find((f) => f.Id === ref.id && f.ProductArn === ref.productArn);
 }

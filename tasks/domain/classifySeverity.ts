@@ -12,10 +12,12 @@ export interface Classification {
 /** Why a resource counts as production-critical, or undefined when it does not. */
 export function productionReason(request: RemediationRequest, tags: Record<string, string>, policy: Policy): string | undefined {
   if (policy.productionAccounts.includes(request.account)) return `account ${request.account} is a production account`;
+  // Keys and values match ignoring case; every key that matches counts (AWS keys are
+  // case-sensitive, so `ENVIRONMENT=dev` beside `environment=prod` is production).
   for (const [key, values] of Object.entries(policy.productionTags)) {
-    const value = Object.entries(tags).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
-    if (value !== undefined && values.some((v) => v.toLowerCase() === value.toLowerCase())) {
-      return `tag ${key}=${value} marks it production`;
+    for (const [tagKey, value] of Object.entries(tags)) {
+      if (tagKey.toLowerCase() !== key.toLowerCase()) continue;
+      if (values.some((v) => v.toLowerCase() === value.trim().toLowerCase())) return `tag ${tagKey}=${value} marks it production`;
     }
   }
   return undefined;

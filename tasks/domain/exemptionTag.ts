@@ -14,6 +14,16 @@ export class MalformedExemptionTagError extends Error {
   }
 }
 
+/**
+ * YYYY-MM-DD that names a real day. `Date.parse('2027-02-30')` rolls over to 2 March; an
+ * exemption must not silently last longer (or shorter) than its tag says.
+ */
+export function isCalendarDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  const parsed = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date;
+}
+
 /** Parse a tag value; a malformed value throws (the caller fails closed rather than guess). */
 export function parseExemptionTag(value: string): ExemptionTag {
   const tokens = value.split(/[\s,]+/).filter((t) => t !== '');
@@ -23,9 +33,7 @@ export function parseExemptionTag(value: string): ExemptionTag {
   for (const token of tokens) {
     if (token.toLowerCase().startsWith('until:')) {
       const date = token.slice('until:'.length);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-        throw new MalformedExemptionTagError(value, `"${date}" is not a date`);
-      }
+      if (!isCalendarDate(date)) throw new MalformedExemptionTagError(value, `"${date}" is not a date`);
       if (until) throw new MalformedExemptionTagError(value, 'it has two until: dates');
       until = date;
     } else {
@@ -50,10 +58,18 @@ export function decideTagExemption(
   controlIds: readonly string[],
   now: Date,
 ): TagExemptionDecision | undefined {
-  const value = tags[EXEMPT_TAG_KEY];
-  if (value === undefined) return undefined;
+  // Keys match ignoring case; AWS keys are case-sensitive, so several can match: any that exempts does.
+  const keys = Object.keys(tags).filter((key) => key.toLowerCase() === EXEMPT_TAG_KEY);
+  if (keys.length === 0) return undefined;
+  const decisions = keys.map((key) => decideOne(tags[key]!, controlIds, now));
+  return decisions.find((d) => d.exempt) ?? { exempt: false, reason: decisions.map((d) => d.reason).join('; ') };
+}
+
+function decideOne(value: string, controlIds: readonly string[], now: Date): TagExemptionDecision {
   const tag = parseExemptionTag(value);
-  const covers = tag.controls === '*' || controlIds.some((id) => (tag.controls as readonly string[]).includes(id));
+  // Control ids match ignoring case: `ec2.19` must exempt EC2.19, not silently nothing.
+  const wanted = new Set(controlIds.map((id) => id.toLowerCase()));
+  const covers = tag.controls === '*' || tag.controls.some((id) => wanted.has(id.toLowerCase()));
   if (!covers) {
     return { exempt: false, reason: `tag ${EXEMPT_TAG_KEY}="${value}" does not cover control ${controlIds[0]}` };
   }

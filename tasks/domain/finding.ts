@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Source } from './constants.js';
 import { InvalidFindingError } from './errors.js';
+import { canonicalResourceId, UnresolvableResourceIdError, type ResourceScope } from './resourceIdentity.js';
 
 /**
  * The part of an AWS Security Finding Format (ASFF) finding that Rectify reads. Unknown
@@ -68,8 +69,10 @@ export const RemediationRequestSchema = z.object({
   partition: z.string(),
   resource: z.object({
     type: z.string(),
+    /** The canonical identity: the resource's ARN in the finding's partition, region and account (or `AWS::::Account:<id>`). */
     id: z.string(),
-    tags: z.record(z.string(), z.string()),
+    /** `Resources[0].Id` as the finding wrote it, when that was not already the canonical id (e.g. a bare `sg-…`). */
+    findingId: z.string().optional(),
   }),
   updatedAt: z.string(),
   source: z.enum([Source.AUTOMATIC, Source.MANUAL]),
@@ -104,32 +107,43 @@ export function controlIdsOf(finding: AsffFinding): string[] {
   return ids;
 }
 
-/** Which service's ARNs each resource type Rectify acts on must carry. */
-const ARN_SERVICE: Record<string, string> = {
-  AwsS3Bucket: 's3', AwsEc2SecurityGroup: 'ec2', AwsEc2Instance: 'ec2', AwsEc2Subnet: 'ec2', AwsEc2Vpc: 'ec2', AwsEc2Volume: 'ec2',
-  AwsKmsKey: 'kms', AwsSqsQueue: 'sqs', AwsDynamoDbTable: 'dynamodb', AwsCloudTrailTrail: 'cloudtrail', AwsRdsDbInstance: 'rds',
-  AwsRdsDbSnapshot: 'rds', AwsLambdaFunction: 'lambda', AwsIamUser: 'iam', AwsIamAccessKey: 'iam', AwsSnsTopic: 'sns',
-};
-
 /** Longest id quoted in an error message (a hostile finding must not blow up the audit record). */
 const QUOTE_LIMIT = 200;
 export const quoteId = (id: string) => (id.length > QUOTE_LIMIT ? `${id.slice(0, QUOTE_LIMIT)}… (${id.length} characters)` : id);
 
+/** Where the finding says its resource is: the resource's own fields first, then the finding's, then its product ARN's. */
+function scopeOf(finding: AsffFinding): ResourceScope {
+  const resource = finding.Resources[0]!;
+  const [, productPartition, , productRegion] = finding.ProductArn.split(':');
+  return {
+    account: finding.AwsAccountId,
+    partition: resource.Partition ?? productPartition ?? 'aws',
+    region: resource.Region ?? finding.Region ?? productRegion ?? '',
+  };
+}
+
 /**
- * The resource id must name exactly one resource of the finding's type in the finding's account:
- * playbooks act on the last ARN segment, so `x/../bucket`, another service's ARN, or another
- * account's ARN would point the change (and the tag and exemption reads) at different things.
+ * The one identity of the finding's resource (docs/decisions/008): its canonical ARN in the
+ * finding's partition, region and account, or the reason it has none. Playbooks act on the last
+ * ARN segment, so `x/../bucket`, another service's, region's or account's ARN, or a bare name
+ * that could mean another resource would point the change, the tag read and the register at
+ * different things.
  */
-export function checkResourceId(type: string, id: string, account: string): string | undefined {
-  if (/[\s\u0000-\u001f]/.test(id)) return 'it contains whitespace or control characters';
-  if (id.split('/').some((segment) => segment === '..' || segment === '.')) return 'it contains "." or ".." path segments';
-  if (id.startsWith('AWS::::Account:')) return id === `AWS::::Account:${account}` ? undefined : `it names account ${id.slice(15)}, not the finding's account ${account}`;
-  if (!id.startsWith('arn:')) return undefined;
-  const [, , service, , arnAccount] = id.split(':');
-  const expected = ARN_SERVICE[type];
-  if (expected && service !== expected) return `a ${type} must be an ${expected} ARN, not ${service}`;
-  if (arnAccount && arnAccount !== account) return `it is in account ${arnAccount}, not the finding's account ${account}`;
-  return undefined;
+export function resourceIdentityOf(finding: AsffFinding): { id: string; scope: ResourceScope } | { problem: string } {
+  const resource = finding.Resources[0]!;
+  if (/[\s\u0000-\u001f]/.test(resource.Id)) return { problem: 'it contains whitespace or control characters' };
+  if (resource.Id.split('/').some((segment) => segment === '..' || segment === '.')) return { problem: 'it contains "." or ".." path segments' };
+  const scope = scopeOf(finding);
+  if (!/^[a-z]{2}(?:-[a-z]+)+-\d$/.test(scope.region)) return { problem: `the finding's region "${scope.region}" is not an AWS Region` };
+  if (resource.Partition !== undefined && !finding.ProductArn.startsWith(`arn:${resource.Partition}:`)) {
+    return { problem: `its partition ${resource.Partition} is not the partition of the finding's product ${finding.ProductArn}` };
+  }
+  try {
+    return { id: canonicalResourceId(resource.Type, resource.Id, scope), scope };
+  } catch (error) {
+    if (error instanceof UnresolvableResourceIdError) return { problem: error.reason };
+    throw error;
+  }
 }
 
 /** Parse an execution's input into a typed request, or throw {@link InvalidFindingError} naming what is wrong. */
@@ -152,9 +166,9 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
   }
   const finding = parsed.data;
   const resource = finding.Resources[0]!;
-  const wrongId = checkResourceId(resource.Type, resource.Id, finding.AwsAccountId);
-  if (wrongId) {
-    throw new InvalidFindingError(`finding ${quoteId(finding.Id)}: resource id ${quoteId(resource.Id)} is not usable: ${wrongId}. Nothing was changed.`);
+  const identity = resourceIdentityOf(finding);
+  if ('problem' in identity) {
+    throw new InvalidFindingError(`finding ${quoteId(finding.Id)}: resource id ${quoteId(resource.Id)} is not usable: ${identity.problem}. Nothing was changed.`);
   }
   const controlIds = controlIdsOf(finding);
   if (controlIds.length === 0) {
@@ -170,14 +184,12 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
     complianceStatus: finding.Compliance?.Status ?? 'NOT_AVAILABLE',
     recordState: finding.RecordState ?? 'ACTIVE',
     workflowStatus: finding.Workflow?.Status ?? 'NEW',
-    account: finding.AwsAccountId,
-    region: resource.Region ?? finding.Region ?? regionOfArn(resource.Id) ?? 'us-east-1',
-    partition: resource.Partition ?? 'aws',
-    resource: {
-      type: resource.Type,
-      id: resource.Id,
-      tags: resource.Tags ?? {},
-    },
+    account: identity.scope.account,
+    region: identity.scope.region,
+    partition: identity.scope.partition,
+    // The canonical identity, never the finding's copy of the tags: criticality and exemptions
+    // are read live (docs/decisions/008).
+    resource: { type: resource.Type, id: identity.id, ...(identity.id !== resource.Id ? { findingId: resource.Id } : {}) },
     updatedAt: finding.UpdatedAt,
     source: envelope.data.source,
     controlParameters: Object.fromEntries((finding.Compliance?.SecurityControlParameters ?? []).map((p) => [p.Name, p.Value])),
@@ -188,9 +200,4 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
 export function findingIdOf(value: unknown): string | undefined {
   if (value && typeof value === 'object' && 'Id' in value && typeof value.Id === 'string') return value.Id;
   return undefined;
-}
-
-function regionOfArn(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts[0] === 'arn' && parts[3] ? parts[3] : undefined;
 }

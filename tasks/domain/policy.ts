@@ -47,6 +47,12 @@ export const PolicySchema = z.object({
     .default({ maxFixes: 3, windowDays: 7 }),
   /** Longest exemption the register accepts, in days. */
   maxExemptionDays: z.number().int().min(1).max(3650).default(90),
+  /**
+   * Products whose findings Rectify acts on, as `<company>/<product>` from the finding's
+   * `ProductArn` (`arn:aws:securityhub:<region>::product/aws/securityhub` → `aws/securityhub`).
+   * Default: Security Hub's own control findings only.
+   */
+  trustedProducts: z.array(z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'must be <company>/<product>, e.g. aws/securityhub')).min(1).default(['aws/securityhub']),
   /** Per-playbook settings, keyed by playbook id; validated by the playbook's own schema. */
   playbookSettings: z.record(z.string(), z.unknown()).default({}),
 });

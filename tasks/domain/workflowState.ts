@@ -72,6 +72,8 @@ export const ErrorOutputSchema = z.object({ Error: z.string(), Cause: z.unknown(
 export const EscalationSchema = z.object({
   outcome: z.enum(OUTCOMES),
   reason: z.string(),
+  /** False when the failure came before any change (nothing to restore): such a failure says nothing about remediation safety, so the circuit breaker does not count it. */
+  changeAttempted: z.boolean().optional(),
 });
 export type Escalation = z.infer<typeof EscalationSchema>;
 

@@ -26,7 +26,8 @@ export function createClassifySeverity(deps: PlaybookDeps = defaultPlaybookDeps)
 
     // 1. Risk.
     const liveTags = await liveTagsFor(deps, state, execution);
-    const classification = classifySeverity(request, decision.impact, { ...request.resource.tags, ...liveTags }, policy);
+    // Live tags only: the finding's copy of the tags is never evidence (docs/decisions/008).
+    const classification = classifySeverity(request, decision.impact, liveTags, policy);
     const reasons = [...classification.reasons];
     if (decision.approvalForced) reasons.push(`approval required by ${decision.mode === 'approve-all' ? 'mode approve-all' : `control setting ${decision.controlSetting}`}`);
     const riskSaysApproval = decision.approvalForced || classification.approvalRequired;

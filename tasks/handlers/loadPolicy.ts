@@ -20,6 +20,14 @@ export async function readPolicy(parameterName: string): Promise<Policy> {
   return parsePolicy(value);
 }
 
+/** Workflow statuses that mean a person (or Rectify) closed the finding. */
+const CLOSED_WORKFLOWS: readonly string[] = ['SUPPRESSED', 'RESOLVED'];
+
+/** `aws/securityhub` from `arn:aws:securityhub:us-east-1::product/aws/securityhub`. */
+export function productOf(productArn: string): string | undefined {
+  return /^arn:[\w-]+:securityhub:[\w-]*:\d{0,12}:product\/([^/]+\/[^/]+)$/.exec(productArn)?.[1];
+}
+
 /** Pure decision: may Rectify act on this request under this policy, and how? */
 export function decidePolicy(request: RemediationRequest, policy: Policy): PolicyDecision {
   const base = { mode: policy.mode, dryRun: false, approvalForced: false };
@@ -30,8 +38,16 @@ export function decidePolicy(request: RemediationRequest, policy: Policy): Polic
     outcome,
     reason,
   });
+  const product = productOf(request.productArn);
+  if (!product || !policy.trustedProducts.includes(product)) {
+    return skip(Outcome.POLICY_SKIPPED, `finding comes from product ${product ?? request.productArn}, which the policy does not trust (trustedProducts: ${policy.trustedProducts.join(', ')})`);
+  }
+  // Security Hub's copy (ValidateFinding re-read it) says whether there is still something to fix.
   if (request.complianceStatus !== 'FAILED' || request.recordState !== 'ACTIVE') {
-    return skip(Outcome.POLICY_SKIPPED, `finding is ${request.complianceStatus}/${request.recordState}, not FAILED/ACTIVE: nothing to fix`);
+    return skip(Outcome.POLICY_SKIPPED, `finding is ${request.complianceStatus}/${request.recordState} in Security Hub, not FAILED/ACTIVE: nothing to fix`);
+  }
+  if (CLOSED_WORKFLOWS.includes(request.workflowStatus)) {
+    return skip(Outcome.POLICY_SKIPPED, `finding is ${request.workflowStatus} in Security Hub: someone closed it, so nothing is changed`);
   }
   // The generated index, not the registry: choosing needs no playbook code or SDK client in this bundle.
   const match = playbookCovering(request.controlIds, playbookIndex);

@@ -1,7 +1,7 @@
 import { clientsFor, type AwsClients } from '../aws/clientFactory.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import type { WorkflowState } from '../domain/workflowState.js';
-import { readResourceTags } from '../domain/resourceTags.js';
+import { liveTagsOf } from '../domain/resourceTags.js';
 import { createPlaybookContext } from '../playbooks/context.js';
 import type { Playbook, PlaybookContext } from '../playbooks/definePlaybook.js';
 import { playbookById, type PlaybookLookup } from '../playbooks/registry.js';
@@ -57,11 +57,10 @@ export function playbookContextFor(
 }
 
 /**
- * Live tags of the finding's resource: the playbook's own reader when it has one (IAM, the
- * account), otherwise the Resource Groups Tagging API. Throws when they cannot be read.
+ * Live tags of the finding's resource (its canonical identity), read with its own service's API
+ * (or the playbook's reader). Throws when they cannot be read or cannot vouch for the resource.
  */
 export async function liveTagsFor(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef): Promise<Record<string, string>> {
-  const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
-  if (playbook.readTags) return playbook.readTags(ctx);
-  return readResourceTags(ctx.aws, request.resource.id);
+  const { playbook, ctx } = playbookContextFor(deps, state, execution);
+  return liveTagsOf(playbook, ctx);
 }

@@ -28,7 +28,7 @@ export function createRollback(deps: PlaybookDeps = defaultPlaybookDeps) {
         actor: 'automation',
         detail: { restored: false, reason: 'no snapshot: the failure came before any change' },
       });
-      return { outcome: Outcome.FAILED_ROLLED_BACK, reason: `${failure}; it failed before any change, so there was nothing to restore` };
+      return { outcome: Outcome.FAILED_ROLLED_BACK, reason: `${failure}; it failed before any change, so there was nothing to restore`, changeAttempted: false };
     }
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
     try {

@@ -21,7 +21,8 @@ export async function settleGuardrails(deps: TaskDeps, execution: ExecutionRef, 
   const now = deps.now();
   const policy = decision.policy ?? DEFAULT_POLICY;
   const applied = outcome === Outcome.REMEDIATED && state.remediation?.applied === true;
-  const failed = FAILED.includes(outcome);
+  // A failure before any change (e.g. the resource a finding names does not exist) is not a failed remediation.
+  const failed = FAILED.includes(outcome) && state.escalation?.changeAttempted !== false;
   try {
     if (applied) await recordFix(tableName, controlId, request.resource.id, now);
     if (!applied && !failed) return;

@@ -5,7 +5,7 @@ import type { PlaybookSummary } from './playbookSummary.js';
 export const playbookIndex: readonly PlaybookSummary[] = [
   {
     id: 'cloudtrail-enable-log-file-validation',
-    controls: ['CloudTrail.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.2', 'cis-aws-foundations-benchmark/v/1.4.0/3.2'],
+    controls: ['CloudTrail.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.2', 'cis-aws-foundations-benchmark/v/1.4.0/3.2', 'cis-aws-foundations-benchmark/v/3.0.0/3.2', 'cis-aws-foundations-benchmark/v/5.0.0/3.2', 'pci-dss/v/3.2.1/PCI.CloudTrail.3'],
     resourceType: 'AwsCloudTrailTrail',
     impact: 'non-disruptive',
   },
@@ -29,13 +29,13 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'ec2-make-snapshots-private',
-    controls: ['EC2.1'],
+    controls: ['EC2.1', 'pci-dss/v/3.2.1/PCI.EC2.1'],
     resourceType: 'AwsAccount',
     impact: 'non-disruptive',
   },
   {
     id: 'ec2-remove-default-security-group-rules',
-    controls: ['EC2.2', 'cis-aws-foundations-benchmark/v/1.2.0/4.3', 'cis-aws-foundations-benchmark/v/1.4.0/5.3', 'cis-aws-foundations-benchmark/v/3.0.0/5.4', 'cis-aws-foundations-benchmark/v/5.0.0/5.5'],
+    controls: ['EC2.2', 'cis-aws-foundations-benchmark/v/1.2.0/4.3', 'cis-aws-foundations-benchmark/v/1.4.0/5.3', 'cis-aws-foundations-benchmark/v/3.0.0/5.4', 'cis-aws-foundations-benchmark/v/5.0.0/5.5', 'pci-dss/v/3.2.1/PCI.EC2.2'],
     resourceType: 'AwsEc2SecurityGroup',
     impact: 'disruptive',
   },
@@ -47,7 +47,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'ec2-revoke-world-open-high-risk-ports',
-    controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'cis-aws-foundations-benchmark/v/1.2.0/4.2'],
+    controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'pci-dss/v/3.2.1/PCI.EC2.5', 'cis-aws-foundations-benchmark/v/1.2.0/4.2'],
     resourceType: 'AwsEc2SecurityGroup',
     impact: 'non-disruptive',
   },
@@ -59,25 +59,25 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'iam-deactivate-stale-access-keys',
-    controls: ['IAM.3', 'cis-aws-foundations-benchmark/v/1.2.0/1.4', 'cis-aws-foundations-benchmark/v/1.4.0/1.14'],
+    controls: ['IAM.3', 'cis-aws-foundations-benchmark/v/1.2.0/1.4', 'cis-aws-foundations-benchmark/v/1.4.0/1.14', 'cis-aws-foundations-benchmark/v/3.0.0/1.14', 'cis-aws-foundations-benchmark/v/5.0.0/1.13'],
     resourceType: 'AwsIamUser',
     impact: 'disruptive',
   },
   {
     id: 'iam-deactivate-unused-access-keys',
-    controls: ['IAM.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.3'],
+    controls: ['IAM.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.3', 'pci-dss/v/3.2.1/PCI.IAM.7'],
     resourceType: 'AwsIamUser',
     impact: 'disruptive',
   },
   {
     id: 'iam-enforce-strong-password-policy',
-    controls: ['IAM.7', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9'],
+    controls: ['IAM.7', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9', 'cis-aws-foundations-benchmark/v/3.0.0/1.8', 'cis-aws-foundations-benchmark/v/3.0.0/1.9', 'cis-aws-foundations-benchmark/v/5.0.0/1.7', 'cis-aws-foundations-benchmark/v/5.0.0/1.8'],
     resourceType: 'AwsAccount',
     impact: 'disruptive',
   },
   {
     id: 'kms-enable-key-rotation',
-    controls: ['KMS.4'],
+    controls: ['KMS.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.8', 'cis-aws-foundations-benchmark/v/1.4.0/3.8', 'cis-aws-foundations-benchmark/v/3.0.0/3.6', 'cis-aws-foundations-benchmark/v/5.0.0/3.6', 'pci-dss/v/3.2.1/PCI.KMS.1'],
     resourceType: 'AwsKmsKey',
     impact: 'non-disruptive',
   },
@@ -89,7 +89,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'rds-disable-instance-public-access',
-    controls: ['RDS.2', 'pci-dss/v/3.2.1/PCI.RDS.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.3.3'],
+    controls: ['RDS.2', 'pci-dss/v/3.2.1/PCI.RDS.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.3.3', 'cis-aws-foundations-benchmark/v/5.0.0/2.2.3'],
     resourceType: 'AwsRdsDbInstance',
     impact: 'disruptive',
   },
@@ -107,13 +107,13 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 's3-enable-account-block-public-access',
-    controls: ['S3.1', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.1'],
+    controls: ['S3.1', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.1', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.1', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.1', 'pci-dss/v/3.2.1/PCI.S3.6'],
     resourceType: 'AwsAccount',
     impact: 'disruptive',
   },
   {
     id: 's3-enable-bucket-block-public-access',
-    controls: ['S3.8', 'S3.2', 'S3.3'],
+    controls: ['S3.8', 'S3.2', 'S3.3', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.2', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.2', 'pci-dss/v/3.2.1/PCI.S3.2', 'pci-dss/v/3.2.1/PCI.S3.1'],
     resourceType: 'AwsS3Bucket',
     impact: 'non-disruptive',
   },
@@ -125,7 +125,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 's3-require-secure-transport',
-    controls: ['S3.5', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.1', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.1'],
+    controls: ['S3.5', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.1', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.1', 'pci-dss/v/3.2.1/PCI.S3.5'],
     resourceType: 'AwsS3Bucket',
     impact: 'non-disruptive',
   },

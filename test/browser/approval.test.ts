@@ -49,6 +49,7 @@ describe('approval by email link, in a real browser', () => {
       Compliance: { Status: 'FAILED', SecurityControlId: 'S3.8' }, Resources: [{ Type: 'AwsS3Bucket', Id: `arn:aws:s3:::${bucket}`, Region: 'us-east-1' }],
       Workflow: { Status: 'NEW' }, RecordState: 'ACTIVE',
     };
+    runtime.securityHub.import(finding as never);
     await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', detail: { findings: [finding] } });
     const name = executionNameFor(finding, 'automatic');
     for (let i = 0; i < 200 && !pending.has(name); i++) await new Promise((r) => setTimeout(r, 25));

@@ -27,4 +27,24 @@ describe('rectify:exempt tag', () => {
     expect(decideTagExemption({ 'rectify:exempt': '*' }, ['EC2.19'], NOW)?.exempt).toBe(true);
     expect(decideTagExemption({ other: 'x' }, ['EC2.19'], NOW)).toBeUndefined();
   });
+
+  it('refuses impossible dates (no silent roll-over to the next month)', () => {
+    // Act & Assess
+    for (const value of ['EC2.19 until:2027-02-30', 'EC2.19 until:2027-13-01', 'EC2.19 until:2026-02-29']) {
+      expect(() => parseExemptionTag(value), value).toThrow(MalformedExemptionTagError);
+    }
+    expect(parseExemptionTag('EC2.19 until:2028-02-29').until).toBe('2028-02-29');
+  });
+
+  it('matches control ids and the tag key ignoring case', () => {
+    // Act & Assess
+    expect(decideTagExemption({ 'rectify:exempt': 'ec2.19' }, ['EC2.19'], NOW)?.exempt).toBe(true);
+    expect(decideTagExemption({ 'Rectify:Exempt': 'EC2.19' }, ['EC2.19'], NOW)?.exempt).toBe(true);
+  });
+
+  it('with two keys that differ only in case, one that exempts is enough; a malformed one still refuses', () => {
+    // Act & Assess
+    expect(decideTagExemption({ 'rectify:exempt': 'S3.5', 'RECTIFY:EXEMPT': 'EC2.19' }, ['EC2.19'], NOW)?.exempt).toBe(true);
+    expect(() => decideTagExemption({ 'rectify:exempt': 'EC2.19', 'Rectify:exempt': 'until:nope' }, ['EC2.19'], NOW)).toThrow(MalformedExemptionTagError);
+  });
 });

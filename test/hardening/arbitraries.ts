@@ -96,7 +96,35 @@ export type Hostility =
   | { kind: 'unknownControl'; control: string }
   | { kind: 'wrongType'; control: string; type: string }
   | { kind: 'junkResource'; control: string; id: string }
-  | { kind: 'notFailed'; status: string; recordState: string };
+  | { kind: 'notFailed'; status: string; recordState: string }
+  | { kind: 'idForm'; type: 'AwsEc2SecurityGroup' | 'AwsS3Bucket'; form: IdForm };
+
+/** Ways to name a resource other than its canonical ARN (aimed at exempt resources: any slip would change one). */
+export const ID_FORMS = ['bare', 'wrongPartition', 'wrongRegion', 'otherAccount', 'encoded', 'mixedCase', 'trailingSlash', 'doubleSlash'] as const;
+export type IdForm = (typeof ID_FORMS)[number];
+
+/** The id of `arn` (canonical, in `account`, us-east-1, partition aws) written in one of the {@link ID_FORMS}. */
+export function idInForm(arn: string, form: IdForm): string {
+  const last = arn.split(/[:/]/).pop()!;
+  switch (form) {
+    case 'bare':
+      return last;
+    case 'wrongPartition':
+      return arn.replace('arn:aws:', 'arn:aws-us-gov:');
+    case 'wrongRegion':
+      return arn.startsWith('arn:aws:s3:') ? arn.replace('arn:aws:s3:::', 'arn:aws:s3:eu-west-1::') : arn.replace(':us-east-1:', ':eu-west-1:');
+    case 'otherAccount':
+      return arn.startsWith('arn:aws:s3:') ? arn.replace('arn:aws:s3:::', `arn:aws:s3::${ACCOUNTS[1]}:`) : arn.replace(/:\d{12}:/, `:${ACCOUNTS[1]}:`);
+    case 'encoded':
+      return arn.replace(/\/([^/]*)$/, '%2F$1').replace(/:::(.*)$/, ':::%2e%2e%2F$1');
+    case 'mixedCase':
+      return arn.slice(0, -last.length) + last.toUpperCase();
+    case 'trailingSlash':
+      return `${arn}/`;
+    case 'doubleSlash':
+      return arn.includes('/') ? arn.replace('/', '//') : arn.replace(':::', ':::/');
+  }
+}
 
 export const hostility: fc.Arbitrary<Hostility> = fc.oneof(
   fc.constantFrom(...REQUIRED, ...RESOURCE_REQUIRED.map((f) => `Resources.0.${f}`), 'Severity.Label').map((field) => ({ kind: 'missing' as const, field })),
@@ -116,7 +144,13 @@ export const hostility: fc.Arbitrary<Hostility> = fc.oneof(
     .record({ status: fc.constantFrom('PASSED', 'WARNING', 'NOT_AVAILABLE', 'FAILED'), recordState: fc.constantFrom('ARCHIVED', 'ACTIVE') })
     .filter(({ status, recordState }) => status !== 'FAILED' || recordState !== 'ACTIVE')
     .map((h) => ({ kind: 'notFailed' as const, ...h })),
+  fc
+    .record({ type: fc.constantFrom('AwsEc2SecurityGroup' as const, 'AwsS3Bucket' as const), form: fc.constantFrom(...ID_FORMS) })
+    .map((h) => ({ kind: 'idForm' as const, ...h })),
 );
+
+/** The control each id-form target is checked under. */
+const ID_FORM_CONTROL = { AwsEc2SecurityGroup: 'EC2.19', AwsS3Bucket: 'S3.8' } as const;
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown, remove: boolean): void {
   const keys = path.split('.');
@@ -153,6 +187,11 @@ export function hostileFinding(h: Hostility, victims: Readonly<Record<string, st
       return baseFinding(h.control, h.type, anyVictim(h.type), account);
     case 'junkResource':
       return baseFinding(h.control, KNOWN_CONTROLS[h.control]!, h.id, account);
+    case 'idForm': {
+      // The exempt victim of the type (tagged rectify:exempt=*), named in another form than its ARN.
+      const target = victims[`exempt:${h.type}`] ?? (h.type === 'AwsS3Bucket' ? 'arn:aws:s3:::paper-exempt-bucket' : `arn:aws:ec2:us-east-1:${account}:security-group/sg-0123456789abcdef0`);
+      return baseFinding(ID_FORM_CONTROL[h.type], h.type, idInForm(target, h.form), account);
+    }
     case 'notFailed': {
       const finding = baseFinding('S3.8', 'AwsS3Bucket', anyVictim('AwsS3Bucket'), account);
       return { ...finding, Compliance: { Status: h.status, SecurityControlId: 'S3.8' }, RecordState: h.recordState };

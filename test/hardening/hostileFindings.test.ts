@@ -6,12 +6,12 @@ import { RemediationRequestSchema, toRemediationRequest, type RemediationRequest
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { executionNameFor, startExecutions } from '../../tasks/handlers/intake.js';
 import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
-import { resetBreaker } from '../../tasks/store/guardrails.js';
+import { listBreakers, resetBreaker } from '../../tasks/store/guardrails.js';
 import { callAws } from '../../workflows/local/awsCall.js';
 import { LocalRuntime } from '../../workflows/local/runtime.js';
 import { finished, type Finished } from '../support/findings.js';
 import { useMoto } from '../support/moto.js';
-import { ACCOUNTS, baseFinding, hostileFinding, hostility, STRANGER, type Hostility } from './arbitraries.js';
+import { ACCOUNTS, baseFinding, hostileFinding, hostility, ID_FORMS, STRANGER, type Hostility } from './arbitraries.js';
 
 /** How many generated cases each property checked (printed at the end, and asserted). */
 const cases: Record<string, number> = {};
@@ -66,7 +66,11 @@ describe('hostile findings: ValidateFinding and the policy decision', () => {
         const resource = (finding.Resources as { Id: string; Type: string }[])[0]!;
         expect(result.findingId).toBe(finding.Id);
         expect(result.account).toBe(finding.AwsAccountId);
-        expect(result.resource).toMatchObject({ id: resource.Id, type: resource.Type });
+        // The canonical identity; a bare id is resolved in the finding's account and region, and what the finding said is kept.
+        expect(result.resource.type).toBe(resource.Type);
+        expect(result.resource.findingId ?? result.resource.id).toBe(resource.Id);
+        if (resource.Id.startsWith('arn:') && resource.Type !== 'Other') expect(result.resource.id).toBe(resource.Id);
+        if (result.resource.id.startsWith('arn:')) expect(result.resource.id.split(':')[4]).toMatch(new RegExp(`^(${finding.AwsAccountId})?$`));
         expect(result.controlIds.length).toBeGreaterThan(0);
         expect(result.source).toBe(source);
       }),
@@ -120,10 +124,10 @@ describe('hostile findings: ValidateFinding and the policy decision', () => {
 });
 
 /** Real, non-compliant resources in the admin account that hostile findings point at. */
-const VICTIMS = { bucket: 'victim-bucket', queue: 'victim-queue', table: 'victim-table', sg: 'victim-sg' } as const;
+const VICTIMS = { bucket: 'victim-bucket', queue: 'victim-queue', table: 'victim-table', sg: 'victim-sg', exemptBucket: 'exempt-victim-bucket', exemptSg: 'exempt-victim-sg' } as const;
 const CHANGE_EVENTS: string[] = [AuditEvent.APPLIED, AuditEvent.SNAPSHOT_TAKEN, AuditEvent.APPROVAL_REQUESTED];
 // DUPLICATE: two findings of one batch can name the same (non-existent) resource; the second waits for nothing and changes nothing.
-const NO_CHANGE_OUTCOMES: string[] = [Outcome.INVALID, Outcome.NO_PLAYBOOK, Outcome.POLICY_SKIPPED, Outcome.FAILED_ROLLED_BACK, Outcome.ESCALATED, Outcome.DUPLICATE];
+const NO_CHANGE_OUTCOMES: string[] = [Outcome.EXEMPT, Outcome.INVALID, Outcome.NO_PLAYBOOK, Outcome.POLICY_SKIPPED, Outcome.FAILED_ROLLED_BACK, Outcome.ESCALATED, Outcome.DUPLICATE];
 const ERROR_NAMES: string[] = Object.values(ErrorName);
 
 describe('hostile findings through the intake and the workflow (moto)', () => {
@@ -132,6 +136,7 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
   const victims: Record<string, string> = {};
   let keyId = '';
   let groupId = '';
+  let exemptGroupId = '';
 
   beforeAll(async () => {
     runtime = await LocalRuntime.start({
@@ -155,7 +160,24 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
       command: 'AuthorizeSecurityGroupIngress',
       params: { GroupId: groupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] },
     });
+    // Exempt victims (rectify:exempt=*, non-compliant like the others) for the id forms: a bare or odd id must not escape the tag read.
+    await callAws({ service: 'S3', command: 'CreateBucket', params: { Bucket: VICTIMS.exemptBucket } });
+    await callAws({ service: 'S3', command: 'PutBucketTagging', params: { Bucket: VICTIMS.exemptBucket, Tagging: { TagSet: [{ Key: 'rectify:exempt', Value: '*' }] } } });
+    exemptGroupId = String(
+      (await callAws({
+        service: 'EC2',
+        command: 'CreateSecurityGroup',
+        params: { GroupName: VICTIMS.exemptSg, Description: 'exempt victim', TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'rectify:exempt', Value: '*' }] }] },
+      })).GroupId,
+    );
+    await callAws({
+      service: 'EC2',
+      command: 'AuthorizeSecurityGroupIngress',
+      params: { GroupId: exemptGroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] },
+    });
     Object.assign(victims, {
+      'exempt:AwsS3Bucket': `arn:aws:s3:::${VICTIMS.exemptBucket}`,
+      'exempt:AwsEc2SecurityGroup': `arn:aws:ec2:us-east-1:${ACCOUNTS[0]}:security-group/${exemptGroupId}`,
       AwsS3Bucket: `arn:aws:s3:::${VICTIMS.bucket}`,
       AwsKmsKey: `arn:aws:kms:us-east-1:${ACCOUNTS[0]}:key/${keyId}`,
       AwsSqsQueue: `arn:aws:sqs:us-east-1:${ACCOUNTS[0]}:${VICTIMS.queue}`,
@@ -177,6 +199,9 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
     });
     const rules = (await callAws({ service: 'EC2', command: 'DescribeSecurityGroupRules', params: { Filters: [{ Name: 'group-id', Values: [groupId] }] } })).SecurityGroupRules as { FromPort?: number; CidrIpv4?: string; IsEgress?: boolean }[];
     expect(rules).toContainEqual(expect.objectContaining({ IsEgress: false, FromPort: 22, CidrIpv4: '0.0.0.0/0' }));
+    await expect(callAws({ service: 'S3', command: 'GetPublicAccessBlock', params: { Bucket: VICTIMS.exemptBucket } })).rejects.toThrow(/NoSuchPublicAccessBlockConfiguration|public access block/i);
+    const exemptRules = (await callAws({ service: 'EC2', command: 'DescribeSecurityGroupRules', params: { Filters: [{ Name: 'group-id', Values: [exemptGroupId] }] } })).SecurityGroupRules;
+    expect(exemptRules).toContainEqual(expect.objectContaining({ IsEgress: false, FromPort: 22, CidrIpv4: '0.0.0.0/0' }));
   }
 
   /** One execution's record: an outcome that changes nothing, no change events, a named error if it failed. */
@@ -191,6 +216,8 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
     // A resource of another account than the finding's is refused as INVALID before any playbook is looked up.
     if (h.kind === 'unknownControl' || h.kind === 'wrongType') expect([Outcome.NO_PLAYBOOK, Outcome.INVALID], context).toContain(run.outcome);
     if (h.kind === 'notFailed') expect(run.outcome, context).toBe(Outcome.POLICY_SKIPPED);
+    // Another form of an exempt resource's id: refused, or resolved to the one canonical identity (whose live tag exempts it, or which does not exist there).
+    if (h.kind === 'idForm') expect([Outcome.EXEMPT, Outcome.INVALID, Outcome.ESCALATED], context).toContain(run.outcome);
     const rolledBack = run.audit.find((a) => a.event === AuditEvent.ROLLED_BACK);
     if (rolledBack) expect(rolledBack.detail, context).toMatchObject({ restored: false });
   }
@@ -203,6 +230,8 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
         count++;
         // Prepare: one EventBridge event, possibly from an account other than the findings'.
         const findings = items.map(({ h, account }) => hostileFinding(h, victims, account));
+        // Security Hub holds the findings (ValidateFinding re-reads them), so every later check is exercised too.
+        for (const f of findings) if (typeof f.Id === 'string' && typeof f.ProductArn === 'string') runtime.securityHub.import(f as never);
         // Act
         await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', source: 'aws.securityhub', account: eventAccount, detail: { findings } });
         const runs = await Promise.all(findings.map((f) => finished(runtime, executionNameFor(f, 'automatic'))));
@@ -212,14 +241,35 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
       { numRuns: 20 },
     );
     await expectVictimsUntouched();
+    // Findings that name no real resource are no evidence that remediation is failing: no breaker counted them.
+    for (const breaker of await listBreakers(runtime.resources.tableName)) expect(breaker.recent, breaker.scope).not.toContain('F');
     cases.endToEnd = count;
     expect(count).toBe(20);
   }, 150_000);
+
+  it('every other form of an exempt resource\'s id (bare, wrong partition, region or account, encoded, mixed case, slashes), from either account: 0 remediations', async () => {
+    // Prepare
+    const cases_ = ID_FORMS.flatMap((form) => (['AwsEc2SecurityGroup', 'AwsS3Bucket'] as const).flatMap((type) => ACCOUNTS.map((account) => ({ h: { kind: 'idForm' as const, type, form }, account }))));
+    const findings = cases_.map(({ h, account }) => hostileFinding(h, victims, account));
+    for (const f of findings) runtime.securityHub.import(f as never);
+    // Act
+    await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', detail: { findings } });
+    const runs = await Promise.all(findings.map((f) => finished(runtime, executionNameFor(f, 'automatic'))));
+    // Assess
+    runs.forEach((run, i) => expectNoChangeRecorded(run, cases_[i]!.h));
+    // The bare id in the victims' own account resolves to the exempt resource and reads its live tag.
+    const bare = cases_.findIndex((c) => c.h.form === 'bare' && c.h.type === 'AwsEc2SecurityGroup' && c.account === ACCOUNTS[0]);
+    expect(runs[bare]!.outcome).toBe(Outcome.EXEMPT);
+    expect(runs.filter((r) => r.outcome === Outcome.INVALID).length).toBeGreaterThanOrEqual(ID_FORMS.length * 2);
+    await expectVictimsUntouched();
+    cases.idForms = runs.length;
+  }, 120_000);
 
   it('a 300 KB finding is recorded and changes nothing', async () => {
     // Prepare: valid ASFF, a real control and resource type, a key that does not exist.
     const finding = { ...baseFinding('KMS.4', 'AwsKmsKey', `arn:aws:kms:us-east-1:${ACCOUNTS[0]}:key/00000000-0000-0000-0000-000000000000`), Description: 'D'.repeat(300 * 1024) };
     // Act
+    runtime.securityHub.import(finding as never);
     await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', detail: { findings: [finding] } });
     const run = await finished(runtime, executionNameFor(finding, 'automatic'));
     // Assess
@@ -238,6 +288,7 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
       await callAws({ service: 'S3', command: 'PutBucketTagging', params: { Bucket: name, Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } } });
     }
     async function run(finding: Record<string, unknown>): Promise<Finished> {
+      runtime.securityHub.import(finding as never);
       await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', detail: { findings: [finding] } });
       return finished(runtime, executionNameFor(finding, 'automatic'));
     }
@@ -283,19 +334,33 @@ describe('hostile findings through the intake and the workflow (moto)', () => {
       expect(result.outcome).toBe(Outcome.INVALID); // fails: RecordFailed; only the status rule's EXECUTION_DIED is left
     });
 
-    it('a security group that does not exist fails the snapshot: nothing applied, not REMEDIATED, finding not RESOLVED', async () => {
-      // Prepare: DescribeSecurityGroupRules filtered by an unknown group id answers an empty list (AWS does the same).
+    it('a security group that does not exist cannot vouch for its tags: escalated before any change, finding not RESOLVED, no breaker counts it', async () => {
+      // Prepare: the live tag read (DescribeSecurityGroups) answers InvalidGroup.NotFound.
       const finding = baseFinding('EC2.19', 'AwsEc2SecurityGroup', `arn:aws:ec2:us-east-1:${ACCOUNTS[0]}:security-group/sg-0000000000000000f`);
       // Act
       const result = await run(finding);
-      // Assess: the playbook refuses the missing group before its snapshot; Rollback finds nothing to restore.
+      // Assess
       const events = result.audit.map((a) => a.event);
       expect(events).not.toContain(AuditEvent.SNAPSHOT_TAKEN);
       expect(applied(result)).toBe(false);
-      expect(result.outcome).toBe(Outcome.FAILED_ROLLED_BACK);
-      expect(result.error).toBe(ErrorName.RemediationFailed);
-      expect(result.audit.find((a) => a.event === AuditEvent.REMEDIATION_FAILED)?.error?.cause).toMatch(/security group .*sg-0000000000000000f does not exist/);
+      expect(result.outcome).toBe(Outcome.ESCALATED);
+      expect(result.path).toContain('CheckExemption');
+      expect(result.path).not.toContain('Remediate');
       expect(runtime.securityHub.get(String(finding.Id))?.Workflow?.Status).not.toBe('RESOLVED');
+      expect((await listBreakers(runtime.resources.tableName)).flatMap((b) => b.recent)).not.toContain('F');
+    });
+
+    it('a finding Security Hub does not hold (an event written by whoever can reach the queue) is INVALID and changes nothing', async () => {
+      // Prepare: a well-formed finding for the real, non-compliant victim bucket, never imported into Security Hub.
+      const finding = baseFinding('S3.8', 'AwsS3Bucket', `arn:aws:s3:::${VICTIMS.bucket}`);
+      // Act
+      await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', detail: { findings: [finding] } });
+      const result = await finished(runtime, executionNameFor(finding, 'automatic'));
+      // Assess
+      expect(result.outcome).toBe(Outcome.INVALID);
+      expect(result.audit.find((a) => a.outcome === Outcome.INVALID)?.error?.cause ?? JSON.stringify(result.audit)).toMatch(/not in Security Hub/);
+      expect(applied(result)).toBe(false);
+      await expectVictimsUntouched();
     });
   });
 });

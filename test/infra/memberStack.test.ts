@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PASS_ROLE, PLAYBOOK_RUNBOOKS } from '../../infra/automationRunbooks.js';
 import { resolveStateMachineDefinition } from '../../infra/resolveDefinition.js';
-import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
+import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { enableDeletionProtectionWithRunbook } from '../../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
 import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
@@ -55,7 +55,7 @@ describe('RectifyMemberStack', () => {
 
   it('holds the remediation role: exactly the union of the playbooks\' declared permissions, with iam:PassRole scoped to the automation role and SSM', () => {
     // Prepare
-    const expected = memberRoleActions(allPlaybooks(), TAG_READ_PERMISSIONS);
+    const expected = memberRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks()));
 
     // Act
     const { json, roles, role } = memberRole({ adminAccount: '111111111111' });

@@ -28,7 +28,7 @@ export function requestFor(options: RequestOptions): RemediationRequest {
     account,
     region,
     partition: 'aws',
-    resource: { type: options.resourceType, id: options.resourceId, tags: {} },
+    resource: { type: options.resourceType, id: options.resourceId },
     updatedAt: new Date(0).toISOString(),
     source: 'automatic',
     controlParameters: options.controlParameters ?? {},

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Playbook } from '../../tasks/playbooks/definePlaybook.js';
 import type { PlaybookLookup } from '../../tasks/playbooks/registry.js';
-import { readResourceTags } from '../../tasks/domain/resourceTags.js';
+import { liveTagsOf } from '../../tasks/domain/resourceTags.js';
 
 /**
  * Faults a scenario can inject into a real playbook, to prove the failure paths against real
@@ -40,7 +40,7 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
       ? {
           readTags: async (ctx) => {
             if (hit(ctx)) throw denied;
-            return playbook.readTags ? playbook.readTags(ctx) : readResourceTags(ctx.aws, ctx.resource.id);
+            return liveTagsOf(playbook, ctx);
           },
         }
       : {}),

@@ -7,8 +7,8 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { randomBytes } from 'node:crypto';
 import { adminClient, clientsFor } from '../../tasks/aws/clientFactory.js';
 import type { Policy } from '../../tasks/domain/policy.js';
-import { TAG_READ_PERMISSIONS } from '../../tasks/domain/resourceTags.js';
-import { memberRoleActions } from '../../tasks/playbooks/registry.js';
+import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
+import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
 import { BY_KIND_INDEX } from '../../tasks/store/table.js';
 
 export const LOCAL_NAMES = {
@@ -90,7 +90,7 @@ export async function provisionLocal(
   });
   const permissions = JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: memberRoleActions(undefined, TAG_READ_PERMISSIONS), Resource: '*' }],
+    Statement: [{ Effect: 'Allow', Action: memberRoleActions(undefined, tagReadPermissionsFor(allPlaybooks())), Resource: '*' }],
   });
   for (const account of memberAccounts) {
     // The emulator needs a way into a fresh account; a real one has the member stack deployed.

@@ -46,6 +46,8 @@ export const ScenarioSchema = z
     source: z.enum([Source.AUTOMATIC, Source.MANUAL]).optional(),
     setup: z.array(StepSchema).default([]),
     finding: z.record(z.string(), z.unknown()),
+    /** Steps run after the finding is imported into Security Hub and before its event reaches intake (e.g. a person suppresses it). */
+    afterImport: z.array(StepSchema).default([]),
     decision: z.enum(DECISIONS).optional(),
     expect: z
       .object({
@@ -143,6 +145,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (typeof finding.Id === 'string' && typeof finding.ProductArn === 'string') {
       await adminClient(SecurityHubClient).send(new BatchImportFindingsCommand({ Findings: [finding as never] }));
     }
+    for (const step of scenario.afterImport) await callAws(substitute(step, saved));
     const event = {
       'detail-type': source === Source.MANUAL ? 'Security Hub Findings - Custom Action' : 'Security Hub Findings - Imported',
       source: 'aws.securityhub',

@@ -40,7 +40,14 @@ function whyNotUpdatable(ctx: PlaybookContext<unknown>, trail: Trail): string | 
 export const enableLogFileValidation = definePlaybook<LogFileValidationSnapshot, { description: string }>({
   id: 'cloudtrail-enable-log-file-validation',
   title: 'Enable log file validation for a CloudTrail trail',
-  controls: ['CloudTrail.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.2', 'cis-aws-foundations-benchmark/v/1.4.0/3.2'],
+  controls: [
+    'CloudTrail.4',
+    'cis-aws-foundations-benchmark/v/1.2.0/2.2',
+    'cis-aws-foundations-benchmark/v/1.4.0/3.2',
+    'cis-aws-foundations-benchmark/v/3.0.0/3.2',
+    'cis-aws-foundations-benchmark/v/5.0.0/3.2',
+    'pci-dss/v/3.2.1/PCI.CloudTrail.3',
+  ],
   resourceType: 'AwsCloudTrailTrail',
   impact: 'non-disruptive',
   permissions: ['cloudtrail:GetTrail', 'cloudtrail:UpdateTrail'],

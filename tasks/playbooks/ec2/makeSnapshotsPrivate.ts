@@ -73,7 +73,7 @@ function setEveryone(ctx: PlaybookContext<unknown>, snapshotId: string, operatio
 export const makeSnapshotsPrivate = definePlaybook<PublicSnapshotsSnapshot, MakePrivateChange>({
   id: 'ec2-make-snapshots-private',
   title: 'Make the public EBS snapshots of an account private',
-  controls: ['EC2.1'],
+  controls: ['EC2.1', 'pci-dss/v/3.2.1/PCI.EC2.1'],
   resourceType: 'AwsAccount',
   impact: 'non-disruptive',
   permissions: ['ec2:DescribeSnapshots', 'ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'],

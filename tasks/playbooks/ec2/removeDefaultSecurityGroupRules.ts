@@ -43,6 +43,7 @@ export const removeDefaultSecurityGroupRules = definePlaybook<DefaultGroupSnapsh
     'cis-aws-foundations-benchmark/v/1.4.0/5.3',
     'cis-aws-foundations-benchmark/v/3.0.0/5.4',
     'cis-aws-foundations-benchmark/v/5.0.0/5.5',
+    'pci-dss/v/3.2.1/PCI.EC2.2',
   ],
   resourceType: 'AwsEc2SecurityGroup',
   impact: 'disruptive',

@@ -12,14 +12,16 @@ const EC2_19_HIGH_RISK_PORTS = [
 ];
 
 /**
- * The consolidated control each accepted id stands for. CIS v1.2.0 4.1 and 4.2 became EC2.13 and
- * EC2.14 (Security Hub user guide, "Generator IDs before and after enabling consolidated control findings").
+ * The consolidated control each accepted id stands for. CIS v1.2.0 4.1 and PCI DSS v3.2.1 PCI.EC2.5
+ * became EC2.13, CIS v1.2.0 4.2 became EC2.14 (Security Hub user guide, "How consolidation impacts
+ * control IDs and titles").
  */
 const CONTROL_OF: Record<string, 'EC2.19' | 'EC2.13' | 'EC2.14'> = {
   'EC2.19': 'EC2.19',
   'EC2.13': 'EC2.13',
   'EC2.14': 'EC2.14',
   'cis-aws-foundations-benchmark/v/1.2.0/4.1': 'EC2.13',
+  'pci-dss/v/3.2.1/PCI.EC2.5': 'EC2.13',
   'cis-aws-foundations-benchmark/v/1.2.0/4.2': 'EC2.14',
 };
 
@@ -59,14 +61,22 @@ function exposedPorts(rule: Rule, ports: readonly number[]): number[] {
 /**
  * Revokes the ingress rules of a security group that open the finding's ports to the whole
  * internet (`0.0.0.0/0` or `::/0`), including all-traffic rules and port ranges that cover one:
- * port 22 for EC2.13 (CIS 1.2.0 4.1), 3389 for EC2.14 (CIS 1.2.0 4.2), the high-risk list for
+ * port 22 for EC2.13 (CIS 1.2.0 4.1, PCI.EC2.5), 3389 for EC2.14 (CIS 1.2.0 4.2), the high-risk list for
  * EC2.19. Leaves every other rule alone: world-open rules on other ports (e.g. 443, or 3389 for an
  * EC2.13 finding), the same ports from narrower sources (e.g. 22 from 10.0.0.0/8), and all egress.
  */
 export const revokeWorldOpenHighRiskPorts = definePlaybook<IngressSnapshot, RevokeChange, Settings>({
   id: 'ec2-revoke-world-open-high-risk-ports',
   title: 'Revoke security group rules that open SSH, RDP or other high-risk ports to the internet',
-  controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'cis-aws-foundations-benchmark/v/1.2.0/4.2'],
+  controls: [
+    'EC2.19',
+    'EC2.13',
+    'EC2.14',
+    // CIS v1.2.0 4.1 and PCI DSS v3.2.1 PCI.EC2.5 are EC2.13 (SSH); CIS v1.2.0 4.2 is EC2.14 (RDP).
+    'cis-aws-foundations-benchmark/v/1.2.0/4.1',
+    'pci-dss/v/3.2.1/PCI.EC2.5',
+    'cis-aws-foundations-benchmark/v/1.2.0/4.2',
+  ],
   resourceType: 'AwsEc2SecurityGroup',
   impact: 'non-disruptive',
   permissions: [

@@ -43,7 +43,13 @@ export const deactivateStaleAccessKeys = definePlaybook<AccessKeysSnapshot, Deac
   id: 'iam-deactivate-stale-access-keys',
   title: "Deactivate an IAM user's access keys older than the rotation period",
   // Security Hub findings for IAM.3 name the user (AWS::IAM::User → AwsIamUser), not the key.
-  controls: ['IAM.3', 'cis-aws-foundations-benchmark/v/1.2.0/1.4', 'cis-aws-foundations-benchmark/v/1.4.0/1.14'],
+  controls: [
+    'IAM.3',
+    'cis-aws-foundations-benchmark/v/1.2.0/1.4',
+    'cis-aws-foundations-benchmark/v/1.4.0/1.14',
+    'cis-aws-foundations-benchmark/v/3.0.0/1.14',
+    'cis-aws-foundations-benchmark/v/5.0.0/1.13',
+  ],
   resourceType: 'AwsIamUser',
   impact: 'disruptive',
   permissions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey', 'iam:ListUserTags'],

@@ -62,7 +62,8 @@ export const deactivateUnusedAccessKeys = definePlaybook<AccessKeysSnapshot, Dea
   id: 'iam-deactivate-unused-access-keys',
   title: "Deactivate an IAM user's access keys that were not used recently",
   // Security Hub findings for IAM.8 name the user (AWS::IAM::User → AwsIamUser).
-  controls: ['IAM.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.3'],
+  // CIS v1.4.0+ 1.11/1.12 (45 days) are IAM.22, a different control: not aliases of IAM.8.
+  controls: ['IAM.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.3', 'pci-dss/v/3.2.1/PCI.IAM.7'],
   resourceType: 'AwsIamUser',
   impact: 'disruptive',
   permissions: ['iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:ListUserTags'],

@@ -42,7 +42,14 @@ function whyNotRotatable(key: KeyMetadata): string | undefined {
 export const enableKeyRotation = definePlaybook<KeyRotationSnapshot, { description: string }>({
   id: 'kms-enable-key-rotation',
   title: 'Enable automatic rotation of a customer managed KMS key',
-  controls: ['KMS.4'],
+  controls: [
+    'KMS.4',
+    'cis-aws-foundations-benchmark/v/1.2.0/2.8',
+    'cis-aws-foundations-benchmark/v/1.4.0/3.8',
+    'cis-aws-foundations-benchmark/v/3.0.0/3.6',
+    'cis-aws-foundations-benchmark/v/5.0.0/3.6',
+    'pci-dss/v/3.2.1/PCI.KMS.1',
+  ],
   resourceType: 'AwsKmsKey',
   impact: 'non-disruptive',
   permissions: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:EnableKeyRotation', 'kms:DisableKeyRotation'],

@@ -17,7 +17,7 @@ async function publiclyAccessible(ctx: PlaybookContext<unknown>): Promise<boolea
 export const disableInstancePublicAccess = definePlaybook<PublicAccessSnapshot, { description: string }>({
   id: 'rds-disable-instance-public-access',
   title: 'Make an RDS DB instance not publicly accessible',
-  controls: ['RDS.2', 'pci-dss/v/3.2.1/PCI.RDS.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.3.3'],
+  controls: ['RDS.2', 'pci-dss/v/3.2.1/PCI.RDS.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.3.3', 'cis-aws-foundations-benchmark/v/5.0.0/2.2.3'],
   resourceType: 'AwsRdsDbInstance',
   impact: 'disruptive',
   permissions: ['rds:DescribeDBInstances', 'rds:ModifyDBInstance'],

@@ -44,7 +44,14 @@ async function readConfiguration(ctx: PlaybookContext<unknown>): Promise<Account
 export const enableAccountBlockPublicAccess = definePlaybook<AccountBlockPublicAccessSnapshot, { description: string }>({
   id: 's3-enable-account-block-public-access',
   title: 'Turn on S3 Block Public Access for a whole account',
-  controls: ['S3.1', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.1'],
+  controls: [
+    'S3.1',
+    // CIS splits its one block-public-access requirement: .1 is the account level (S3.1), .2 the bucket level (S3.8).
+    'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.1',
+    'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.1',
+    'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.1',
+    'pci-dss/v/3.2.1/PCI.S3.6',
+  ],
   resourceType: 'AwsAccount',
   impact: 'disruptive',
   // S3 Control's GetPublicAccessBlock and PutPublicAccessBlock are authorised by these account

@@ -41,7 +41,17 @@ async function readConfiguration(ctx: PlaybookContext<unknown>): Promise<BlockPu
 export const enableBucketBlockPublicAccess = definePlaybook<BlockPublicAccessSnapshot, { description: string }>({
   id: 's3-enable-bucket-block-public-access',
   title: 'Turn on S3 Block Public Access for a bucket',
-  controls: ['S3.8', 'S3.2', 'S3.3'],
+  controls: [
+    'S3.8',
+    'S3.2',
+    'S3.3',
+    // CIS .2 is the bucket level (S3.8); PCI DSS v3.2.1 PCI.S3.2 is S3.2 (read) and PCI.S3.1 is S3.3 (write).
+    'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.2',
+    'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.2',
+    'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.2',
+    'pci-dss/v/3.2.1/PCI.S3.2',
+    'pci-dss/v/3.2.1/PCI.S3.1',
+  ],
   resourceType: 'AwsS3Bucket',
   impact: 'non-disruptive',
   // DeletePublicAccessBlock (rollback to "no configuration") is authorised by s3:PutBucketPublicAccessBlock.

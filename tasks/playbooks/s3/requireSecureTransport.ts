@@ -121,6 +121,7 @@ export const requireSecureTransport = definePlaybook<PolicySnapshot, { descripti
     'cis-aws-foundations-benchmark/v/1.4.0/2.1.2',
     'cis-aws-foundations-benchmark/v/3.0.0/2.1.1',
     'cis-aws-foundations-benchmark/v/5.0.0/2.1.1',
+    'pci-dss/v/3.2.1/PCI.S3.5',
   ],
   resourceType: 'AwsS3Bucket',
   impact: 'non-disruptive',

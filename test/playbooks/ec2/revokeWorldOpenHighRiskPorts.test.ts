@@ -194,6 +194,15 @@ describe('revokeWorldOpenHighRiskPorts (EC2.19, EC2.13, EC2.14) against moto', (
     ]);
   });
 
+  it('has a port list for every control id it lists, aliases included', async () => {
+    // Prepare
+    const snapshot = { groupId: 'sg-0123456789abcdef0', ingress: [] };
+    // Act
+    const plans = playbook.controls.map(async (controlId) => playbook.plan(contextFor(snapshot.groupId, undefined, controlId), snapshot));
+    // Assess
+    await expect(Promise.all(plans)).resolves.toHaveLength(playbook.controls.length);
+  });
+
   it('takes each control its own port list from settings, keeping the defaults of the others', async () => {
     // Prepare
     const groupId = await securityGroup([tcp(22, { v4: '0.0.0.0/0' }), tcp(2222, { v4: '0.0.0.0/0' }), tcp(443, { v4: '0.0.0.0/0' })]);
