@@ -76,6 +76,7 @@ export class RectifyAdminStack extends Stack {
       key,
       table,
       signingSecret,
+      policyParameter: parameter,
       environment,
       ...(config.approvalBaseUrl ? { linkBaseUrl: config.approvalBaseUrl } : {}),
       rateLimit: config.approvalRateLimit,

@@ -59,5 +59,9 @@ export function grantTaskAccess(role: iam.IRole, needs: TaskAccess, targets: Acc
     const productArn = `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:BatchImportFindings'], resources: [productArn] }));
   }
+  if (needs.readsFindings) {
+    const hubArn = `arn:${partition}:securityhub:${region}:${account}:hub/default`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:GetFindings'], resources: [hubArn] }));
+  }
   targets.key.grant(role, ...[...keyActions].sort());
 }

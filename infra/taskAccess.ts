@@ -24,6 +24,8 @@ export interface TaskAccess {
    * Rectify's own outcome findings (securityhub:BatchImportFindings, its default product).
    */
   readonly updatesFindings?: boolean;
+  /** Re-reads a finding from Security Hub (securityhub:GetFindings on the hub): the event is a pointer, not evidence. */
+  readonly readsFindings?: boolean;
   /**
    * Acts on resources in member accounts (live tags, playbooks): runs under a fixed-name role
    * that may assume the member roles and that they trust by ARN, the shared task role unless
@@ -56,7 +58,7 @@ const LONG = Duration.seconds(280);
 
 export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   // Every task appends audit events (PutItem with a condition, never an overwrite).
-  validateFinding: { table: [PUT], timeout: SHORT },
+  validateFinding: { table: [PUT], readsFindings: true, timeout: SHORT },
   loadPolicy: { table: [PUT], readsPolicy: true, timeout: SHORT },
   // Reads the exemption register (BatchGetItem) as well as the live tags.
   checkExemption: { table: [BATCH_GET, PUT], actsOnMembers: true, timeout: SHORT },
@@ -82,7 +84,8 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
     timeout: SHORT,
   },
   // Stores the snapshot before it changes anything.
-  remediate: { table: [PUT], actsOnMembers: true, timeout: LONG },
+  // The re-check at the moment of change: Security Hub's copy, the policy, the register (BatchGet), the breakers and the lock (Get, conditional Put).
+  remediate: { table: [BATCH_GET, GET, PUT], readsPolicy: true, readsFindings: true, actsOnMembers: true, timeout: LONG },
   verify: { table: [PUT], actsOnMembers: true, timeout: SHORT },
   // Reads the stored snapshot back.
   rollback: { table: [GET, PUT], actsOnMembers: true, timeout: LONG },
@@ -99,6 +102,8 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
 export const APPROVAL_ACCESS: TaskAccess = {
   table: [GET, UPDATE, PUT],
   readsSigningKey: true,
+  // The kill switch: mode off cancels a waiting approval.
+  readsPolicy: true,
   // API Gateway gives up after 29 s.
   timeout: Duration.seconds(20),
 };

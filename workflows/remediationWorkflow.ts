@@ -112,6 +112,8 @@ export class RemediationWorkflow extends Construct {
     checkExemption.addCatch(safetyCheckFailed, { resultPath: '$.error' });
     // Risk, and the guardrails that can turn an automatic change into an approval or stop it.
     const classify = lambdaTask(this, StateName.ClassifySeverity, fn.classifySeverity, { resultPath: '$.risk' });
+    // Changes to one resource are serialised across controls: wait for the other change (about 2 h at most), then escalate.
+    classify.addRetry({ errors: [ErrorName.ResourceBusy], interval: Duration.seconds(30), maxAttempts: 25, backoffRate: 1.5, maxDelay: Duration.minutes(5), jitterStrategy: sfn.JitterType.FULL });
     classify.addCatch(flapGuarded, { errors: [ErrorName.FlapGuarded], resultPath: '$.error' });
     classify.addCatch(safetyCheckFailed, { resultPath: '$.error' });
 
@@ -126,12 +128,19 @@ export class RemediationWorkflow extends Construct {
     awaitApproval.addRetry({ errors: [ErrorName.Throttled, ...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     awaitApproval.addCatch(record(StateName.RecordRejected, Outcome.REJECTED), { errors: [ErrorName.ApprovalRejected], resultPath: '$.error' });
     awaitApproval.addCatch(approvalTimedOut, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.error' });
+    // mode off while the request waited: the approval endpoint cancels it (docs/decisions/009).
+    const recordSkippedAtChange = record(StateName.RecordSkippedAtChange, Outcome.POLICY_SKIPPED);
+    awaitApproval.addCatch(recordSkippedAtChange, { errors: [ErrorName.SkippedAtChange], resultPath: '$.error' });
     awaitApproval.addCatch(safetyCheckFailed, { resultPath: '$.error' });
 
     // Dry-run: the same Remediate function, which plans and changes nothing when the policy says dry-run.
     const planDryRun = lambdaTask(this, StateName.PlanDryRun, fn.remediate, { resultPath: '$.remediation', timeout: Duration.minutes(5) });
     planDryRun.addCatch(planFailed, { resultPath: '$.error' });
     const remediate = lambdaTask(this, StateName.Remediate, fn.remediate, { resultPath: '$.remediation', timeout: Duration.minutes(5) });
+    // The re-check at the moment of change (docs/decisions/009): each way out changes nothing.
+    remediate.addCatch(record(StateName.RecordExemptAtChange, Outcome.EXEMPT), { errors: [ErrorName.ExemptAtChange], resultPath: '$.error' });
+    remediate.addCatch(recordSkippedAtChange, { errors: [ErrorName.SkippedAtChange], resultPath: '$.error' });
+    remediate.addCatch(awaitApproval, { errors: [ErrorName.ApprovalNeeded], resultPath: '$.reapproval' });
     remediate.addCatch(rollback, { resultPath: '$.error' });
     const verify = lambdaTask(this, StateName.Verify, fn.verify, { resultPath: '$.verification' });
     verify.addRetry({

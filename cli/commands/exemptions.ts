@@ -1,8 +1,10 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { z } from 'zod';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
-import { ExemptionEntrySchema, validateNewEntry } from '../../tasks/domain/exemptionRegister.js';
+import { normaliseControlId } from '../../tasks/domain/controlIds.js';
+import { ExemptionEntrySchema, scopeKey, validateNewEntry, type ExemptionEntry } from '../../tasks/domain/exemptionRegister.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../tasks/domain/policy.js';
+import { canonicalArn } from '../../tasks/domain/resourceIdentity.js';
 import { listExemptions, putExemption, removeExemption } from '../../tasks/store/exemptions.js';
 import { table } from '../format.js';
 import { resolveTarget, type TargetOptions } from '../target.js';
@@ -16,12 +18,33 @@ interface AddOptions extends TargetOptions {
   expires: string;
 }
 
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The scope an operator asked for, in the identity the workflow looks up
+ * (`candidateScopes(request.resource.id, …)`): the canonical ARN, the catalog's spelling of the
+ * control. Throws on a scope that could never match a finding.
+ */
+function scopeOf(options: Pick<AddOptions, 'resource' | 'account' | 'control'>): Pick<ExemptionEntry, 'resourceArn' | 'account' | 'controlId'> {
+  if (options.resource !== undefined && options.account !== undefined) throw new Error('pass --resource or --account, not both');
+  if (options.control !== undefined && options.account === undefined) throw new Error('--control needs --account');
+  if (options.resource !== undefined) return { resourceArn: canonicalArn(options.resource.trim()) };
+  if (options.account === undefined) throw new Error('pass --resource ARN (one resource) or --account ID (an account, or with --control one control in it)');
+  const account = options.account.trim();
+  if (!ACCOUNT_ID.test(account)) throw new Error(`--account must be a 12-digit AWS account id, not "${options.account}"`);
+  return { account, ...(options.control !== undefined ? { controlId: normaliseControlId(options.control) } : {}) };
+}
+
 export async function exemptionsAddCommand(options: AddOptions): Promise<void> {
+  let scope: ReturnType<typeof scopeOf>;
+  try {
+    scope = scopeOf(options);
+  } catch (error) {
+    throw new Error(`exemption not added: ${(error as Error).message}`, { cause: error });
+  }
   const target = resolveTarget(options);
   const parsed = ExemptionEntrySchema.safeParse({
-    ...(options.resource ? { resourceArn: options.resource } : {}),
-    ...(options.account ? { account: options.account } : {}),
-    ...(options.control ? { controlId: options.control } : {}),
+    ...scope,
     reason: options.reason,
     requestedBy: options.by,
     expiresOn: options.expires,
@@ -35,8 +58,8 @@ export async function exemptionsAddCommand(options: AddOptions): Promise<void> {
     if ((error as Error).name !== 'ParameterNotFound') throw error;
   }
   validateNewEntry(parsed.data, new Date(), maxDays);
-  const scope = await putExemption(target.table, parsed.data);
-  process.stdout.write(`exemption added: ${scope} until ${parsed.data.expiresOn}\n`);
+  const key = await putExemption(target.table, parsed.data);
+  process.stdout.write(`exemption added: ${key} until ${parsed.data.expiresOn}\n`);
 }
 
 export async function exemptionsListCommand(options: TargetOptions & { json?: boolean }): Promise<void> {
@@ -56,8 +79,30 @@ export async function exemptionsListCommand(options: TargetOptions & { json?: bo
   );
 }
 
+/** The register key of a scope typed with another spelling of its ARN or control id; undefined when it has none. */
+function canonicalScope(scope: string): string | undefined {
+  try {
+    if (scope.startsWith('resource#')) return scopeKey({ resourceArn: canonicalArn(scope.slice('resource#'.length)) });
+    const [kind, account, control, controlId, ...rest] = scope.split('#');
+    if (kind !== 'account' || !account || rest.length > 0) return undefined;
+    if (control === undefined) return scopeKey({ account });
+    return control === 'control' && controlId ? scopeKey({ account, controlId: normaliseControlId(controlId) }) : undefined;
+  } catch {
+    // Not canonicalisable: the scope as typed is still tried, and the error lists what exists.
+    return undefined;
+  }
+}
+
 export async function exemptionsRemoveCommand(scope: string, options: TargetOptions): Promise<void> {
   const target = resolveTarget(options);
-  if (!(await removeExemption(target.table, scope))) throw new Error(`no exemption with scope ${scope} (see \`rectify exemptions list\`)`);
-  process.stdout.write(`exemption removed: ${scope}\n`);
+  const typed = scope.trim();
+  // As `list` prints it first, so entries stored before scopes were validated stay removable.
+  for (const key of new Set([typed, canonicalScope(typed) ?? typed])) {
+    if (await removeExemption(target.table, key)) {
+      process.stdout.write(`exemption removed: ${key}\n`);
+      return;
+    }
+  }
+  const scopes = (await listExemptions(target.table)).map((e) => e.scope);
+  throw new Error(`no exemption with scope ${typed}; ${scopes.length ? `the register holds: ${scopes.join(', ')}` : 'the register is empty'}`);
 }

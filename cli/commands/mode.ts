@@ -1,6 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { CONTROL_SETTINGS, MODES, type ControlSetting, type Mode } from '../../tasks/domain/constants.js';
+import { normaliseControlId } from '../../tasks/domain/controlIds.js';
 import { parsePolicy, PolicySchema, type Policy } from '../../tasks/domain/policy.js';
 import { listBreakers, resetBreaker } from '../../tasks/store/guardrails.js';
 import { table } from '../format.js';
@@ -27,22 +28,32 @@ export async function modeGetCommand(options: TargetOptions & { json?: boolean }
 }
 
 export async function modeSetCommand(value: string, options: TargetOptions & { control?: string }): Promise<void> {
+  // Checked before anything is read or written: a typo stores nothing.
+  const control = options.control === undefined ? undefined : normaliseControlId(options.control);
+  if (control !== undefined && !(CONTROL_SETTINGS as readonly string[]).includes(value)) throw new Error(`a control setting is one of ${CONTROL_SETTINGS.join(', ')}, not "${value}"`);
+  if (control === undefined && !(MODES as readonly string[]).includes(value)) throw new Error(`mode is one of ${MODES.join(', ')}, not "${value}"`);
   const target = resolveTarget(options);
   const policy = await readPolicyAt(target.parameter);
   let next: Policy;
-  if (options.control) {
-    if (!(CONTROL_SETTINGS as readonly string[]).includes(value)) throw new Error(`a control setting is one of ${CONTROL_SETTINGS.join(', ')}, not "${value}"`);
-    next = PolicySchema.parse({ ...policy, controls: { ...policy.controls, [options.control]: value as ControlSetting } });
+  if (control !== undefined) {
+    // A hand-edited key in another case (`ec2.19`) also applies to the control: replace it, or the stricter would still win.
+    const others = Object.entries(policy.controls).filter(([key]) => key.toLowerCase() !== control.toLowerCase());
+    next = PolicySchema.parse({ ...policy, controls: { ...Object.fromEntries(others), [control]: value as ControlSetting } });
   } else {
-    if (!(MODES as readonly string[]).includes(value)) throw new Error(`mode is one of ${MODES.join(', ')}, not "${value}"`);
     next = PolicySchema.parse({ ...policy, mode: value as Mode });
   }
   await adminClient(SSMClient).send(new PutParameterCommand({ Name: target.parameter, Value: JSON.stringify(next), Type: 'String', Overwrite: true }));
-  process.stdout.write(`${options.control ? `control ${options.control}` : 'mode'} set to ${value}; executions starting from now use it\n`);
+  process.stdout.write(`${control !== undefined ? `control ${control}` : 'mode'} set to ${value}; executions starting from now use it\n`);
 }
 
 export async function resetBreakerCommand(scope: string, options: TargetOptions): Promise<void> {
+  if (scope !== 'global' && !/^\d{12}$/.test(scope)) throw new Error(`a breaker scope is a 12-digit account id or "global", not "${scope}"`);
   const target = resolveTarget(options);
+  const breakers = await listBreakers(target.table);
+  if (!breakers.some((b) => b.scope === scope)) {
+    const recorded = breakers.map((b) => `${b.scope} (${b.state})`).join(', ');
+    throw new Error(`no circuit breaker ${scope} is recorded, so there is nothing to reset; ${recorded ? `recorded: ${recorded}` : 'none is recorded'}`);
+  }
   await resetBreaker(target.table, scope);
   process.stdout.write(`circuit breaker ${scope} reset (closed, history cleared)\n`);
 }

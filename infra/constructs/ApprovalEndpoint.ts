@@ -8,6 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { TaskEnv } from '../../tasks/taskConfig.js';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { grantTaskAccess } from '../grantTaskAccess.js';
 import { APPROVAL_ACCESS } from '../taskAccess.js';
 import { TaskFunction } from './TaskFunction.js';
@@ -18,6 +19,8 @@ export interface ApprovalEndpointProps {
   readonly table: dynamodb.ITableV2;
   /** The approval-link signing key; the function reads it to verify links. */
   readonly signingSecret: secretsmanager.ISecret;
+  /** The policy parameter: mode off (the kill switch) cancels waiting approvals. Its name must be in `environment`. */
+  readonly policyParameter: ssm.IStringParameter;
   /** The TaskEnv variables every Rectify function reads (tasks/taskConfig.ts). */
   readonly environment: Readonly<Record<string, string>>;
   /**
@@ -159,7 +162,7 @@ export class ApprovalEndpoint extends Construct {
       description: 'Rectify approval endpoint: verify approval links, decide approvals once, send the result to the workflow',
     });
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
-    grantTaskAccess(this.role, APPROVAL_ACCESS, { key: props.key, table: props.table, signingSecret: props.signingSecret });
+    grantTaskAccess(this.role, APPROVAL_ACCESS, { key: props.key, table: props.table, signingSecret: props.signingSecret, policyParameter: props.policyParameter });
     const handler = new TaskFunction(this, 'Handler', {
       handlerName: 'approval',
       role: this.role,

@@ -64,7 +64,7 @@ export function approvalPage(view: ApprovalView, form: { exp: number; sig: strin
 <form method="post">
 <input type="hidden" name="exp" value="${form.exp}"><input type="hidden" name="sig" value="${escapeHtml(form.sig)}">
 <input type="hidden" name="csrf" value="${escapeHtml(form.csrf)}">
-<label for="name">Your name (recorded with the decision)</label><input type="text" id="name" name="name" maxlength="100" autocomplete="name">
+<label for="name">Your name (required; recorded with the decision)</label><input type="text" id="name" name="name" maxlength="100" minlength="2" required autocomplete="name">
 <label for="comment">Comment</label><textarea id="comment" name="comment" maxlength="500" rows="3"></textarea>
 <button class="approve" type="submit" name="decision" value="approve">Approve</button>
 <button class="reject" type="submit" name="decision" value="reject">Reject</button>
@@ -73,7 +73,7 @@ export function approvalPage(view: ApprovalView, form: { exp: number; sig: strin
   );
 }
 
-export type OutcomePage = 'approved' | 'rejected' | 'already-decided' | 'expired' | 'invalid';
+export type OutcomePage = 'approved' | 'rejected' | 'already-decided' | 'expired' | 'invalid' | 'name-required' | 'cancelled';
 
 const MESSAGES: Record<OutcomePage, [string, string]> = {
   approved: ['Approved', 'Thank you. Rectify will apply the change, verify it, and record the result on the finding.'],
@@ -81,6 +81,8 @@ const MESSAGES: Record<OutcomePage, [string, string]> = {
   'already-decided': ['Already decided', 'This request was already decided. Nothing more was done.'],
   expired: ['Link expired', 'This approval request has expired and was escalated. Nothing was changed.'],
   invalid: ['Link not valid', 'This link is not valid. Use the link from the most recent Rectify email, unchanged.'],
+  cancelled: ['Cancelled', 'Rectify was switched off (mode off) while this request waited, so the request is cancelled and nothing will be changed.'],
+  'name-required': ['Say who you are', 'Nothing was decided: a decision needs your name (at least 2 characters), which is recorded with it. Go back, type your name, and decide again.'],
 };
 
 export function outcomePage(kind: OutcomePage): string {

@@ -38,6 +38,15 @@ export const ErrorName = {
   Throttled: 'Throttled',
   RecordFailed: 'RecordFailed',
   FlapGuarded: 'FlapGuarded',
+  /** At the moment of change: the plan is not the approved plan, or a person must now approve (docs/decisions/009). */
+  ApprovalNeeded: 'ApprovalNeeded',
+  /** At the moment of change: the resource is now exempt. */
+  ExemptAtChange: 'ExemptAtChange',
+  /** At the moment of change: the policy or Security Hub now says no (mode off, allow lists, finding closed). */
+  SkippedAtChange: 'SkippedAtChange',
+  /** Another control's change to the same resource is in flight: retried, then escalated if it never frees. */
+  ResourceBusy: 'ResourceBusy',
+  InvalidControlParameters: 'InvalidControlParameters',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
@@ -63,6 +72,8 @@ export const StateName = {
   AwaitApproval: 'AwaitApproval',
   RecordRejected: 'RecordRejected',
   Remediate: 'Remediate',
+  RecordExemptAtChange: 'RecordExemptAtChange',
+  RecordSkippedAtChange: 'RecordSkippedAtChange',
   Verify: 'Verify',
   RecordSuccess: 'RecordSuccess',
   MarkSafetyCheckFailed: 'MarkSafetyCheckFailed',
@@ -150,6 +161,10 @@ export const AuditEvent = {
   SNAPSHOT_TAKEN: 'SNAPSHOT_TAKEN',
   PLANNED: 'PLANNED',
   APPLIED: 'APPLIED',
+  /** Mode, exemption, allow lists, breakers, lock and Security Hub's copy read again just before the change. */
+  RECHECKED: 'RECHECKED',
+  /** The freshly computed plan differs from the approved one: nothing changed, a new approval is asked. */
+  PLAN_CHANGED: 'PLAN_CHANGED',
   REMEDIATION_FAILED: 'REMEDIATION_FAILED',
   VERIFIED: 'VERIFIED',
   ROLLED_BACK: 'ROLLED_BACK',

@@ -40,6 +40,17 @@ export class RollbackFailedError extends RectifyError {
   }
 }
 
+/**
+ * A finding's control parameters (`Compliance.SecurityControlParameters`) cannot be honoured: an
+ * unknown name, a value out of range, or a policy setting less strict than the control. Fail
+ * closed: the playbook does not guess what Security Hub will check.
+ */
+export class InvalidControlParametersError extends RectifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.InvalidControlParameters, message, options);
+  }
+}
+
 /** The exemption check could not decide (e.g. tags unreadable): fail closed. */
 export class ExemptionCheckFailedError extends RectifyError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -64,5 +75,33 @@ export function describeError(error: unknown): { error: string; cause: string } 
 export class FlapGuardedError extends RectifyError {
   constructor(message: string) {
     super(ErrorName.FlapGuarded, message);
+  }
+}
+
+/** At the moment of change a person must (again) approve: the plan changed since approval, or the policy now asks for one. */
+export class ApprovalNeededError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.ApprovalNeeded, message);
+  }
+}
+
+/** At the moment of change the resource is exempt (tag or register): nothing is changed. */
+export class ExemptAtChangeError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.ExemptAtChange, message);
+  }
+}
+
+/** At the moment of change the policy or Security Hub says no: nothing is changed. */
+export class SkippedAtChangeError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.SkippedAtChange, message);
+  }
+}
+
+/** Another control's change to the same resource is in flight: the workflow retries later (changes to one resource are serialised). */
+export class ResourceBusyError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.ResourceBusy, message);
   }
 }

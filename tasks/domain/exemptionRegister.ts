@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The shortest reason the register accepts, in characters (after trimming). */
+export const MIN_REASON_LENGTH = 3;
+
 /**
  * An entry of the central exemption register: a resource, an account, or an account and one
  * control, with who asked, why, and until when (always bounded).
@@ -9,13 +12,13 @@ export const ExemptionEntrySchema = z
     resourceArn: z.string().min(1).optional(),
     account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
     controlId: z.string().min(1).optional(),
-    reason: z.string().trim().min(3, 'say why the exemption is needed'),
+    reason: z.string().trim().min(MIN_REASON_LENGTH, `say why the exemption is needed, in at least ${MIN_REASON_LENGTH} characters`),
     requestedBy: z.string().trim().min(1, 'say who asked for it'),
     /** Last exempt day (UTC, inclusive). */
     expiresOn: z.iso.date(),
     createdAt: z.string().optional(),
   })
-  .refine((e) => Boolean(e.resourceArn) !== Boolean(e.account), 'scope it to a resource ARN or to an account, not both')
+  .refine((e) => Boolean(e.resourceArn) !== Boolean(e.account), 'scope it to exactly one of a resource ARN and an account')
   .refine((e) => !(e.resourceArn && e.controlId), 'a control narrows an account exemption; a resource exemption covers its controls');
 export type ExemptionEntry = z.infer<typeof ExemptionEntrySchema>;
 

@@ -53,7 +53,10 @@ export const PolicySchema = z.object({
    * Default: Security Hub's own control findings only.
    */
   trustedProducts: z.array(z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'must be <company>/<product>, e.g. aws/securityhub')).min(1).default(['aws/securityhub']),
-  /** Per-playbook settings, keyed by playbook id; validated by the playbook's own schema. */
+  /**
+   * Per-playbook settings, keyed by playbook id; validated by the playbook's own schema. A setting
+   * overrides the finding's control parameter (docs/playbooks.md) and may only be stricter than it.
+   */
   playbookSettings: z.record(z.string(), z.unknown()).default({}),
 });
 export type Policy = z.infer<typeof PolicySchema>;

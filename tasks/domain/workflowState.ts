@@ -53,6 +53,8 @@ export const ApprovalResultSchema = z.object({
   decision: z.literal('APPROVED'),
   decidedBy: z.string().default(''),
   comment: z.string().default(''),
+  /** The digest of the plan the person saw and approved (tasks/domain/planDigest.ts). */
+  planDigest: z.string().optional(),
 });
 
 export const PlanSchema = z.object({
@@ -90,6 +92,8 @@ export const WorkflowStateSchema = z.looseObject({
   remediation: RemediationResultSchema.optional(),
   verification: z.object({ compliant: z.boolean(), detail: z.string() }).optional(),
   error: ErrorOutputSchema.optional(),
+  /** Why Remediate asked for a (new) approval at the moment of change. */
+  reapproval: ErrorOutputSchema.optional(),
   rollbackError: ErrorOutputSchema.optional(),
   escalation: EscalationSchema.optional(),
 });

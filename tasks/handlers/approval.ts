@@ -4,13 +4,24 @@ import { adminClient } from '../aws/clientFactory.js';
 import { approvalPage, outcomePage, SECURITY_HEADERS, type ApprovalView, type OutcomePage } from '../approval/pages.js';
 import { csrfTokenFor, verifyApprovalSignature, verifyCsrfToken } from '../approval/signing.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
-import { AuditEvent, ErrorName, StateName } from '../domain/constants.js';
+import { AuditEvent, ErrorName, Mode, StateName } from '../domain/constants.js';
+import { readPolicy } from './loadPolicy.js';
 import { emitApprovalLatency, logger } from '../observability.js';
 import { appendAudit, decideApproval, getApproval, markApprovalExpired } from '../store/table.js';
 import { defaultDeps, type TaskDeps } from './deps.js';
 
-const STATUS: Record<OutcomePage, number> = { approved: 200, rejected: 200, 'already-decided': 409, expired: 410, invalid: 403 };
+const STATUS: Record<OutcomePage, number> = { approved: 200, rejected: 200, 'already-decided': 409, expired: 410, invalid: 403, 'name-required': 400, cancelled: 409 };
 const page = (kind: OutcomePage): APIGatewayProxyResult => ({ statusCode: STATUS[kind], headers: SECURITY_HEADERS, body: outcomePage(kind) });
+
+/** Whether the policy's mode is `off` now. A policy that cannot be read is not taken as off: the change itself re-checks it and fails closed. */
+async function killSwitchOn(deps: TaskDeps): Promise<boolean> {
+  try {
+    return (await readPolicy(deps.config().policyParameter)).mode === Mode.OFF;
+  } catch (error) {
+    logger.warn('policy not readable for the kill-switch check', { error: (error as Error).name });
+    return false;
+  }
+}
 
 /** Free text from a form, bounded and without control characters. */
 function clean(value: string | null | undefined, max: number): string {
@@ -52,6 +63,15 @@ export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
     if (!approval || Math.floor(Date.parse(approval.expiresAt) / 1000) !== exp) return page('invalid');
     if (approval.status === 'EXPIRED') return page('expired');
     if (approval.status !== 'PENDING') return page('already-decided');
+    // mode off (the kill switch) cancels waiting approvals: the page says so and the execution ends without a change.
+    if (await killSwitchOn(deps)) {
+      if (await decideApproval(tableName, approvalId, 'REJECTED', 'rectify (mode off)', 'cancelled: mode is off')) {
+        await adminClient(SFNClient)
+          .send(new SendTaskFailureCommand({ taskToken: approval.taskToken, error: ErrorName.SkippedAtChange, cause: 'mode is off (kill switch): the approval request was cancelled; nothing was changed' }))
+          .catch((error: Error) => logger.warn('cancelled approval had no waiting task', { approvalId, error: error.name }));
+      }
+      return page('cancelled');
+    }
 
     if (event.httpMethod === 'GET') {
       const view = { ...(approval.summary as unknown as Omit<ApprovalView, 'approvalId' | 'expiresAt'>), approvalId, expiresAt: approval.expiresAt };
@@ -61,7 +81,9 @@ export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
     if (!verifyCsrfToken(key, approvalId, exp, form.get('csrf') ?? '')) return page('invalid');
     const decision = form.get('decision');
     if (decision !== 'approve' && decision !== 'reject') return page('invalid');
-    const decidedBy = clean(form.get('name'), 100) || 'anonymous approver';
+    // A link is a bearer credential: the typed name is what the record can say about who decided (docs/approvals.md). No name, no decision.
+    const decidedBy = clean(form.get('name'), 100);
+    if (decidedBy.length < 2) return page('name-required');
     const comment = clean(form.get('comment'), 500);
     const status = decision === 'approve' ? 'APPROVED' : 'REJECTED';
     if (!(await decideApproval(tableName, approvalId, status, decidedBy, comment))) return page('already-decided');
@@ -69,7 +91,7 @@ export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
     const sfn = adminClient(SFNClient);
     try {
       if (status === 'APPROVED') {
-        await sfn.send(new SendTaskSuccessCommand({ taskToken: approval.taskToken, output: JSON.stringify({ decision: status, decidedBy, comment }) }));
+        await sfn.send(new SendTaskSuccessCommand({ taskToken: approval.taskToken, output: JSON.stringify({ decision: status, decidedBy, comment, planDigest: (approval.summary as { planDigest?: string }).planDigest }) }));
       } else {
         await sfn.send(
           new SendTaskFailureCommand({ taskToken: approval.taskToken, error: ErrorName.ApprovalRejected, cause: `Rejected by ${decidedBy}${comment ? `: ${comment}` : ''}` }),

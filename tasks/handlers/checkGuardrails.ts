@@ -1,6 +1,6 @@
 import { notify } from '../aws/notify.js';
 import type { RemediationRequest } from '../domain/finding.js';
-import { FlapGuardedError } from '../domain/errors.js';
+import { FlapGuardedError, ResourceBusyError } from '../domain/errors.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import type { PolicyDecision } from '../domain/workflowState.js';
 import { acquireLock, firstBudgetAlert, fixesWithin, readBreaker, takeBudget } from '../store/guardrails.js';
@@ -43,8 +43,13 @@ export async function checkGuardrails(
 
   const lockTtl = config.approvalTimeoutSeconds + 2 * 3600;
   const lock = await acquireLock(tableName, controlId, resourceId, execution.name, now, lockTtl);
-  if (!lock.acquired) {
+  if (!lock.acquired && lock.heldFor === controlId) {
     return { approvalRequired: false, duplicate: true, heldBy: lock.heldBy, reasons: [`execution ${lock.heldBy} is already remediating ${resourceId} for ${controlId}`] };
+  }
+  if (!lock.acquired) {
+    // Another control's change to the same resource is in flight: wait for it (the workflow retries),
+    // then classify and plan afresh against what it left. Never dropped.
+    throw new ResourceBusyError(`execution ${lock.heldBy} is changing ${resourceId} for ${lock.heldFor}; this ${controlId} change waits its turn`);
   }
 
   const { maxFixes, windowDays } = policy.flapGuard;

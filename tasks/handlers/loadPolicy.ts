@@ -28,6 +28,20 @@ export function productOf(productArn: string): string | undefined {
   return /^arn:[\w-]+:securityhub:[\w-]*:\d{0,12}:product\/([^/]+\/[^/]+)$/.exec(productArn)?.[1];
 }
 
+const STRICTNESS: Readonly<Record<ControlSetting, number>> = { [ControlSetting.AUTO]: 0, [ControlSetting.APPROVE]: 1, [ControlSetting.OFF]: 2 };
+
+/**
+ * The policy's setting for one control. Keys are matched without regard to case, as an operator
+ * may have typed them by hand; when several match, the strictest wins (off > approve > auto).
+ */
+function controlSettingFor(controls: Policy['controls'], controlId: string): ControlSetting | undefined {
+  const wanted = controlId.toLowerCase();
+  return Object.entries(controls)
+    .filter(([key]) => key.toLowerCase() === wanted)
+    .map(([, setting]) => setting)
+    .reduce<ControlSetting | undefined>((strictest, s) => (strictest === undefined || STRICTNESS[s] > STRICTNESS[strictest] ? s : strictest), undefined);
+}
+
 /** Pure decision: may Rectify act on this request under this policy, and how? */
 export function decidePolicy(request: RemediationRequest, policy: Policy): PolicyDecision {
   const base = { mode: policy.mode, dryRun: false, approvalForced: false };
@@ -58,7 +72,7 @@ export function decidePolicy(request: RemediationRequest, policy: Policy): Polic
     return skip(Outcome.NO_PLAYBOOK, `playbook ${playbook.id} handles ${playbook.resourceType}, not ${request.resource.type}`, found);
   }
   if (policy.mode === Mode.OFF) return skip(Outcome.POLICY_SKIPPED, 'mode is off (kill switch)', found);
-  const controlSetting = policy.controls[controlId] ?? policy.controls[request.controlIds[0]!] ?? ControlSetting.AUTO;
+  const controlSetting = controlSettingFor(policy.controls, controlId) ?? controlSettingFor(policy.controls, request.controlIds[0]!) ?? ControlSetting.AUTO;
   if (controlSetting === ControlSetting.OFF) {
     return skip(Outcome.POLICY_SKIPPED, `control ${controlId} is off in the policy`, { ...found, controlSetting });
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { importFindings, updateFinding, type WorkflowStatus } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';
-import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
+import { AuditEvent, ErrorName, Outcome, StateName } from '../domain/constants.js';
 import { findingIdOf, quoteId } from '../domain/finding.js';
 import { causeText, WorkflowStateSchema, type WorkflowState } from '../domain/workflowState.js';
 import { emitOutcomeMetrics, logger } from '../observability.js';
@@ -41,7 +41,7 @@ export function outcomeNote(outcome: Outcome, state: WorkflowState, executionNam
       case Outcome.DRY_RUN:
         return `dry-run, nothing changed. Would: ${state.remediation?.plan.changes.map((c) => c.description).join('; ') || state.remediation?.plan.summary}`;
       case Outcome.EXEMPT:
-        return state.exemption?.reason ?? 'exempt';
+        return state.error?.Error === ErrorName.ExemptAtChange ? causeText(state.error) : (state.exemption?.reason ?? 'exempt');
       case Outcome.REJECTED:
         return `approval rejected: ${causeText(state.error)}`;
       case Outcome.INVALID:
@@ -49,7 +49,7 @@ export function outcomeNote(outcome: Outcome, state: WorkflowState, executionNam
       case Outcome.DUPLICATE:
         return `duplicate: ${state.risk?.heldBy ? `execution ${state.risk.heldBy} is already remediating this resource` : 'another execution is remediating this resource'}`;
       default:
-        return state.policy?.reason ?? '';
+        return state.error?.Error === ErrorName.SkippedAtChange ? causeText(state.error) : (state.policy?.reason ?? '');
     }
   })();
   return `Rectify ${outcome}${playbook}: ${why} [execution ${executionName}]`;

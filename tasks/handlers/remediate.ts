@@ -1,45 +1,67 @@
 import { z } from 'zod';
 import { AuditEvent, StateName } from '../domain/constants.js';
-import { describeError, RemediationFailedError } from '../domain/errors.js';
+import { ApprovalNeededError, describeError, ExemptAtChangeError, RemediationFailedError, SkippedAtChangeError } from '../domain/errors.js';
+import { planDigest } from '../domain/planDigest.js';
 import { WorkflowStateSchema, type RemediationResult } from '../domain/workflowState.js';
-import { putSnapshot } from '../store/table.js';
+import { putAppliedState, putSnapshot } from '../store/table.js';
 import { asThrottled, defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit } from './deps.js';
 import { defaultPlaybookDeps, playbookContextFor, type PlaybookDeps } from './playbookDeps.js';
+import { recheckBeforeChange } from './recheckBeforeChange.js';
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
 /**
- * Remediate: snapshot → store it → plan → apply. The snapshot is stored before anything
- * changes, so Rollback can always restore it. In dry-run only the plan is recorded.
+ * Remediate: snapshot → plan → re-check every safety fact and compare the plan with the approved
+ * one → store the snapshot → apply → store what was written. In dry-run only the plan is recorded.
  */
 export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Remediate, EventSchema, async ({ execution, state }): Promise<RemediationResult> => {
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
     const dryRun = state.policy?.dryRun ?? true;
+    const { tableName } = deps.config();
     try {
       const snapshot = await playbook.snapshot(ctx);
-      await putSnapshot(deps.config().tableName, execution.name, playbook.id, snapshot);
-      await audit(deps, execution, state, { event: AuditEvent.SNAPSHOT_TAKEN, step: StateName.Remediate, actor: 'automation' });
       const plan = await playbook.plan(ctx, snapshot);
+      const digest = planDigest({ playbookId: playbook.id, resourceId: request.resource.id, changes: plan.changes });
       await audit(deps, execution, state, {
         event: AuditEvent.PLANNED,
         step: StateName.Remediate,
         actor: 'automation',
-        detail: { playbookId: playbook.id, dryRun, summary: plan.summary, changes: plan.changes.map((c) => c.description) },
+        detail: { playbookId: playbook.id, dryRun, summary: plan.summary, changes: plan.changes.map((c) => c.description), planDigest: digest },
       });
-      if (dryRun || plan.changes.length === 0) return { dryRun, applied: false, plan: { summary: plan.summary, changes: [...plan.changes] } };
+      const result = { summary: plan.summary, changes: [...plan.changes] };
+      if (dryRun || plan.changes.length === 0) return { dryRun, applied: false, plan: result };
+
+      // The moment of change: read every safety fact again, and apply only the plan a person approved.
+      const checked = await recheckBeforeChange(deps, execution, state);
+      if (state.approval && state.approval.planDigest !== digest) {
+        await audit(deps, execution, state, {
+          event: AuditEvent.PLAN_CHANGED,
+          step: StateName.Remediate,
+          actor: 'automation',
+          detail: { approvedDigest: state.approval.planDigest ?? '(none)', approvedBy: state.approval.decidedBy, newDigest: digest, newPlan: result.changes.map((c) => c.description) },
+        });
+        throw new ApprovalNeededError(`the plan changed since ${state.approval.decidedBy} approved it (the resource changed while the request waited); nothing was changed`);
+      }
+      await audit(deps, execution, state, { event: AuditEvent.RECHECKED, step: StateName.Remediate, actor: 'automation', detail: { checked } });
+
+      // Stored before anything changes, so Rollback can always restore it.
+      await putSnapshot(tableName, execution.name, playbook.id, snapshot);
+      await audit(deps, execution, state, { event: AuditEvent.SNAPSHOT_TAKEN, step: StateName.Remediate, actor: 'automation' });
       await playbook.apply(ctx, plan);
+      // What Rectify wrote: Rollback undoes the change only while the resource still reads so.
+      await putAppliedState(tableName, execution.name, await playbook.snapshot(ctx));
       await audit(deps, execution, state, {
         event: AuditEvent.APPLIED,
         step: StateName.Remediate,
         actor: state.approval?.decidedBy ? `automation (approved by ${state.approval.decidedBy})` : 'automation',
-        detail: { playbookId: playbook.id, changes: plan.changes.map((c) => c.description) },
+        detail: { playbookId: playbook.id, changes: plan.changes.map((c) => c.description), planDigest: digest },
       });
-      return { dryRun, applied: true, plan: { summary: plan.summary, changes: [...plan.changes] } };
+      return { dryRun, applied: true, plan: result };
     } catch (error) {
-      // Throttling is retried by the workflow, not rolled back.
-      if (asThrottled(error)) throw error;
+      // Throttling is retried by the workflow; the re-check's decisions are routed by name. Neither changed anything.
+      if (asThrottled(error) || error instanceof ApprovalNeededError || error instanceof ExemptAtChangeError || error instanceof SkippedAtChangeError) throw error;
       const { error: name, cause } = describeError(error);
       // The change may be half-made: say so in the trail before Rollback runs.
       await audit(deps, execution, state, {

@@ -5,7 +5,8 @@ import { approvalLink } from '../approval/signing.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
 import { adminClient } from '../aws/clientFactory.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
-import { WorkflowStateSchema } from '../domain/workflowState.js';
+import { planDigest } from '../domain/planDigest.js';
+import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
 import { markApprovalEmailSent, putOrRefreshApproval } from '../store/table.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit } from './deps.js';
@@ -27,7 +28,11 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
     const config = deps.config();
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
-    const approvalId = approvalIdFor(execution.name);
+    // The approval is bound to this exact plan: Remediate applies only a plan with the same digest.
+    const digest = planDigest({ playbookId: playbook.id, resourceId: request.resource.id, changes: plan.changes });
+    // A new plan (the resource changed while an earlier request waited) is a new approval, with its own link.
+    const approvalId = state.reapproval ? approvalIdFor(`${execution.name}|${digest}`) : approvalIdFor(execution.name);
+    const why = state.reapproval ? causeText(state.reapproval) : undefined;
     const requestedAt = deps.now();
     // Whole seconds: the link's `exp` and the record's expiry must be the same instant.
     const expiresAtSeconds = Math.floor(requestedAt.getTime() / 1000) + config.approvalTimeoutSeconds;
@@ -44,6 +49,8 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
       riskReasons: state.risk?.reasons ?? [],
       playbookId: playbook.id,
       plan: { summary: plan.summary, changes: plan.changes.map((c) => c.description) },
+      planDigest: digest,
+      ...(why ? { askedAgainBecause: why } : {}),
     };
     const stored = await putOrRefreshApproval(config.tableName, {
       approvalId,
@@ -64,10 +71,12 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
         Subject: `[Rectify] Approve ${controlId} on ${ctx.resource.name} (risk ${summary.risk})`.slice(0, 99),
         Message: [
           `Rectify asks for approval to change ${request.resource.id} in ${request.account}/${request.region}.`,
+          ...(why ? [`This is a new request: ${why}.`] : []),
           `Finding: ${request.title} (${controlId}, severity ${request.severity})`,
           `Risk: ${summary.risk} — ${summary.riskReasons.join('; ')}`,
           `Planned change (${playbook.id}): ${plan.summary}`,
           ...plan.changes.map((c) => `  - ${c.description}`),
+          `Your approval covers exactly this plan (${digest.slice(0, 19)}…): if the resource changes before the change is made, nothing is changed and you are asked again.`,
           `Decide before ${stored.expiresAt}: ${link}`,
           'If nobody decides by then, the request expires and is escalated.',
           `Reference: execution ${execution.name}`,
@@ -79,7 +88,7 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
       event: AuditEvent.APPROVAL_REQUESTED,
       step: StateName.AwaitApproval,
       actor: 'automation',
-      detail: { approvalId, expiresAt: stored.expiresAt, risk: summary.risk },
+      detail: { approvalId, expiresAt: stored.expiresAt, risk: summary.risk, planDigest: digest, ...(why ? { askedAgainBecause: why } : {}) },
     });
     return { approvalId };
   });

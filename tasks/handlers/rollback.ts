@@ -4,7 +4,7 @@ import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { RollbackFailedError } from '../domain/errors.js';
 import { causeText, WorkflowStateSchema, type Escalation } from '../domain/workflowState.js';
 import type { JsonValue } from '../playbooks/definePlaybook.js';
-import { getSnapshot } from '../store/table.js';
+import { getAppliedState, getSnapshot } from '../store/table.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit } from './deps.js';
 import { defaultPlaybookDeps, playbookContextFor, type PlaybookDeps } from './playbookDeps.js';
@@ -12,9 +12,9 @@ import { defaultPlaybookDeps, playbookContextFor, type PlaybookDeps } from './pl
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
 /**
- * Rollback: restore the stored snapshot, then read the resource again and check it equals
- * the snapshot. Returns the escalation to send; a failed or unconfirmed restore throws
- * `RollbackFailed`.
+ * Rollback: restore the stored snapshot — only while the resource still reads as Rectify left it
+ * (otherwise it is left and escalated with both states) — then read it again and check it equals
+ * the snapshot. Returns the escalation to send; a failed or unconfirmed restore throws `RollbackFailed`.
  */
 export function createRollback(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Rollback, EventSchema, async ({ execution, state }): Promise<Escalation> => {
@@ -31,6 +31,25 @@ export function createRollback(deps: PlaybookDeps = defaultPlaybookDeps) {
       return { outcome: Outcome.FAILED_ROLLED_BACK, reason: `${failure}; it failed before any change, so there was nothing to restore`, changeAttempted: false };
     }
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+    // Undo only our own change: when the resource no longer reads as Rectify left it (a person or
+    // another run changed it since), restoring the snapshot would undo their change too. Leave it.
+    const applied = await getAppliedState(deps.config().tableName, execution.name);
+    if (applied) {
+      const current: unknown = JSON.parse(JSON.stringify(await playbook.snapshot(ctx)));
+      if (!isDeepStrictEqual(current, applied.state)) {
+        const both = `Rectify left ${JSON.stringify(applied.state).slice(0, 300)}; it now reads ${JSON.stringify(current).slice(0, 300)}`;
+        await audit(deps, execution, state, {
+          event: AuditEvent.ROLLED_BACK,
+          step: StateName.Rollback,
+          actor: 'automation',
+          detail: { restored: false, reason: 'changed since Rectify\'s change: left as it is', applied: applied.state as JsonValue, current: current as JsonValue },
+        });
+        return {
+          outcome: Outcome.FAILED_ROLLBACK_FAILED,
+          reason: `${failure}; not rolled back: ${request.resource.id} changed after Rectify's change (by a person or another run), so it was left as it is. ${both}. Check it by hand.`,
+        };
+      }
+    }
     try {
       await playbook.rollback(ctx, stored.snapshot as JsonValue);
     } catch (error) {

@@ -1,10 +1,15 @@
 import type { AwsClients } from '../aws/clientFactory.js';
 import type { RemediationRequest } from '../domain/finding.js';
+import { parseControlParameters } from './controlParameters.js';
 import { resourceNameOf, type Playbook, type PlaybookContext } from './definePlaybook.js';
 
 /**
  * Build the context a playbook runs with. `settings` are the deployment's overrides for this
- * playbook (from the policy); the playbook's schema validates them and fills defaults.
+ * playbook (from the policy); the playbook's schema validates them and fills defaults. The
+ * finding's control parameters are parsed with the playbook's `parameters` declaration when
+ * `controlId` is the control that takes them; otherwise they are Security Hub's defaults.
+ *
+ * @throws {InvalidControlParametersError} the finding's control parameters cannot be honoured
  */
 export function createPlaybookContext(
   playbook: Playbook,
@@ -17,6 +22,7 @@ export function createPlaybookContext(
   if (!parsed.success) {
     throw new Error(`settings for playbook ${playbook.id} are invalid: ${parsed.error.message}`);
   }
+  const { parameters, fromFinding } = parseControlParameters(playbook.parameters, request, controlId, playbook.id);
   return {
     request,
     controlId,
@@ -30,5 +36,7 @@ export function createPlaybookContext(
     },
     aws,
     settings: parsed.data,
+    parameters,
+    parametersFromFinding: fromFinding,
   };
 }

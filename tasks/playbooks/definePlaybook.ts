@@ -35,18 +35,54 @@ export interface TargetResource {
   readonly name: string;
 }
 
-export interface PlaybookContext<O> {
+export interface PlaybookContext<O, P = unknown> {
   readonly request: RemediationRequest;
   /** The control id this playbook was chosen for (one of its `controls`), e.g. `EC2.13`. */
   readonly controlId: string;
   readonly resource: TargetResource;
   /** Clients for the finding's account and region (assumed member role). */
   readonly aws: AwsClients;
+  /** The playbook's `settings` from the policy, validated; an explicit setting overrides a control parameter. */
   readonly settings: O;
+  /**
+   * The finding's control parameters, parsed by the playbook's `parameters` schema, with Security
+   * Hub's default for each one the finding does not set. All defaults when `controlId` is not the
+   * control that takes them (another control of the playbook, or a legacy per-standard id).
+   * Choose between them and `settings` with `chooseValue` (./controlParameters.ts).
+   */
+  readonly parameters: P;
+  /** The names of `parameters` the finding set itself; every other one is Security Hub's default. */
+  readonly parametersFromFinding: readonly string[];
+}
+
+/**
+ * The parameters a Security Hub control lets an account configure (`Compliance.SecurityControlParameters`
+ * of its findings), e.g. EC2.18's authorised ports. Declaring them makes the playbook fix to what
+ * Security Hub will check, not to a value of its own.
+ *
+ * @example
+ * parameters: {
+ *   control: 'EC2.18',
+ *   schema: z.object({
+ *     // Names as Security Hub spells them; defaults are Security Hub's documented defaults.
+ *     authorizedTcpPorts: ParameterValue.integerList(1, 65535, 32).default([80, 443]),
+ *     authorizedUdpPorts: ParameterValue.integerList(1, 65535, 32).default([]),
+ *   }),
+ * },
+ */
+export interface ControlParameters<P> {
+  /** The consolidated control id whose findings carry these parameters, e.g. `EC2.18`; one of `controls`. */
+  readonly control: string;
+  /**
+   * The parameters by name, each parsing the finding's `string[]` value (see `ParameterValue`)
+   * with Security Hub's default, or `.optional()` where Security Hub has none. A name the schema
+   * does not list, or a value it rejects, fails closed with `InvalidControlParametersError`.
+   */
+  readonly schema: z.ZodType<P> & { readonly shape: Readonly<Record<string, z.ZodType>> };
 }
 
 /** A playbook as declared by its author. */
-export interface PlaybookDefinition<S extends JsonValue, C extends PlannedChange, O> {
+export interface PlaybookDefinition<S extends JsonValue, C extends PlannedChange, O, P = Record<string, never>> {
   /** Stable id, kebab-case, e.g. `ec2-revoke-world-open-admin-ports`. */
   readonly id: string;
   readonly title: string;
@@ -57,28 +93,37 @@ export interface PlaybookDefinition<S extends JsonValue, C extends PlannedChange
   readonly impact: Impact;
   /** IAM actions the playbook calls; the member role's policy is generated from these. */
   readonly permissions: readonly string[];
-  /** Playbook options, validated with defaults; overridable per deployment in the policy. */
+  /**
+   * Playbook options, validated with defaults; overridable per deployment in the policy. A setting
+   * that stands for a control parameter has no default (Security Hub's is the parameter's) and may
+   * only be stricter than the control.
+   */
   readonly settings?: z.ZodType<O>;
+  /**
+   * The control parameters this playbook honours, when its control takes any in Security Hub.
+   * @default none: a finding that carries parameters fails closed
+   */
+  readonly parameters?: ControlParameters<P>;
   /**
    * Live tags of the resource, for resource types the Resource Groups Tagging API cannot read
    * (IAM users, the account itself). Declare the actions it calls in `permissions`.
    * @default the Resource Groups Tagging API
    */
-  readTags?(ctx: PlaybookContext<O>): Promise<Record<string, string>>;
+  readTags?(ctx: PlaybookContext<O, P>): Promise<Record<string, string>>;
   /** Read the current state of everything `apply` may change. Read-only. */
-  snapshot(ctx: PlaybookContext<O>): Promise<S>;
+  snapshot(ctx: PlaybookContext<O, P>): Promise<S>;
   /** Decide the changes that make the resource compliant, and only those. Read-only. */
-  plan(ctx: PlaybookContext<O>, current: S): Promise<Plan<C>> | Plan<C>;
+  plan(ctx: PlaybookContext<O, P>, current: S): Promise<Plan<C>> | Plan<C>;
   /** Make the planned changes. Idempotent: applying twice changes nothing the second time. */
-  apply(ctx: PlaybookContext<O>, plan: Plan<C>): Promise<void>;
+  apply(ctx: PlaybookContext<O, P>, plan: Plan<C>): Promise<void>;
   /** Re-read the resource and decide compliance. Read-only. */
-  verify(ctx: PlaybookContext<O>): Promise<VerifyResult>;
+  verify(ctx: PlaybookContext<O, P>): Promise<VerifyResult>;
   /** Restore the snapshot. Idempotent. */
-  rollback(ctx: PlaybookContext<O>, snapshot: S): Promise<void>;
+  rollback(ctx: PlaybookContext<O, P>, snapshot: S): Promise<void>;
 }
 
 /** A registered playbook (settings erased to `unknown` so the registry can hold them all). */
-export type Playbook = PlaybookDefinition<JsonValue, PlannedChange, unknown> & {
+export type Playbook = PlaybookDefinition<JsonValue, PlannedChange, unknown, unknown> & {
   readonly settings: z.ZodType<unknown>;
 };
 
@@ -95,7 +140,8 @@ const PlaybookMetaSchema = z.object({
 
 /**
  * Declare a remediation playbook. The declaration is checked at load time: a playbook with
- * no permissions, a wildcard action or a malformed id fails fast, before any deploy.
+ * no permissions, a wildcard action or a malformed id fails fast, before any deploy, as do
+ * `parameters` for a control it does not list or without a default for a finding that sets none.
  *
  * @example
  * export const enableKeyRotation = definePlaybook({
@@ -112,12 +158,20 @@ const PlaybookMetaSchema = z.object({
  *   rollback: async (ctx, s) => { if (!s.enabled) await disable(ctx); },
  * });
  */
-export function definePlaybook<S extends JsonValue, C extends PlannedChange, O = Record<string, never>>(
-  definition: PlaybookDefinition<S, C, O>,
+export function definePlaybook<S extends JsonValue, C extends PlannedChange, O = Record<string, never>, P = Record<string, never>>(
+  definition: PlaybookDefinition<S, C, O, P>,
 ): Playbook {
   const meta = PlaybookMetaSchema.safeParse(definition);
   if (!meta.success) {
     throw new Error(`playbook ${definition.id ?? '(no id)'} is invalid: ${z.prettifyError(meta.error)}`);
+  }
+  const parameters = definition.parameters;
+  if (parameters && !definition.controls.includes(parameters.control)) {
+    throw new Error(`playbook ${definition.id}: its parameters belong to ${parameters.control}, which is not one of its controls`);
+  }
+  // A finding without parameters (a legacy id, or Security Hub's defaults) must still parse.
+  if (parameters && !parameters.schema.safeParse({}).success) {
+    throw new Error(`playbook ${definition.id}: every parameter needs Security Hub's default or .optional()`);
   }
   return {
     ...definition,

@@ -127,9 +127,10 @@ export async function recordFix(tableName: string, controlId: string, resourceId
   );
 }
 
-// --- Dedupe: one in-flight remediation per resource and control.
+// --- Dedupe and serialisation: one in-flight remediation per resource, whatever the control
+// (EC2.13, EC2.18 and EC2.19 findings on one group must not change it at once).
 
-const lockKey = (controlId: string, resourceId: string) => ({ pk: 'GUARD#LOCK', sk: `${controlId}#${resourceId}` });
+const lockKey = (_controlId: string, resourceId: string) => ({ pk: 'GUARD#LOCK', sk: resourceId });
 
 /**
  * Take the lock for this execution, or learn who holds it. A lock outlives a crashed execution
@@ -142,12 +143,12 @@ export async function acquireLock(
   owner: string,
   now: Date,
   ttlSeconds: number,
-): Promise<{ acquired: true } | { acquired: false; heldBy: string }> {
+): Promise<{ acquired: true } | { acquired: false; heldBy: string; heldFor: string }> {
   try {
     await ddb().send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...lockKey(controlId, resourceId), owner, expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(), ttl: Math.floor(now.getTime() / 1000) + ttlSeconds },
+        Item: { ...lockKey(controlId, resourceId), owner, controlId, expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(), ttl: Math.floor(now.getTime() / 1000) + ttlSeconds },
         ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner OR expiresAt < :now',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':owner': owner, ':now': now.toISOString() },
@@ -157,7 +158,7 @@ export async function acquireLock(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const held = await ddb().send(new GetCommand({ TableName: tableName, Key: lockKey(controlId, resourceId), ConsistentRead: true }));
-    return { acquired: false, heldBy: String(held.Item?.owner ?? 'unknown') };
+    return { acquired: false, heldBy: String(held.Item?.owner ?? 'unknown'), heldFor: String(held.Item?.controlId ?? 'unknown') };
   }
 }
 

@@ -18,6 +18,8 @@ export const Keys = {
   execution: (name: string) => `EXEC#${name}`,
   audit: (at: string) => `AUDIT#${at}#${randomUUID()}`,
   snapshot: 'SNAPSHOT',
+  /** The resource as Rectify left it right after apply: Rollback undoes only while it still reads so. */
+  applied: 'APPLIED',
   approval: (id: string) => `APPROVAL#${id}`,
 } as const;
 
@@ -97,6 +99,22 @@ export async function getSnapshot(tableName: string, executionName: string): Pro
   );
   if (!result.Item) return undefined;
   return { playbookId: String(result.Item.playbookId), snapshot: JSON.parse(String(result.Item.snapshot)) };
+}
+
+/** Store the resource's state right after Rectify's change (overwritten by a later apply of the same execution). */
+export async function putAppliedState(tableName: string, executionName: string, state: unknown): Promise<void> {
+  await ddb().send(
+    new PutCommand({
+      TableName: tableName,
+      Item: { pk: Keys.execution(executionName), sk: Keys.applied, state: JSON.stringify(state), at: new Date().toISOString() },
+    }),
+  );
+}
+
+export async function getAppliedState(tableName: string, executionName: string): Promise<{ state: unknown; at: string } | undefined> {
+  const result = await ddb().send(new GetCommand({ TableName: tableName, Key: { pk: Keys.execution(executionName), sk: Keys.applied }, ConsistentRead: true }));
+  if (!result.Item) return undefined;
+  return { state: JSON.parse(String(result.Item.state)), at: String(result.Item.at) };
 }
 
 export interface ApprovalRecord {

@@ -27,6 +27,17 @@ describe('policy', () => {
     expect(decidePolicy({ ...sg, complianceStatus: 'PASSED' }, policy({}))).toMatchObject({ proceed: false, outcome: Outcome.POLICY_SKIPPED });
   });
 
+  it('matches per-control settings without regard to case; the strictest of several wins', () => {
+    // Prepare: keys as an operator might type them into the parameter by hand
+    const policy = (controls: Record<string, string>) => PolicySchema.parse({ mode: 'auto', controls });
+    // Act, Assess
+    expect(decidePolicy(sg, policy({ 'ec2.19': 'off' }))).toMatchObject({ proceed: false, outcome: Outcome.POLICY_SKIPPED, controlSetting: 'off' });
+    expect(decidePolicy(sg, policy({ 'Ec2.19': 'approve' }))).toMatchObject({ proceed: true, approvalForced: true, controlSetting: 'approve' });
+    expect(decidePolicy(sg, policy({ 'EC2.19': 'auto', 'ec2.19': 'off', 'eC2.19': 'approve' }))).toMatchObject({ proceed: false, controlSetting: 'off' });
+    expect(decidePolicy(sg, policy({ 'ec2.19': 'auto', 'EC2.19': 'approve' }))).toMatchObject({ proceed: true, approvalForced: true });
+    expect(decidePolicy(sg, policy({ 'ec2.1': 'off' }))).toMatchObject({ proceed: true, controlSetting: 'auto' });
+  });
+
   it('forces approval in approve-all mode and for controls set to approve', () => {
     expect(decidePolicy(sg, PolicySchema.parse({ mode: 'approve-all' })).approvalForced).toBe(true);
     expect(decidePolicy(sg, PolicySchema.parse({ mode: 'auto', controls: { 'EC2.19': 'approve' } })).approvalForced).toBe(true);

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditEvent, Outcome } from '../../tasks/domain/constants.js';
+import { AuditEvent, Outcome, StateName } from '../../tasks/domain/constants.js';
 import { checkExpectations, loadScenario, runScenario, type ScenarioResult } from '../../workflows/local/scenario.js';
 import { useMoto } from '../support/moto.js';
 
@@ -39,7 +39,7 @@ describe('outcome scenarios against moto (scenarios/*.json)', () => {
     expect(result.finding.note).toMatch(/^Rectify REMEDIATED by ec2-revoke-world-open-high-risk-ports: .*\[execution EC2-19-a-/);
     expect(events(result)).toEqual([
       AuditEvent.VALIDATED, AuditEvent.POLICY_LOADED, AuditEvent.EXEMPTION_CHECKED, AuditEvent.CLASSIFIED, AuditEvent.GUARDRAILS_CHECKED,
-      AuditEvent.SNAPSHOT_TAKEN, AuditEvent.PLANNED, AuditEvent.APPLIED, AuditEvent.VERIFIED, AuditEvent.OUTCOME,
+      AuditEvent.PLANNED, AuditEvent.RECHECKED, AuditEvent.SNAPSHOT_TAKEN, AuditEvent.APPLIED, AuditEvent.VERIFIED, AuditEvent.OUTCOME,
     ]);
     expect(result.notifications).toEqual([]);
     expect(result.transitions).toBe(result.path.length);
@@ -150,5 +150,29 @@ describe('outcome scenarios against moto (scenarios/*.json)', () => {
     const { result, failures } = await run(aws, 'cross-account.json');
     expect(failures).toEqual([]);
     expect(result.audit.find((a) => a.event === AuditEvent.APPLIED)?.account).toBe('222222222222');
+  });
+
+  it('EC2.18 control parameters: 8443 authorized by the finding stays open; an invalid parameter escalates before any change', async () => {
+    // Act
+    const { result, failures } = await run(aws, 'ec2-18-authorized-ports.json');
+    // Assess
+    expect(failures).toEqual([]);
+    expect(result.finding.note).toContain("authorized: TCP 80, 443, 8443 (from the finding's control parameters)");
+
+    // Prepare: the same group and finding, with a port Security Hub would never send.
+    await aws.moto.reset();
+    const scenario = loadScenario(path.join(SCENARIOS, 'ec2-18-authorized-ports.json'));
+    const compliance = scenario.finding.Compliance as Record<string, unknown>;
+    compliance.SecurityControlParameters = [{ Name: 'authorizedTcpPorts', Value: ['abc'] }];
+    // Act
+    const invalid = await runScenario(scenario, { endpoint: aws.endpoint });
+    // Assess: nothing was snapshotted or changed, and 3389 is still open (the expected state fails).
+    expect(invalid.outcome).toBe(Outcome.ESCALATED);
+    expect(events(invalid)).not.toContain(AuditEvent.SNAPSHOT_TAKEN);
+    expect(invalid.notifications.find((n) => n.topic === 'escalations')?.body).toMatch(
+      /InvalidControlParameters.*control parameter "authorizedTcpPorts" = \["abc"\] is not valid/s,
+    );
+    expect(invalid.path).toContain(StateName.MarkSafetyCheckFailed);
+    expect(checkExpectations(scenario, invalid)).toContain('EC2.DescribeSecurityGroupRules: still contains {"SecurityGroupRules":[{"IsEgress":false,"FromPort":3389}]}');
   });
 });

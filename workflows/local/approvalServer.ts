@@ -37,6 +37,8 @@ export async function submitApprovalForm(link: string, decision: 'approve' | 're
   const page = await (await fetch(link)).text();
   const field = (n: string) => new RegExp(`name="${n}" value="([^"]*)"`).exec(page)?.[1];
   const csrf = field('csrf');
+  const shown = /data-outcome="([^"]+)"/.exec(page)?.[1];
+  if (!csrf && shown === 'cancelled') return 'cancelled';
   if (!csrf) throw new Error(`approval page at ${new URL(link).pathname} has no form: ${/data-outcome="([^"]+)"/.exec(page)?.[1] ?? 'unknown page'}`);
   const form = new URLSearchParams({ exp: field('exp') ?? '', sig: field('sig') ?? '', csrf, decision, name, comment });
   const answer = await (await fetch(link, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).text();

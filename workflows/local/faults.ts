@@ -19,6 +19,8 @@ export const FaultsSchema = z
     tags: z.literal('deny').optional(),
     /** Only these resource ids get the faults (default: every resource). */
     resources: z.array(z.string()).optional(),
+    /** Only these playbooks get the faults (default: every playbook). */
+    playbooks: z.array(z.string()).optional(),
   })
   .strict();
 export type Faults = z.infer<typeof FaultsSchema>;
@@ -60,6 +62,7 @@ export function lookupWithFaults(lookup: PlaybookLookup, faults: Faults | undefi
   if (!faults || Object.keys(faults).length === 0) return lookup;
   return (id) => {
     const playbook = lookup(id);
+    if (playbook && faults.playbooks && !faults.playbooks.includes(playbook.id)) return playbook;
     return playbook ? withFaults(playbook, faults) : undefined;
   };
 }

@@ -2,6 +2,7 @@ import './polyfills.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ErrorName } from '../../tasks/domain/constants.js';
 import type { TaskHandlerName } from '../remediationWorkflow.js';
 import { handlerOfArn } from './definition.js';
 import type { TraceEvent } from './trace.js';
@@ -78,7 +79,7 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, LocalExecution>();
   private readonly tokens = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
-  private readonly retryOverrides: Record<string, number> = {};
+  private readonly retryOverrides: Record<string, number | number[]> = {};
   private readonly aborts = new Map<string, () => void>();
   /** The definition being run (for trace pages). */
   get definition(): Record<string, unknown> {
@@ -91,7 +92,10 @@ export class LocalStepFunctions {
     for (const [stateName, state] of Object.entries(options.definition.States as Record<string, Record<string, unknown>>)) {
       if (state.Type !== 'Task') continue;
       this.overrides[stateName] = this.taskOverride(stateName, state);
-      if (Array.isArray(state.Retry)) this.retryOverrides[stateName] = options.retryIntervalMs ?? 5;
+      // Retries are fast locally, except waiting for another change to the same resource, which must last long enough for it to finish.
+      if (Array.isArray(state.Retry)) {
+        this.retryOverrides[stateName] = (state.Retry as { ErrorEquals: string[] }[]).map((r) => (r.ErrorEquals.includes(ErrorName.ResourceBusy) ? 400 : (options.retryIntervalMs ?? 5)));
+      }
     }
   }
 

@@ -175,7 +175,8 @@ export class LocalRuntime {
     }
     const outcome = await submitApprovalForm(pending.link, choice, decidedBy, comment);
     const expected = choice === 'approve' ? 'approved' : 'rejected';
-    if (outcome !== expected) throw new Error(`approval ${pending.approvalId}: the endpoint answered "${outcome}", not "${expected}"`);
+    // The kill switch cancelled the request while it waited: the page says so and nothing is decided.
+    if (outcome !== expected && outcome !== 'cancelled') throw new Error(`approval ${pending.approvalId}: the endpoint answered "${outcome}", not "${expected}"`);
   }
 
   /**

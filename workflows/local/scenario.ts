@@ -48,6 +48,8 @@ export const ScenarioSchema = z
     finding: z.record(z.string(), z.unknown()),
     /** Steps run after the finding is imported into Security Hub and before its event reaches intake (e.g. a person suppresses it). */
     afterImport: z.array(StepSchema).default([]),
+    /** Steps run once, when the first approval is requested and before the decision: the world moving while a person reads the email. */
+    duringApproval: z.array(StepSchema).default([]),
     decision: z.enum(DECISIONS).optional(),
     expect: z
       .object({
@@ -119,12 +121,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const policy = PolicySchema.parse({ ...scenario.policy, ...(options.mode ?? scenario.mode ? { mode: options.mode ?? scenario.mode } : {}) });
   const accounts = new Set<string>([...scenario.setup.map((s) => s.account ?? LOCAL_ADMIN_ACCOUNT), String(scenario.finding.AwsAccountId ?? LOCAL_ADMIN_ACCOUNT)]);
   accounts.delete(LOCAL_ADMIN_ACCOUNT);
+  let movedDuringApproval = false;
+  const savedForApproval: Record<string, unknown> = {};
   const runtime = await LocalRuntime.start({
     motoEndpoint: endpoint,
     policy,
     memberAccounts: [...accounts],
     ...(scenario.faults ? { faults: scenario.faults } : {}),
-    approver: (pending) => {
+    approver: async (pending) => {
+      if (!movedDuringApproval) {
+        movedDuringApproval = true;
+        for (const step of scenario.duringApproval) await callAws(substitute(step, savedForApproval));
+      }
       if (decision !== 'link') return decision as ApprovalChoice;
       options.onApprovalLink?.(pending.link);
       return 'external';
@@ -140,6 +148,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         saved[name] = value;
       }
     }
+    Object.assign(savedForApproval, saved);
     const finding = substitute(scenario.finding, saved);
     const source = scenario.source ?? Source.AUTOMATIC;
     if (typeof finding.Id === 'string' && typeof finding.ProductArn === 'string') {

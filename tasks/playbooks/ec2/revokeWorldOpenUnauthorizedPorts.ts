@@ -1,59 +1,90 @@
 import { z } from 'zod';
-import { definePlaybook } from '../definePlaybook.js';
+import { chooseValue, ParameterValue, SOURCE_WORDS, type ChosenValue } from '../controlParameters.js';
+import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 import { describeRule, isWorldOpen, portRangesOf, readRules, restoreRules, revokeRules, type PortRange, type Rule } from './securityGroupRules.js';
 
-// The bounds Security Hub accepts for these parameters.
-const PortList = z.array(z.number().int().min(1).max(65535)).max(32);
-/** The EC2.18 control parameters, with Security Hub's defaults (Security Hub user guide, "[EC2.18]"). */
+// The bounds Security Hub accepts for these parameters (an IntegerList of ports, at most 32).
+const PORT_MIN = 1;
+const PORT_MAX = 65535;
+const MAX_PORTS = 32;
+
+/** The EC2.18 control parameters as Security Hub names them, with its defaults (Security Hub user guide, "[EC2.18]"). */
+const Parameters = z.object({
+  /** TCP ports that may be open to the internet. @default [80, 443] */
+  authorizedTcpPorts: ParameterValue.integerList(PORT_MIN, PORT_MAX, MAX_PORTS).default([80, 443]),
+  /** UDP ports that may be open to the internet. @default none */
+  authorizedUdpPorts: ParameterValue.integerList(PORT_MIN, PORT_MAX, MAX_PORTS).default([]),
+});
+type Parameters = z.infer<typeof Parameters>;
+
+const PortList = z.array(z.number().int().min(PORT_MIN).max(PORT_MAX)).max(MAX_PORTS);
+/**
+ * Overrides of the finding's parameters, for a deployment stricter than its Security Hub
+ * configuration. A setting may authorise fewer ports than the control, never more.
+ */
 const Settings = z.object({
-  /** TCP ports that may be open to the internet (EC2.18 `authorizedTcpPorts`). @default [80, 443] */
-  authorizedTcpPorts: PortList.default([80, 443]),
-  /** UDP ports that may be open to the internet (EC2.18 `authorizedUdpPorts`). @default none */
-  authorizedUdpPorts: PortList.default([]),
+  /** TCP ports that may be open to the internet. @default the finding's `authorizedTcpPorts` */
+  authorizedTcpPorts: PortList.optional(),
+  /** UDP ports that may be open to the internet. @default the finding's `authorizedUdpPorts` */
+  authorizedUdpPorts: PortList.optional(),
 });
 type Settings = z.infer<typeof Settings>;
 
 type IngressSnapshot = { groupId: string; ingress: Rule[] };
 type RevokeChange = { description: string; rule: Rule };
+type AuthorizedPorts = Record<PortRange['protocol'], ChosenValue<number[]>>;
 
-function authorizedFor(protocol: PortRange['protocol'], settings: Settings): number[] {
-  return protocol === 'tcp' ? settings.authorizedTcpPorts : settings.authorizedUdpPorts;
+const authorizesNoMore = (setting: number[], control: number[]) => setting.every((port) => control.includes(port));
+
+/** The ports each protocol may open to the internet: the policy's setting, else the finding's parameter, else Security Hub's default. */
+function authorizedPorts(ctx: PlaybookContext<Settings, Parameters>): AuthorizedPorts {
+  const { authorizedTcpPorts, authorizedUdpPorts } = ctx.settings;
+  return {
+    tcp: chooseValue(ctx, 'authorizedTcpPorts', { name: 'authorizedTcpPorts', value: authorizedTcpPorts }, authorizesNoMore),
+    udp: chooseValue(ctx, 'authorizedUdpPorts', { name: 'authorizedUdpPorts', value: authorizedUdpPorts }, authorizesNoMore),
+  };
 }
 
 /** Every port of the range is authorized: the range holds no more ports than authorized ones inside it. */
-function isAuthorized(range: PortRange, settings: Settings): boolean {
-  const inside = new Set(authorizedFor(range.protocol, settings).filter((port) => range.fromPort <= port && port <= range.toPort));
+function isAuthorized(range: PortRange, authorized: AuthorizedPorts): boolean {
+  const inside = new Set(authorized[range.protocol].value.filter((port) => range.fromPort <= port && port <= range.toPort));
   return inside.size === range.toPort - range.fromPort + 1;
 }
 
 /** The port ranges of a world-open rule that reach beyond the authorized ports; empty when the rule is fine. */
-function unauthorizedRanges(rule: Rule, settings: Settings): PortRange[] {
+function unauthorizedRanges(rule: Rule, authorized: AuthorizedPorts): PortRange[] {
   if (!isWorldOpen(rule)) return [];
-  return portRangesOf(rule).filter((range) => !isAuthorized(range, settings));
+  return portRangesOf(rule).filter((range) => !isAuthorized(range, authorized));
 }
 
-function authorizedText(ranges: readonly PortRange[], settings: Settings): string {
-  const protocols = [...new Set(ranges.map((range) => range.protocol))];
-  return protocols
-    .map((protocol) => {
-      const ports = authorizedFor(protocol, settings);
-      return ports.length ? `${protocol.toUpperCase()} ${ports.join(', ')}` : `no ${protocol.toUpperCase()} port`;
-    })
-    .join('; ');
+function portsText(protocol: PortRange['protocol'], authorized: AuthorizedPorts): string {
+  const ports = authorized[protocol].value;
+  return ports.length ? `${protocol.toUpperCase()} ${ports.join(', ')}` : `no ${protocol.toUpperCase()} port`;
+}
+
+function authorizedText(ranges: readonly PortRange[], authorized: AuthorizedPorts): string {
+  return [...new Set(ranges.map((range) => range.protocol))].map((protocol) => portsText(protocol, authorized)).join('; ');
+}
+
+/** Which ports count as authorized and where each list came from, for the plan and the verify detail. */
+function sourcesText(authorized: AuthorizedPorts): string {
+  return (['tcp', 'udp'] as const).map((protocol) => `${portsText(protocol, authorized)} (${SOURCE_WORDS[authorized[protocol].source]})`).join(', ');
 }
 
 /**
  * Revokes the ingress rules of a security group that open a TCP or UDP port outside the
- * authorized list (EC2.18; TCP 80 and 443 by default, no UDP port) to the whole internet
- * (`0.0.0.0/0` or `::/0`): single ports, ranges that reach past the list, and all-traffic rules.
- * Leaves alone world-open rules on authorized ports, every rule from a narrower source, rules of
- * protocols without ports (ICMP), and all egress rules.
+ * authorized list to the whole internet (`0.0.0.0/0` or `::/0`): single ports, ranges that reach
+ * past the list, and all-traffic rules. The list is EC2.18's `authorizedTcpPorts` and
+ * `authorizedUdpPorts` as the finding carries them (Security Hub's defaults: TCP 80 and 443, no UDP
+ * port), unless the policy's settings narrow it; verify checks the same list, so it passes exactly
+ * when Security Hub's condition does. Leaves alone world-open rules on authorized ports, every
+ * rule from a narrower source, rules of protocols without ports (ICMP), and all egress rules.
  *
  * Disruptive: a world-open port outside 80/443 is usually there on purpose (a public API on 8443,
  * a VPN on UDP 1194), and a revoked range such as TCP 0-65535 also stops serving 80 and 443
  * unless another rule allows them. A person should approve it.
  */
-export const revokeWorldOpenUnauthorizedPorts = definePlaybook<IngressSnapshot, RevokeChange, Settings>({
+export const revokeWorldOpenUnauthorizedPorts = definePlaybook<IngressSnapshot, RevokeChange, Settings, Parameters>({
   id: 'ec2-revoke-world-open-unauthorized-ports',
   title: 'Revoke security group rules that open unauthorized ports to the internet',
   controls: ['EC2.18'],
@@ -67,21 +98,23 @@ export const revokeWorldOpenUnauthorizedPorts = definePlaybook<IngressSnapshot, 
     'ec2:AuthorizeSecurityGroupIngress',
   ],
   settings: Settings,
+  parameters: { control: 'EC2.18', schema: Parameters },
 
   snapshot: async (ctx) => ({ groupId: ctx.resource.name, ingress: await readRules(ctx, 'ingress') }),
 
   plan(ctx, current) {
+    const authorized = authorizedPorts(ctx);
     const changes = current.ingress.flatMap((rule) => {
-      const ranges = unauthorizedRanges(rule, ctx.settings);
+      const ranges = unauthorizedRanges(rule, authorized);
       if (ranges.length === 0) return [];
       const description =
         `Revoke inbound ${describeRule(rule)} on ${current.groupId}: it opens ports to the internet that are not authorized ` +
-        `(authorized: ${authorizedText(ranges, ctx.settings)})`;
+        `(authorized: ${authorizedText(ranges, authorized)})`;
       return [{ rule, description }];
     });
     const summary = changes.length
-      ? `Revoke ${changes.length} world-open ingress rule(s) to unauthorized ports on ${current.groupId}`
-      : `${current.groupId} opens only authorized ports to the internet`;
+      ? `Revoke ${changes.length} world-open ingress rule(s) to unauthorized ports on ${current.groupId}; authorized: ${sourcesText(authorized)}`
+      : `${current.groupId} opens only authorized ports to the internet; authorized: ${sourcesText(authorized)}`;
     return { summary, changes };
   },
 
@@ -89,10 +122,14 @@ export const revokeWorldOpenUnauthorizedPorts = definePlaybook<IngressSnapshot, 
   apply: (ctx, plan) => revokeRules(ctx, 'ingress', plan.changes.map((change) => change.rule)),
 
   async verify(ctx) {
-    const offending = (await readRules(ctx, 'ingress')).filter((rule) => unauthorizedRanges(rule, ctx.settings).length > 0);
+    const authorized = authorizedPorts(ctx);
+    const offending = (await readRules(ctx, 'ingress')).filter((rule) => unauthorizedRanges(rule, authorized).length > 0);
     return offending.length === 0
-      ? { compliant: true, detail: `${ctx.resource.name} opens only authorized ports to the internet` }
-      : { compliant: false, detail: `${ctx.resource.name} still allows ${offending.map((rule) => describeRule(rule)).join('; ')}` };
+      ? { compliant: true, detail: `${ctx.resource.name} opens only authorized ports to the internet (${sourcesText(authorized)})` }
+      : {
+          compliant: false,
+          detail: `${ctx.resource.name} still allows ${offending.map((rule) => describeRule(rule)).join('; ')} (authorized: ${sourcesText(authorized)})`,
+        };
   },
 
   rollback: (ctx, snapshot) => restoreRules(ctx, 'ingress', snapshot.ingress),

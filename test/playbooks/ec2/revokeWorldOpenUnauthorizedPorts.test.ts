@@ -9,7 +9,10 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
+import { ErrorName } from '../../../tasks/domain/constants.js';
+import { InvalidControlParametersError } from '../../../tasks/domain/errors.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
+import type { Plan } from '../../../tasks/playbooks/definePlaybook.js';
 import { revokeWorldOpenUnauthorizedPorts as playbook } from '../../../tasks/playbooks/ec2/revokeWorldOpenUnauthorizedPorts.js';
 import { useMoto } from '../../support/moto.js';
 import { requestFor } from '../../support/request.js';
@@ -47,11 +50,12 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
     return GroupId!;
   }
 
-  function contextFor(groupId: string, settings?: unknown) {
+  function contextFor(groupId: string, settings?: unknown, controlParameters?: Record<string, string[]>) {
     const request = requestFor({
       resourceType: 'AwsEc2SecurityGroup',
       resourceId: `arn:aws:ec2:us-east-1:123456789012:security-group/${groupId}`,
       controlId: 'EC2.18',
+      controlParameters,
     });
     return createPlaybookContext(playbook, request, aws.clients(), settings);
   }
@@ -134,7 +138,7 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
   });
 
-  it('counts all-traffic rules and ranges that reach past the list, and honours custom authorized ports', async () => {
+  it('counts all-traffic rules and ranges that reach past the list of the finding\'s authorized ports', async () => {
     // Prepare
     const groupId = await securityGroup([
       { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
@@ -142,7 +146,7 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
       rule('tcp', 8443, 8443, { v4: '0.0.0.0/0' }),
       rule('udp', 1194, 1194, { v4: '0.0.0.0/0' }),
     ]);
-    const ctx = contextFor(groupId, { authorizedTcpPorts: [80, 443, 8443], authorizedUdpPorts: [1194] });
+    const ctx = contextFor(groupId, undefined, { authorizedTcpPorts: ['80', '443', '8443'], authorizedUdpPorts: ['1194'] });
     // Act
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
     await playbook.apply(ctx, plan);
@@ -152,8 +156,105 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
       `Revoke inbound TCP ports 80-443 from 0.0.0.0/0 on ${groupId}: it opens ports to the internet that are not authorized (authorized: TCP 80, 443, 8443)`,
     ]);
     expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual(['tcp 8443-8443 0.0.0.0/0', 'udp 1194-1194 0.0.0.0/0']);
-    expect(playbook.settings.parse({})).toEqual({ authorizedTcpPorts: [80, 443], authorizedUdpPorts: [] });
+    // Settings have no defaults of their own: Security Hub's are the parameters'.
+    expect(playbook.settings.parse({})).toEqual({});
     expect(playbook.settings.safeParse({ authorizedTcpPorts: [0] }).success).toBe(false);
+  });
+
+  describe('EC2.18 control parameters', () => {
+    const WORLD_OPEN_8443_AND_3389 = [
+      rule('tcp', 443, 443, { v4: '0.0.0.0/0' }, 'https'),
+      rule('tcp', 8443, 8443, { v4: '0.0.0.0/0' }, 'public api'),
+      rule('tcp', 3389, 3389, { v4: '0.0.0.0/0' }, 'rdp'),
+    ];
+    const AUTHORIZED_80_443_8443 = { authorizedTcpPorts: ['80', '443', '8443'] };
+    const revokedPorts = (plan: Plan) => plan.changes.map((change) => /TCP port (\d+) /.exec(change.description)?.[1]);
+
+    it('keeps 8443 open when the finding authorizes TCP 80, 443 and 8443, still revokes 3389, and says where the list came from', async () => {
+      // Prepare
+      const groupId = await securityGroup(WORLD_OPEN_8443_AND_3389);
+      const ctx = contextFor(groupId, undefined, AUTHORIZED_80_443_8443);
+      // Act
+      const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+      await playbook.apply(ctx, plan);
+      // Assess
+      expect(plan.summary).toBe(
+        `Revoke 1 world-open ingress rule(s) to unauthorized ports on ${groupId}; ` +
+          "authorized: TCP 80, 443, 8443 (from the finding's control parameters), no UDP port (Security Hub's default)",
+      );
+      expect(revokedPorts(plan)).toEqual(['3389']);
+      expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual(['tcp 443-443 0.0.0.0/0 https', 'tcp 8443-8443 0.0.0.0/0 public api']);
+      expect(await playbook.verify(ctx)).toMatchObject({ compliant: true, detail: expect.stringContaining("TCP 80, 443, 8443 (from the finding's control parameters)") });
+    });
+
+    it('verifies against the finding\'s authorized ports: a world-open 8443 passes only when the finding authorizes it', async () => {
+      // Prepare
+      const groupId = await securityGroup([rule('tcp', 8443, 8443, { v4: '0.0.0.0/0' })]);
+      // Act
+      const withParameters = await playbook.verify(contextFor(groupId, undefined, AUTHORIZED_80_443_8443));
+      const withDefaults = await playbook.verify(contextFor(groupId));
+      // Assess
+      expect(withParameters).toMatchObject({ compliant: true });
+      expect(withDefaults).toMatchObject({ compliant: false, detail: expect.stringContaining("TCP 80, 443 (Security Hub's default)") });
+    });
+
+    it('a policy setting overrides the finding\'s parameter: it may authorize fewer ports, so 8443 is revoked too', async () => {
+      // Prepare
+      const groupId = await securityGroup(WORLD_OPEN_8443_AND_3389);
+      const ctx = contextFor(groupId, { authorizedTcpPorts: [80, 443] }, AUTHORIZED_80_443_8443);
+      // Act
+      const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+      await playbook.apply(ctx, plan);
+      // Assess
+      expect(plan.summary).toContain("authorized: TCP 80, 443 (from the policy's playbook settings), no UDP port (Security Hub's default)");
+      expect(revokedPorts(plan).sort()).toEqual(['3389', '8443']);
+      expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual(['tcp 443-443 0.0.0.0/0 https']);
+      expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
+    });
+
+    it('refuses a policy setting that authorizes more than the control, before changing anything', async () => {
+      // Prepare: Security Hub would still fail a group left open on 8443.
+      const groupId = await securityGroup(WORLD_OPEN_8443_AND_3389);
+      const before = await rulesOf(groupId, 'in');
+      const ctx = contextFor(groupId, { authorizedTcpPorts: [80, 443, 8443] });
+      // Act
+      const planning = Promise.resolve().then(async () => playbook.plan(ctx, await playbook.snapshot(ctx)));
+      // Assess
+      await expect(planning).rejects.toMatchObject({
+        name: ErrorName.InvalidControlParameters,
+        message: expect.stringMatching(/setting authorizedTcpPorts \(80, 443, 8443\) is less strict than the control's authorizedTcpPorts \(80, 443, Security Hub's default\).*remove it from the policy's playbookSettings/),
+      });
+      await expect(playbook.verify(ctx)).rejects.toMatchObject({ name: ErrorName.InvalidControlParameters });
+      expect(await rulesOf(groupId, 'in')).toEqual(before);
+    });
+
+    it.each([
+      ['a value that is not a port', { authorizedTcpPorts: ['abc'] }, /control parameter "authorizedTcpPorts" = \["abc"\] is not valid/],
+      ['a port out of range', { authorizedTcpPorts: ['80', '70000'] }, /control parameter "authorizedTcpPorts" = \["80","70000"\] is not valid/],
+      ['an unknown name', { authorizedSctpPorts: ['80'] }, /control parameter "authorizedSctpPorts" is not one playbook ec2-revoke-world-open-unauthorized-ports knows \(authorizedTcpPorts, authorizedUdpPorts\)/],
+    ])('fails closed with InvalidControlParameters on %s, naming the finding, and changes nothing', async (_case, parameters, message) => {
+      // Prepare
+      const groupId = await securityGroup(WORLD_OPEN_8443_AND_3389);
+      const before = await rulesOf(groupId, 'in');
+      // Act
+      const building = () => contextFor(groupId, undefined, parameters);
+      // Assess: without a context no playbook step can run.
+      expect(building).toThrow(InvalidControlParametersError);
+      expect(building).toThrow(message);
+      expect(building).toThrow(new RegExp(`finding arn:aws:securityhub:.*EC2\\.18/finding/.*${groupId} \\(control EC2\\.18\\).*Nothing was changed`));
+      expect(await rulesOf(groupId, 'in')).toEqual(before);
+    });
+
+    it('an empty value is Security Hub\'s default, not an empty list of ports', async () => {
+      // Prepare: Security Hub sends authorizedUdpPorts: [] when it has no default.
+      const groupId = await securityGroup([rule('tcp', 443, 443, { v4: '0.0.0.0/0' })]);
+      // Act
+      const ctx = contextFor(groupId, undefined, { authorizedTcpPorts: [], authorizedUdpPorts: [] });
+      // Assess
+      expect(ctx.parameters).toEqual({ authorizedTcpPorts: [80, 443], authorizedUdpPorts: [] });
+      expect(ctx.parametersFromFinding).toEqual([]);
+      expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
+    });
   });
 
   it('a security group that does not exist fails the snapshot with RemediationFailed', async () => {

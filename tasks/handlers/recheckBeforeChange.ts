@@ -1,0 +1,58 @@
+import { readFindingFromHub } from '../aws/securityHub.js';
+import { ApprovalNeededError, ExemptAtChangeError, SkippedAtChangeError } from '../domain/errors.js';
+import type { WorkflowState } from '../domain/workflowState.js';
+import { acquireLock, readBreaker } from '../store/guardrails.js';
+import { decideExemption } from './checkExemption.js';
+import type { ExecutionRef } from './defineTask.js';
+import { decidePolicy, readPolicy } from './loadPolicy.js';
+import type { PlaybookDeps } from './playbookDeps.js';
+
+/**
+ * The re-check at the moment of change (DESIGN §2, trust rules; docs/decisions/009). An approval
+ * can wait a day and the world moves meanwhile, so just before `apply` — automatic or approved —
+ * Remediate reads again: Security Hub's copy of the finding, the policy (kill switch, per-control
+ * setting, allow lists, playbook), the exemption (live tag and register), the circuit breakers and
+ * the resource lock. It throws `SkippedAtChange`, `ExemptAtChange` or `ApprovalNeeded`; a fact it
+ * cannot read throws as is (the change does not happen). Returns what it checked, for the audit.
+ */
+export async function recheckBeforeChange(deps: PlaybookDeps, execution: ExecutionRef, state: WorkflowState): Promise<string[]> {
+  const { request, policy: earlier } = state;
+  if (!request || !earlier?.playbookId || !earlier.controlId) throw new Error('the re-check needs the request and the policy decision');
+  const checked: string[] = [];
+
+  const hub = await readFindingFromHub({ id: request.findingId, productArn: request.productArn });
+  if (!hub) throw new SkippedAtChangeError('the finding is no longer in Security Hub; nothing was changed');
+  const now = {
+    ...request,
+    complianceStatus: hub.Compliance?.Status ?? 'NOT_AVAILABLE',
+    recordState: hub.RecordState ?? 'ACTIVE',
+    workflowStatus: hub.Workflow?.Status ?? 'NEW',
+  };
+  checked.push(`Security Hub: ${now.complianceStatus}/${now.recordState}, workflow ${now.workflowStatus}`);
+
+  const policy = await readPolicy(deps.config().policyParameter);
+  const decision = decidePolicy(now, policy);
+  if (!decision.proceed) throw new SkippedAtChangeError(`at the moment of change: ${decision.reason}; nothing was changed`);
+  if (decision.playbookId !== earlier.playbookId) throw new SkippedAtChangeError(`the policy now chooses playbook ${decision.playbookId}, not ${earlier.playbookId}; nothing was changed`);
+  if (decision.dryRun) throw new SkippedAtChangeError('mode is now dry-run; nothing was changed');
+  if (decision.approvalForced && !state.approval) throw new ApprovalNeededError(`the policy now asks a person to approve (${decision.reason})`);
+  checked.push(`policy: mode ${decision.mode}, control setting ${decision.controlSetting}`);
+
+  const exemption = await decideExemption(deps, state, execution);
+  if (exemption.exempt) throw new ExemptAtChangeError(`exempt at the moment of change: ${exemption.reason}; nothing was changed`);
+  checked.push(`exemption: ${exemption.reason}`);
+
+  const { tableName, approvalTimeoutSeconds } = deps.config();
+  if (!state.approval) {
+    for (const scope of [request.account, 'global']) {
+      const breaker = await readBreaker(tableName, scope);
+      if (breaker.state === 'OPEN') throw new ApprovalNeededError(`circuit breaker ${scope === 'global' ? 'for all accounts' : `for account ${scope}`} opened since this change was classified`);
+    }
+    checked.push('circuit breakers closed');
+  }
+  // Still ours: re-taking the lock is a no-op for its owner and fails if it expired and another execution took it.
+  const lock = await acquireLock(tableName, earlier.controlId, request.resource.id, execution.name, deps.now(), approvalTimeoutSeconds + 2 * 3600);
+  if (!lock.acquired) throw new SkippedAtChangeError(`execution ${lock.heldBy} now holds the lock on ${request.resource.id}; nothing was changed`);
+  checked.push('lock held');
+  return checked;
+}
