@@ -56,7 +56,9 @@ describe('fault injection: every workflow AWS call × throttling, access denied,
     if (result.outcome === 'UNKNOWN' && !died) problems.push('no outcome and no status-rule record');
     // The trail holds every step that completed; when the failed call is the first audit write itself, the escalation is the record.
     const firstWriteFailed = faultedCall === 'DynamoDB.PutItem' && events[0] === AuditEvent.ESCALATED;
-    if (!events.includes(AuditEvent.VALIDATED) && result.outcome !== Outcome.INVALID && !died && !firstWriteFailed) problems.push('audit trail lacks VALIDATED');
+    // ValidateFinding re-reads the finding from Security Hub before it validates (decision 008): when that read fails, it cannot validate, and the escalation is the record.
+    const hubReadFailed = faultedCall === 'SecurityHub.GetFindings' && events[0] === AuditEvent.ESCALATED && result.outcome === Outcome.ESCALATED;
+    if (!events.includes(AuditEvent.VALIDATED) && result.outcome !== Outcome.INVALID && !died && !firstWriteFailed && !hubReadFailed) problems.push('audit trail lacks VALIDATED');
     const snapshotTaken = events.includes(AuditEvent.SNAPSHOT_TAKEN);
     const changed = events.includes(AuditEvent.APPLIED) || events.includes(AuditEvent.REMEDIATION_FAILED);
     const restored = result.audit.some((a) => a.event === AuditEvent.ROLLED_BACK && (a.detail as { restored?: boolean }).restored === true);

@@ -255,14 +255,16 @@ describe('RectifyAdminStack', () => {
       const base = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
       const settle = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
       const expected: Record<string, string[]> = {
-        validateFinding: [...base, 'dynamodb:PutItem'],
+        // Re-reads the finding from Security Hub: the event is a pointer (docs/decisions/008).
+        validateFinding: [...base, 'dynamodb:PutItem', 'securityhub:GetFindings'],
         loadPolicy: [...base, 'dynamodb:PutItem', 'ssm:GetParameter'],
         recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
         escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'sns:Publish'],
         // Its own role: tags through the member role, then the guardrails' items and the budget alert.
         classifySeverity: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'sts:AssumeRole'],
         // The shared role of checkExemption, remediate, verify and rollback: no signing key, no topic.
-        remediate: [...base, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sts:AssumeRole'],
+        // Remediate re-reads the finding and the policy at the moment of change (docs/decisions/009).
+        remediate: [...base, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'securityhub:GetFindings', 'ssm:GetParameter', 'sts:AssumeRole'],
         requestApproval: [...base, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'sns:Publish', 'sts:AssumeRole'],
         approval: [
           ...base,
@@ -270,6 +272,8 @@ describe('RectifyAdminStack', () => {
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
           'secretsmanager:GetSecretValue',
+          // mode off cancels waiting approvals.
+          'ssm:GetParameter',
           'states:SendTaskFailure',
           'states:SendTaskSuccess',
         ],

@@ -1,4 +1,4 @@
-import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Template } from 'aws-cdk-lib/assertions';
@@ -186,9 +186,9 @@ describe('observability', () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     // The member account's live tags (no production tag) through the assumed remediation role.
     const sts = mockClient(STSClient);
-    const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+    const s3 = mockClient(S3Client);
     useTaskEnv();
-    afterEach(() => [ddb, sts, tagging].forEach((mock) => mock.reset()));
+    afterEach(() => [ddb, sts, s3].forEach((mock) => mock.reset()));
 
     const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::audit-logs', controlId: 'S3.8', account: '222222222222' });
     const state: WorkflowState = {
@@ -206,7 +206,9 @@ describe('observability', () => {
 
     async function classifySeverityExit(breaker: 'OPEN' | 'CLOSED') {
       sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'a', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
-      tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: request.resource.id, Tags: [{ Key: 'team', Value: 'audit' }] }] });
+      // The bucket is the member account's own (ListBuckets), tagged team=audit.
+      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'audit-logs' }] });
+      s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'team', Value: 'audit' }] });
       ddb.on(GetCommand).resolves({});
       ddb.on(GetCommand, { Key: { pk: 'GUARD#BREAKER', sk: request.account } }).resolves({
         Item: { pk: 'GUARD#BREAKER', sk: request.account, state: breaker, recent: ['F', 'F', 'F'], version: 3, openedAt: '2026-01-01T00:00:00.000Z' },

@@ -104,7 +104,7 @@ export const ESTATE: readonly EstateItem[] = [
   },
   {
     key: 'no-playbook', controlId: 'EC2.10', resourceType: 'AwsEc2Vpc', account: A, severity: 'MEDIUM',
-    resourceId: `arn:aws:ec2:us-east-1:${A}:vpc/vpc-0sandbox`, story: 'A control without a playbook is recorded for people, nothing is touched',
+    resourceId: `arn:aws:ec2:us-east-1:${A}:vpc/vpc-0a1b2c3d4e5f60718`, story: 'A control without a playbook is recorded for people, nothing is touched',
     setup: [],
     expected: Outcome.NO_PLAYBOOK,
     checks: [],
