@@ -32,7 +32,9 @@ describe('trust scenarios (test/trust/*.scenario.json)', () => {
       results.set(file, result);
       // Assess
       expect(checkExpectations(scenario, result)).toEqual([]);
-      if (scenario.expect?.outcome !== Outcome.REMEDIATED) expect(result.audit.map((a) => a.event)).not.toContain(AuditEvent.APPLIED);
+      // Outcomes that promise no change never applied one.
+      const changing: string[] = [Outcome.REMEDIATED, Outcome.FAILED_ROLLED_BACK, Outcome.FAILED_ROLLBACK_FAILED];
+      if (!changing.includes(scenario.expect?.outcome ?? '')) expect(result.audit.map((a) => a.event)).not.toContain(AuditEvent.APPLIED);
     });
   }
 
@@ -62,6 +64,14 @@ describe('trust scenarios (test/trust/*.scenario.json)', () => {
     expect(result, 'the scenario ran').toBeDefined();
     expect(result!.finding.note).toMatch(/mode is off \(kill switch\)/);
     expect(result!.audit.map((a) => a.event)).not.toContain(AuditEvent.SNAPSHOT_TAKEN);
+  });
+
+  it('a rollback leaves a change made after Rectify\'s own, and escalates with both states', () => {
+    const result = results.get('rollback-leaves-a-later-change.scenario.json');
+    expect(result, 'the scenario ran').toBeDefined();
+    const rolledBack = result!.audit.find((a) => a.event === AuditEvent.ROLLED_BACK)!;
+    expect(rolledBack.detail).toMatchObject({ restored: false, current: { RestrictPublicBuckets: false } });
+    expect(result!.notifications.find((n) => n.topic === 'escalations')?.body).toMatch(/changed after Rectify's change .*left as it is/);
   });
 
   it('untrusted products and suppressed findings say why in the note', () => {

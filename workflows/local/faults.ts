@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Playbook } from '../../tasks/playbooks/definePlaybook.js';
 import type { PlaybookLookup } from '../../tasks/playbooks/registry.js';
 import { liveTagsOf } from '../../tasks/domain/resourceTags.js';
+import { callAws } from './awsCall.js';
 
 /**
  * Faults a scenario can inject into a real playbook, to prove the failure paths against real
@@ -21,6 +22,10 @@ export const FaultsSchema = z
     resources: z.array(z.string()).optional(),
     /** Only these playbooks get the faults (default: every playbook). */
     playbooks: z.array(z.string()).optional(),
+    /** AWS calls made once, just before the first Verify: a person (or another tool) changing the resource while Rectify verifies. */
+    duringVerify: z
+      .array(z.object({ service: z.string(), command: z.string(), params: z.record(z.string(), z.unknown()).default({}), account: z.string().optional(), region: z.string().optional() }).strict())
+      .optional(),
   })
   .strict();
 export type Faults = z.infer<typeof FaultsSchema>;
@@ -32,7 +37,12 @@ export class InjectedFault extends Error {
   }
 }
 
+/** Resources whose `duringVerify` calls were made, per fault set (a playbook is wrapped anew at every lookup). */
+const touchedBy = new WeakMap<Faults, Set<string>>();
+
 export function withFaults(playbook: Playbook, faults: Faults): Playbook {
+  const touched = touchedBy.get(faults) ?? new Set<string>();
+  touchedBy.set(faults, touched);
   const hit = (ctx: { resource: { id: string } }) => !faults.resources || faults.resources.includes(ctx.resource.id);
   const denied = new Error('User is not authorized to perform: tag:GetResources (injected fault)');
   denied.name = 'AccessDeniedException';
@@ -50,7 +60,13 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
       await playbook.apply(ctx, plan);
       if (faults.apply === 'throw' && hit(ctx)) throw new InjectedFault('apply failed after changing the resource');
     },
-    verify: async (ctx) => (faults.verify === 'noncompliant' && hit(ctx) ? { compliant: false, detail: 'injected fault: still non-compliant' } : playbook.verify(ctx)),
+    verify: async (ctx) => {
+      if (faults.duringVerify && hit(ctx) && !touched.has(ctx.resource.id)) {
+        touched.add(ctx.resource.id);
+        for (const step of faults.duringVerify) await callAws(step);
+      }
+      return faults.verify === 'noncompliant' && hit(ctx) ? { compliant: false, detail: 'injected fault: still non-compliant' } : playbook.verify(ctx);
+    },
     rollback: async (ctx, snapshot) => {
       if (faults.rollback === 'throw' && hit(ctx)) throw new InjectedFault('rollback failed');
       await playbook.rollback(ctx, snapshot);
