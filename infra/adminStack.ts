@@ -59,13 +59,15 @@ export class RectifyAdminStack extends Stack {
       emails: config.escalationEmails,
     }).topic;
     const { parameter } = new PolicyParameter(this, 'Policy', { policy: initialPolicy(config) });
-    const signingSecret = new ApprovalSigningSecret(this, 'ApprovalSigning', { encryptionKey: key }).secret;
+    const signing = new ApprovalSigningSecret(this, 'ApprovalSigning', { encryptionKey: key });
+    const signingSecret = signing.secret;
     const environment = {
       [TaskEnv.tableName]: table.tableName,
       [TaskEnv.policyParameter]: parameter.parameterName,
       [TaskEnv.approvalsTopicArn]: approvals.topicArn,
       [TaskEnv.escalationsTopicArn]: escalations.topicArn,
-      [TaskEnv.memberRoleName]: config.memberRoleName,
+      [TaskEnv.readRoleName]: config.readRoleName,
+      [TaskEnv.changeRoleName]: config.memberRoleName,
       [TaskEnv.adminAccount]: Aws.ACCOUNT_ID,
       [TaskEnv.sameAccountShortcut]: String(config.sameAccountShortcut),
       [TaskEnv.approvalTimeoutSeconds]: String(config.approvalTimeoutHours * 3600),
@@ -89,7 +91,7 @@ export class RectifyAdminStack extends Stack {
       policyParameter: parameter,
       topics: { approvals, escalations },
       signingSecret,
-      memberRoleName: config.memberRoleName,
+      memberRoleNames: { read: config.readRoleName, change: config.memberRoleName },
       memberAccounts: config.memberAccounts,
       sameAccountShortcut: config.sameAccountShortcut,
       logRetention,
@@ -102,6 +104,7 @@ export class RectifyAdminStack extends Stack {
       logRetention,
     });
     this.approvalEndpoint.allowTaskResponses(this.remediation.stateMachine);
+    signing.readableOnlyBy([this.approvalEndpoint.role, this.taskFunctions.functions.requestApproval.role!]);
     this.executionStatus = new ExecutionStatusRule(this, 'ExecutionStatus', {
       stateMachine: this.remediation.stateMachine,
       key,

@@ -7,6 +7,7 @@ import { PolicySchema, type Policy } from '../tasks/domain/policy.js';
 export const CONTEXT_KEY = 'rectify';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const RoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be a valid IAM role name (1-64 of letters, digits and +=,.@_-)');
 
 /** Retention periods CloudWatch Logs accepts (RetentionDays without INFINITE). */
 const RETENTION_DAYS = Object.values(RetentionDays).filter((d): d is number => typeof d === 'number' && d !== RetentionDays.INFINITE);
@@ -40,22 +41,27 @@ export const RectifyConfigSchema = z.strictObject({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region code such as eu-west-1')
     .optional(),
   /**
-   * Member accounts the task role may assume the remediation role in.
+   * Member accounts the task roles may assume the member roles in.
    * @default [] (any account that has the member stack)
    */
   memberAccounts: z.array(AccountId).default([]),
   /**
-   * Name of the remediation role in member accounts.
+   * Name of the member change role: every playbook action, reads and writes; only Remediate and
+   * Rollback assume it (docs/decisions/010).
    * @default 'RectifyRemediationRole'
    */
-  memberRoleName: z
-    .string()
-    .regex(/^[\w+=,.@-]{1,64}$/, 'must be a valid IAM role name (1-64 of letters, digits and +=,.@_-)')
-    .default('RectifyRemediationRole'),
+  memberRoleName: RoleName.default('RectifyRemediationRole'),
   /**
-   * Fix findings of the administrator account with the task role itself instead of assuming the
-   * member role there; grants the task role the playbooks' permissions in its own account and
-   * creates the runbooks' automation roles there (do not deploy the member stack in that account).
+   * Name of the member read role: only the playbooks' read actions and the tag reads; the tasks
+   * that only look (exemption, classification, approval request, verification) assume it.
+   * @default 'RectifyReadRole'
+   */
+  readRoleName: RoleName.default('RectifyReadRole'),
+  /**
+   * Fix findings of the administrator account with the task roles themselves instead of assuming the
+   * member roles there; grants the task roles the playbooks' permissions in their own account (the
+   * read-side roles only the read actions) and creates the runbooks' automation roles there (do not
+   * deploy the member stack in that account).
    * @default false
    */
   sameAccountShortcut: z.boolean().default(false),
@@ -121,6 +127,10 @@ export const RectifyConfigSchema = z.strictObject({
 }).refine((c) => c.approvalBurstLimit >= c.approvalRateLimit, {
   path: ['approvalBurstLimit'],
   message: 'must be at least rectify.approvalRateLimit (a burst below the rate caps the rate)',
+}).refine((c) => c.readRoleName.toLowerCase() !== c.memberRoleName.toLowerCase(), {
+  // IAM role names are unique ignoring case.
+  path: ['readRoleName'],
+  message: 'must differ from rectify.memberRoleName: the read role and the change role are two roles',
 });
 export type RectifyConfig = z.infer<typeof RectifyConfigSchema>;
 

@@ -7,8 +7,18 @@ export const StackId = {
   member: 'RectifyMember',
 } as const;
 
-/** The admin account's shared role for the tasks that act on member resources. */
+/**
+ * The admin account's shared role for the tasks that read member resources (CheckExemption,
+ * Verify): the member read role trusts it. The name predates the read/change split
+ * (docs/decisions/010) and is kept so existing member stacks' trust keeps resolving.
+ */
 export const REMEDIATION_TASK_ROLE_NAME = 'rectify-remediation-task';
+
+/**
+ * The admin account's role of Remediate and Rollback, the only tasks that change member
+ * resources: the member change role trusts it and nothing else (docs/decisions/010).
+ */
+export const CHANGE_TASK_ROLE_NAME = 'rectify-change-task';
 
 /**
  * The admin account's role of the requestApproval task: it reads member resources to plan the

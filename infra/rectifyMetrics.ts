@@ -36,20 +36,5 @@ export function searchExpression(metric: RectifyMetric, statistic: string, perio
   return `SEARCH('{${schema}} MetricName="${metric.name}"', '${statistic}', ${periodSeconds})`;
 }
 
-/**
- * How a circuit breaker shows in the logs without a log line of its own. settleGuardrails
- * (tasks/handlers/settleGuardrails.ts) only publishes "Circuit breaker open" to SNS, so no task
- * log group records the opening. ClassifySeverity (its guardrails) returns a reason "circuit breaker …
- * is open since <time>: …" for every execution it holds for approval because a breaker is open, and
- * the state machine logs each state's output (logging ALL with execution data): the metric filter
- * matches that reason in ClassifySeverity's TaskStateExited event, and nothing else.
- */
-export const BreakerOpenLog = {
-  eventType: 'TaskStateExited',
-  stateName: StateName.ClassifySeverity,
-  /**
-   * A CloudWatch filter-pattern regex: spaces and parentheses are not allowed there, so `.`
-   * stands for each space.
-   */
-  outputRegex: 'circuit.breaker.*is.open.since',
-} as const;
+/** Emitted by ClassifySeverity each time an open circuit breaker holds a change for approval (tasks/observability.ts emitBreakerHold). */
+export const BREAKER_HOLDS_METRIC = 'CircuitBreakerHolds';

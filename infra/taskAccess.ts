@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import { MemberRole } from '../tasks/aws/memberRole.js';
 import type { TaskHandlerName } from '../workflows/remediationWorkflow.js';
-import { APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from './names.js';
+import { APPROVAL_REQUEST_ROLE_NAME, CHANGE_TASK_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from './names.js';
 
 /** The topics a task may publish to. */
 export type TopicName = 'approvals' | 'escalations';
@@ -27,14 +28,17 @@ export interface TaskAccess {
   /** Re-reads a finding from Security Hub (securityhub:GetFindings on the hub): the event is a pointer, not evidence. */
   readonly readsFindings?: boolean;
   /**
-   * Acts on resources in member accounts (live tags, playbooks): runs under a fixed-name role
-   * that may assume the member roles and that they trust by ARN, the shared task role unless
-   * `ownRoleName` is set.
+   * Acts on resources in member accounts (live tags, playbooks) through this member role: `read`
+   * for the tasks that only look, `change` for those that change resources. The handler names the
+   * same role (`playbookContextFor`). Runs under a fixed-name role that may assume only that member
+   * role and that it trusts by ARN: the shared task role unless `ownRoleName` is set.
    */
-  readonly actsOnMembers?: boolean;
+  readonly actsOnMembers?: MemberRole;
   /**
    * Fixed name of a member-facing task's own role, for a task that holds what the other
-   * member-facing tasks must not (the signing key). Requires `actsOnMembers`.
+   * member-facing tasks must not (the signing key, the guardrails' writes, the member change
+   * role). Tasks naming the same role share it; they must act through the same member role.
+   * Requires `actsOnMembers`.
    * @default - the shared task role
    */
   readonly ownRoleName?: string;
@@ -61,13 +65,13 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   validateFinding: { table: [PUT], readsFindings: true, timeout: SHORT },
   loadPolicy: { table: [PUT], readsPolicy: true, timeout: SHORT },
   // Reads the exemption register (BatchGetItem) as well as the live tags.
-  checkExemption: { table: [BATCH_GET, PUT], actsOnMembers: true, timeout: SHORT },
+  checkExemption: { table: [BATCH_GET, PUT], actsOnMembers: MemberRole.read, timeout: SHORT },
   // Reads the live tags for the risk, then the guardrails: dedupe lock (conditional Put, Get), flap history
   // and breakers (Get), budget counter (Update); alerts when the budget is spent. Its own role, so the
   // tasks that change resources get neither the counters' writes nor the topic.
   classifySeverity: {
     table: [GET, PUT, UPDATE],
-    actsOnMembers: true,
+    actsOnMembers: MemberRole.read,
     publishesTo: 'escalations',
     ownRoleName: CLASSIFY_TASK_ROLE_NAME,
     timeout: SHORT,
@@ -79,16 +83,25 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
     table: [UPDATE, PUT],
     publishesTo: 'approvals',
     readsSigningKey: true,
-    actsOnMembers: true,
+    // Snapshot and plan only read.
+    actsOnMembers: MemberRole.read,
     ownRoleName: APPROVAL_REQUEST_ROLE_NAME,
     timeout: SHORT,
   },
   // Stores the snapshot before it changes anything.
-  // The re-check at the moment of change: Security Hub's copy, the policy, the register (BatchGet), the breakers and the lock (Get, conditional Put).
-  remediate: { table: [BATCH_GET, GET, PUT], readsPolicy: true, readsFindings: true, actsOnMembers: true, timeout: LONG },
-  verify: { table: [PUT], actsOnMembers: true, timeout: SHORT },
+  // The re-check at the moment of change: Security Hub's copy, the policy, the register (BatchGet), the breakers and the lock (Get, conditional Put);
+  // the live exemption tag through the change role it holds. Its own role, shared with Rollback: the only one the change role trusts.
+  remediate: {
+    table: [BATCH_GET, GET, PUT],
+    readsPolicy: true,
+    readsFindings: true,
+    actsOnMembers: MemberRole.change,
+    ownRoleName: CHANGE_TASK_ROLE_NAME,
+    timeout: LONG,
+  },
+  verify: { table: [PUT], actsOnMembers: MemberRole.read, timeout: SHORT },
   // Reads the stored snapshot back.
-  rollback: { table: [GET, PUT], actsOnMembers: true, timeout: LONG },
+  rollback: { table: [GET, PUT], actsOnMembers: MemberRole.change, ownRoleName: CHANGE_TASK_ROLE_NAME, timeout: LONG },
   // Both settle the guardrails: fix history (Update), breaker results (Get, conditional Put), lock release (Delete).
   recordOutcome: { table: [GET, PUT, UPDATE, DELETE], updatesFindings: true, timeout: SHORT },
   escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, timeout: SHORT },
@@ -121,16 +134,18 @@ export const EXECUTION_STATUS_ACCESS: TaskAccess = {
 };
 
 /**
- * The admin roles member remediation roles trust, by name: the shared task role and every
- * member-facing task's own role.
+ * The admin roles one member role trusts, by name: the fixed-name roles of the tasks that act
+ * through it (the shared task role for those without their own).
  *
  * @example
- * memberFacingRoleNames(); // ['rectify-approval-request', 'rectify-classify-task', 'rectify-remediation-task']
+ * memberFacingRoleNames(MemberRole.read); // ['rectify-approval-request', 'rectify-classify-task', 'rectify-remediation-task']
+ * memberFacingRoleNames(MemberRole.change); // ['rectify-change-task']
  */
 export function memberFacingRoleNames(
+  role: MemberRole,
   access: Readonly<Record<string, TaskAccess>> = TASK_ACCESS,
   sharedRoleName: string = REMEDIATION_TASK_ROLE_NAME,
 ): string[] {
-  const own = Object.values(access).flatMap((a) => (a.actsOnMembers && a.ownRoleName ? [a.ownRoleName] : []));
-  return [...new Set([sharedRoleName, ...own])].sort();
+  const names = Object.values(access).flatMap((a) => (a.actsOnMembers === role ? [a.ownRoleName ?? sharedRoleName] : []));
+  return [...new Set(names)].sort();
 }

@@ -42,3 +42,13 @@ export function emitApprovalLatency(seconds: number, decision: string): void {
   metric.addDimensions({ Decision: decision });
   metric.addMetric('ApprovalLatency', MetricUnit.Seconds, seconds);
 }
+
+/**
+ * A circuit breaker held a change for approval (ClassifySeverity's guardrails). The alarm
+ * `CircuitBreakerOpen` watches it; the execution log carries no data to filter on (docs/approvals.md).
+ */
+export function emitBreakerHold(scope: string): void {
+  const metric = metrics().singleMetric();
+  metric.addMetadata('scope', scope);
+  metric.addMetric('CircuitBreakerHolds', MetricUnit.Count, 1);
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MemberRole } from './aws/memberRole.js';
 
 /**
  * Settings every task reads from its environment. The CDK stack sets them on each function;
@@ -9,7 +10,8 @@ const TaskConfigSchema = z.object({
   RECTIFY_POLICY_PARAMETER: z.string().min(1),
   RECTIFY_APPROVALS_TOPIC_ARN: z.string().min(1),
   RECTIFY_ESCALATIONS_TOPIC_ARN: z.string().min(1),
-  RECTIFY_MEMBER_ROLE_NAME: z.string().min(1),
+  RECTIFY_READ_ROLE_NAME: z.string().min(1),
+  RECTIFY_CHANGE_ROLE_NAME: z.string().min(1),
   RECTIFY_ADMIN_ACCOUNT: z.string().regex(/^\d{12}$/),
   RECTIFY_SAME_ACCOUNT_SHORTCUT: z.enum(['true', 'false']).default('true'),
   RECTIFY_APPROVAL_BASE_URL: z.string().default(''),
@@ -22,7 +24,8 @@ export interface TaskConfig {
   readonly policyParameter: string;
   readonly approvalsTopicArn: string;
   readonly escalationsTopicArn: string;
-  readonly memberRoleName: string;
+  /** The member roles' names, by what the task does with the resource (docs/decisions/010). */
+  readonly memberRoleNames: Readonly<Record<MemberRole, string>>;
   readonly adminAccount: string;
   readonly sameAccountShortcut: boolean;
   readonly approvalBaseUrl: string;
@@ -42,7 +45,7 @@ export function taskConfig(env: NodeJS.ProcessEnv = process.env): TaskConfig {
     policyParameter: e.RECTIFY_POLICY_PARAMETER,
     approvalsTopicArn: e.RECTIFY_APPROVALS_TOPIC_ARN,
     escalationsTopicArn: e.RECTIFY_ESCALATIONS_TOPIC_ARN,
-    memberRoleName: e.RECTIFY_MEMBER_ROLE_NAME,
+    memberRoleNames: { read: e.RECTIFY_READ_ROLE_NAME, change: e.RECTIFY_CHANGE_ROLE_NAME },
     adminAccount: e.RECTIFY_ADMIN_ACCOUNT,
     sameAccountShortcut: e.RECTIFY_SAME_ACCOUNT_SHORTCUT === 'true',
     approvalBaseUrl: e.RECTIFY_APPROVAL_BASE_URL,
@@ -57,7 +60,8 @@ export const TaskEnv = {
   policyParameter: 'RECTIFY_POLICY_PARAMETER',
   approvalsTopicArn: 'RECTIFY_APPROVALS_TOPIC_ARN',
   escalationsTopicArn: 'RECTIFY_ESCALATIONS_TOPIC_ARN',
-  memberRoleName: 'RECTIFY_MEMBER_ROLE_NAME',
+  readRoleName: 'RECTIFY_READ_ROLE_NAME',
+  changeRoleName: 'RECTIFY_CHANGE_ROLE_NAME',
   adminAccount: 'RECTIFY_ADMIN_ACCOUNT',
   sameAccountShortcut: 'RECTIFY_SAME_ACCOUNT_SHORTCUT',
   approvalBaseUrl: 'RECTIFY_APPROVAL_BASE_URL',

@@ -89,6 +89,7 @@ export class RemediationWorkflow extends Construct {
     const approvalTimedOut = mark(StateName.MarkApprovalTimedOut, Outcome.APPROVAL_TIMED_OUT, `nobody decided within ${approvalTimeout.toHumanString()}; nothing was changed`);
     const flapGuarded = mark(StateName.MarkFlapGuarded, Outcome.FLAP_GUARDED, 'the resource keeps returning to non-compliance, so it is not fixed again');
     const rollbackFailed = mark(StateName.MarkRollbackFailed, Outcome.FAILED_ROLLBACK_FAILED, 'the change failed and restoring the snapshot failed too');
+    const planChanged = mark(StateName.MarkPlanChanged, Outcome.ESCALATED, 'the plan changed after it was approved, and the policy says escalate; nothing was changed');
     const planFailed = mark(StateName.MarkPlanFailed, Outcome.ESCALATED, 'the dry-run plan could not be made; nothing was changed');
 
     // --- Compensation: restore the snapshot, check it, escalate.
@@ -141,6 +142,7 @@ export class RemediationWorkflow extends Construct {
     remediate.addCatch(record(StateName.RecordExemptAtChange, Outcome.EXEMPT), { errors: [ErrorName.ExemptAtChange], resultPath: '$.error' });
     remediate.addCatch(recordSkippedAtChange, { errors: [ErrorName.SkippedAtChange], resultPath: '$.error' });
     remediate.addCatch(awaitApproval, { errors: [ErrorName.ApprovalNeeded], resultPath: '$.reapproval' });
+    remediate.addCatch(planChanged, { errors: [ErrorName.PlanChanged], resultPath: '$.error' });
     remediate.addCatch(rollback, { resultPath: '$.error' });
     const verify = lambdaTask(this, StateName.Verify, fn.verify, { resultPath: '$.verification' });
     verify.addRetry({

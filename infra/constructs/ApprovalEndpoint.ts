@@ -75,7 +75,9 @@ function stageOptions(rateLimit: number, burstLimit: number, accessLogGroup: log
     stageName: APPROVAL_STAGE_NAME,
     throttlingRateLimit: rateLimit,
     throttlingBurstLimit: burstLimit,
-    tracingEnabled: true,
+    // No X-Ray on the stage: its trace records the request URL, and the link's `sig` is in the query string.
+    // The approval function is still traced (its segments carry no URL).
+    tracingEnabled: false,
     metricsEnabled: true,
     loggingLevel: apigateway.MethodLoggingLevel.ERROR,
     dataTraceEnabled: false,

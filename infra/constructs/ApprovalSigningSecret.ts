@@ -1,4 +1,5 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -36,5 +37,26 @@ export class ApprovalSigningSecret extends Construct {
         'An HMAC link-signing key, not a credential: no service holds it, so there is nothing a rotation function could update. ' +
         'Rotate by putting a new value (outstanding links become invalid and their requests escalate on timeout).',
     });
+  }
+
+  /**
+   * Enforce, not just grant, who may read the key: a resource policy denies `GetSecretValue` to
+   * every principal but these roles (the function that signs links and the one that checks them),
+   * whatever identity policies elsewhere in the account allow.
+   *
+   * @example
+   * signing.readableOnlyBy([requestApprovalRole, approvalRole]);
+   */
+  readableOnlyBy(roles: readonly iam.IRole[]): void {
+    this.secret.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheApprovalFunctionsReadTheKey',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': roles.map((r) => r.roleArn) } },
+      }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { PASS_ROLE } from '../automationRunbooks.js';
 
 /** A role the remediation role may hand to one AWS service. */
@@ -28,22 +29,39 @@ export interface MemberRemediationRoleProps {
    */
   readonly passableRoles?: readonly PassableRole[];
   /**
+   * Only read actions (tasks/playbooks/readActions.ts): any other action throws at synth, and
+   * iam:PassRole is never granted.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * @default - says what the role is for and who may assume it
+   */
+  readonly description?: string;
+  /**
    * @default Duration.hours(1)
    */
   readonly maxSessionDuration?: Duration;
 }
 
 /**
- * The role Rectify assumes in a member account to read and fix resources. It trusts exactly the
- * admin account's member-facing roles, by ARN, and can do exactly what the registered playbooks
- * declare; iam:PassRole only on the named roles, and only to their service.
+ * A role Rectify assumes in a member account: the change role (read and fix resources) or, with
+ * `readOnly`, the read role. It trusts exactly the admin account's task roles that need it, by
+ * ARN, and can do exactly what the registered playbooks declare (the read role only the reads);
+ * iam:PassRole only on the named roles, and only to their service.
  *
  * @example
- * new MemberRemediationRole(this, 'Role', {
+ * new MemberRemediationRole(this, 'Remediation', {
  *   roleName: 'RectifyRemediationRole',
- *   trustedRoleArns: memberFacingRoleNames().map((name) => roleArn('aws', '111111111111', name)),
- *   actions: memberRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())),
+ *   trustedRoleArns: memberFacingRoleNames(MemberRole.change).map((name) => roleArn('aws', '111111111111', name)),
+ *   actions: changeRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())),
  *   passableRoles: [{ roleArn: roleArn('aws', '222222222222', 'RectifyAutomationRole'), service: 'ssm.amazonaws.com' }],
+ * });
+ * new MemberRemediationRole(this, 'Read', {
+ *   roleName: 'RectifyReadRole',
+ *   readOnly: true,
+ *   trustedRoleArns: memberFacingRoleNames(MemberRole.read).map((name) => roleArn('aws', '111111111111', name)),
+ *   actions: readRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())),
  * });
  */
 export class MemberRemediationRole extends Construct {
@@ -54,6 +72,9 @@ export class MemberRemediationRole extends Construct {
     if (props.actions.length === 0) throw new Error('MemberRemediationRole: no actions: the playbook registry declares no permissions');
     const wildcard = props.actions.find((a) => a.includes('*'));
     if (wildcard) throw new Error(`MemberRemediationRole: action ${wildcard} is a wildcard; playbooks must declare exact actions`);
+    const write = props.readOnly ? props.actions.find((a) => !isReadAction(a)) : undefined;
+    if (write) throw new Error(`MemberRemediationRole: ${props.roleName} is read-only but is given ${write}, which is not a read action (tasks/playbooks/readActions.ts)`);
+    if (props.readOnly && (props.passableRoles ?? []).length > 0) throw new Error(`MemberRemediationRole: ${props.roleName} is read-only; it passes no role`);
     const trusted = [...new Set(props.trustedRoleArns)];
     if (trusted.length === 0) throw new Error('MemberRemediationRole: no trusted role ARNs: name the admin account\'s member-facing roles');
     const notRole = trusted.find((arn) => !Token.isUnresolved(arn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(arn));
@@ -64,7 +85,11 @@ export class MemberRemediationRole extends Construct {
     ];
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
-      description: 'Rectify remediation role: assumed only by the Rectify member-facing roles of the Security Hub administrator account',
+      description:
+        props.description ??
+        (props.readOnly
+          ? 'Rectify read role: reads resources and their tags; assumed only by the Rectify tasks of the Security Hub administrator account that only look'
+          : 'Rectify remediation role: assumed only by the Rectify tasks of the Security Hub administrator account that change resources'),
       assumedBy: new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn))),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
       inlinePolicies: {
@@ -74,7 +99,7 @@ export class MemberRemediationRole extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Playbooks fix whichever resource a finding names (any security group, bucket or key of the account), so the ' +
+        'Playbooks read and fix whichever resource a finding names (any security group, bucket or key of the account), so the ' +
         'generated actions cannot be scoped to resources known at deploy time; the actions themselves are exact, with no wildcards.',
     });
   }

@@ -8,7 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { BreakerOpenLog, RectifyMetrics, RollbackResult } from '../rectifyMetrics.js';
+import { BREAKER_HOLDS_METRIC, RectifyMetrics, RollbackResult } from '../rectifyMetrics.js';
 
 export interface RemediationAlarmsProps {
   readonly stateMachine: sfn.IStateMachine;
@@ -78,18 +78,13 @@ export class RemediationAlarms extends Construct {
       ]),
     );
 
-    const breakerFilter = new logs.MetricFilter(this, 'BreakerHoldsFilter', {
-      logGroup: props.executionLogGroup,
-      metricNamespace: RectifyMetrics.namespace,
-      metricName: 'CircuitBreakerHolds',
-      metricValue: '1',
-      filterPattern: logs.FilterPattern.all(
-        logs.FilterPattern.stringValue('$.type', '=', BreakerOpenLog.eventType),
-        logs.FilterPattern.stringValue('$.details.name', '=', BreakerOpenLog.stateName),
-        logs.FilterPattern.regexValue('$.details.output', '=', BreakerOpenLog.outputRegex),
-      ),
+    this.breakerHoldsMetric = new cloudwatch.Metric({
+      namespace: RectifyMetrics.namespace,
+      metricName: BREAKER_HOLDS_METRIC,
+      dimensionsMap: { service: RectifyMetrics.service },
+      period,
+      statistic: cloudwatch.Stats.SUM,
     });
-    this.breakerHoldsMetric = breakerFilter.metric({ period, statistic: cloudwatch.Stats.SUM });
     this.circuitBreakerOpen = alarmOnAny(
       'CircuitBreakerOpen',
       this.breakerHoldsMetric,

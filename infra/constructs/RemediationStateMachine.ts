@@ -49,7 +49,9 @@ export class RemediationStateMachine extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(this.workflow.definition),
       timeout: this.workflow.executionTimeout,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every event, without its data: AwaitApproval's parameters hold the task token, a bearer credential
+      // for the decision, and a log is read by more people than the execution history (docs/approvals.md).
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
 

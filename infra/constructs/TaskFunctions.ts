@@ -7,8 +7,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { MemberRole } from '../../tasks/aws/memberRole.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
-import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
+import { allPlaybooks, changeRoleActions, readRoleActions } from '../../tasks/playbooks/registry.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
 import { automationRoles, PASS_ROLE, SSM_SERVICE } from '../automationRunbooks.js';
@@ -28,21 +29,21 @@ export interface TaskFunctionsProps {
   readonly signingSecret: secretsmanager.ISecret;
   /** The TaskEnv variables every task reads (tasks/taskConfig.ts). */
   readonly environment: Readonly<Record<string, string>>;
-  /** Name of the remediation role in member accounts. */
-  readonly memberRoleName: string;
+  /** Names of the member roles (read and change); each member-facing role may assume only its task's. */
+  readonly memberRoleNames: Readonly<Record<MemberRole, string>>;
   /**
-   * Accounts whose remediation role the member-facing roles may assume.
+   * Accounts whose member roles the member-facing roles may assume.
    * @default [] (any account)
    */
   readonly memberAccounts?: readonly string[];
   /**
    * Give the member-facing roles the playbooks' permissions in their own account instead of
-   * assuming the member role there.
+   * assuming the member roles there: the read-side roles the read actions, the change-side roles all.
    * @default false
    */
   readonly sameAccountShortcut?: boolean;
   /**
-   * Fixed name of the shared task role, which member roles trust by ARN.
+   * Fixed name of the shared task role, which the member role of its tasks trusts by ARN.
    * @default REMEDIATION_TASK_ROLE_NAME
    */
   readonly taskRoleName?: string;
@@ -77,16 +78,21 @@ function checkRoleLayout(name: TaskHandlerName, needs: TaskAccess): void {
 /**
  * The ten workflow task functions with least-privilege roles. Tasks that only touch the admin
  * account's own resources get a role each. Member-facing tasks run under fixed-name roles that
- * may assume the member roles, which trust exactly those names: five share the task role, and
- * requestApproval, which also reads the approval-link signing key, has its own.
+ * may assume one member role each — read or change — which trusts exactly those names:
+ * checkExemption and verify share the task role (read); classifySeverity and requestApproval
+ * have their own (read; the guardrails' writes, the signing key); remediate and rollback share
+ * the change task role (change).
  *
  * @example
- * const tasks = new TaskFunctions(this, 'Tasks', { key, table, policyParameter, topics, signingSecret, environment, memberRoleName });
+ * const tasks = new TaskFunctions(this, 'Tasks', {
+ *   key, table, policyParameter, topics, signingSecret, environment,
+ *   memberRoleNames: { read: 'RectifyReadRole', change: 'RectifyRemediationRole' },
+ * });
  * new RemediationStateMachine(this, 'Remediation', { functions: tasks.functions, logKey: key });
  */
 export class TaskFunctions extends Construct {
   readonly functions: RemediationFunctions;
-  /** The shared role of the tasks that act on member resources. */
+  /** The shared role of the member-facing tasks without their own (they read member resources). */
   readonly taskRole: iam.Role;
   /** Every role that may assume the member roles: the shared task role and the member-facing tasks' own roles. */
   readonly memberFacingRoles: readonly iam.Role[];
@@ -101,22 +107,24 @@ export class TaskFunctions extends Construct {
     const access = props.access ?? TASK_ACCESS;
     const { partition, account } = Stack.of(this);
     const lambdaPrincipal = new iam.ServicePrincipal('lambda.amazonaws.com');
-    const memberFacing = new Map<string, iam.Role>();
-    const memberFacingRole = (constructId: string, roleName: string, description: string): iam.Role => {
+    const memberFacing = new Map<string, { role: iam.Role; memberRole: MemberRole; task: TaskHandlerName }>();
+    const memberFacingRole = (task: TaskHandlerName, memberRole: MemberRole, constructId: string, roleName: string, description: string): iam.Role => {
       const existing = memberFacing.get(roleName);
-      if (existing) return existing;
+      if (existing && existing.memberRole !== memberRole) {
+        throw new Error(
+          `TaskFunctions: ${existing.task} and ${task} share the role ${roleName} but act through the ${existing.memberRole} and the ${memberRole} ` +
+            'member roles; give one of them its own role (ownRoleName in infra/taskAccess.ts) so each member role trusts only the tasks that need it',
+        );
+      }
+      if (existing) return existing.role;
       const role = new iam.Role(this, constructId, { roleName, assumedBy: lambdaPrincipal, description });
-      this.allowAssumeMemberRoles(role, props, partition, account);
+      this.allowAssumeMemberRole(role, props.memberRoleNames[memberRole], props, partition, account);
       Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
-      memberFacing.set(roleName, role);
+      memberFacing.set(roleName, { role, memberRole, task });
       return role;
     };
+    const sharedRoleName = props.taskRoleName ?? REMEDIATION_TASK_ROLE_NAME;
 
-    this.taskRole = memberFacingRole(
-      'RemediationTaskRole',
-      props.taskRoleName ?? REMEDIATION_TASK_ROLE_NAME,
-      'Rectify tasks that act on member resources; member remediation roles trust it by name',
-    );
     const roles = {} as Record<TaskHandlerName, iam.IRole>;
     const functions = {} as Record<TaskHandlerName, TaskFunction['function']>;
     const logGroups = {} as Record<TaskHandlerName, logs.ILogGroup>;
@@ -124,15 +132,25 @@ export class TaskFunctions extends Construct {
       const needs = access[name] as TaskAccess | undefined;
       if (!needs) throw new Error(`TaskFunctions: no access declared for the ${name} task: add what its handler calls to TASK_ACCESS (infra/taskAccess.ts)`);
       checkRoleLayout(name, needs);
-      let role: iam.Role = this.taskRole;
+      let role: iam.Role;
       if (!needs.actsOnMembers) {
         role = new iam.Role(this, `${name}Role`, { assumedBy: lambdaPrincipal, description: `Rectify ${name} task` });
         Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
       } else if (needs.ownRoleName) {
         role = memberFacingRole(
+          name,
+          needs.actsOnMembers,
           `${name}Role`,
           needs.ownRoleName,
-          `Rectify ${name} task: acts on member resources under its own role; member remediation roles trust it by name`,
+          `Rectify ${name} task: acts on member resources under its own role; the member ${needs.actsOnMembers} role trusts it by name`,
+        );
+      } else {
+        role = memberFacingRole(
+          name,
+          needs.actsOnMembers,
+          'RemediationTaskRole',
+          sharedRoleName,
+          `Rectify tasks that act on member resources through the member ${needs.actsOnMembers} role, which trusts it by name`,
         );
       }
       grantTaskAccess(role, needs, {
@@ -160,42 +178,64 @@ export class TaskFunctions extends Construct {
     this.functions = functions;
     this.roles = roles;
     this.logGroups = logGroups;
-    this.memberFacingRoles = [...memberFacing.values()];
-    this.automationRoles = props.sameAccountShortcut ? this.allowPlaybooksHere(this.memberFacingRoles) : [];
+    const shared = memberFacing.get(sharedRoleName);
+    if (!shared) throw new Error(`TaskFunctions: no member-facing task uses the shared task role ${sharedRoleName}; set ownRoleName on fewer tasks or drop taskRoleName`);
+    this.taskRole = shared.role;
+    this.memberFacingRoles = [...memberFacing.values()].map((m) => m.role);
+    const byMemberRole = (memberRole: MemberRole) => [...memberFacing.values()].filter((m) => m.memberRole === memberRole).map((m) => m.role);
+    this.automationRoles = props.sameAccountShortcut ? this.allowPlaybooksHere(byMemberRole(MemberRole.read), byMemberRole(MemberRole.change)) : [];
   }
 
-  private allowAssumeMemberRoles(role: iam.Role, props: TaskFunctionsProps, partition: string, ownAccount: string): void {
+  private allowAssumeMemberRole(role: iam.Role, memberRoleName: string, props: TaskFunctionsProps, partition: string, ownAccount: string): void {
     const accounts = props.memberAccounts ?? [];
     // With a closed list, the administrator account's own findings still need its member role,
     // unless the shortcut fixes them with this role directly.
     const allowed = accounts.length === 0 ? ['*'] : props.sameAccountShortcut ? [...accounts] : [...accounts, ownAccount];
-    const resources = allowed.map((a) => roleArn(partition, a, props.memberRoleName));
+    const resources = allowed.map((a) => roleArn(partition, a, memberRoleName));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources }));
     if (accounts.length === 0) {
       // cdk-nag shows an unresolved partition as <AWS::Partition>.
       const shownPartition = Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
       Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${roleArn(shownPartition, '*', props.memberRoleName)}]`,
+        id: `AwsSolutions-IAM5[Resource::${roleArn(shownPartition, '*', memberRoleName)}]`,
         reason:
-          `No memberAccounts are configured, so this role may assume the ${props.memberRoleName} role in any account; ` +
-          'only roles deployed by the member stack, which trust exactly the Rectify member-facing roles, can be assumed. ' +
+          `No memberAccounts are configured, so this role may assume the ${memberRoleName} role in any account; ` +
+          'only roles deployed by the member stack, which trust exactly the Rectify task roles that need them, can be assumed. ' +
           'Set rectify.memberAccounts to narrow it.',
       });
     }
   }
 
-  /** The same-account shortcut: the member-facing roles get the playbooks' permissions here. Returns the automation roles it made. */
-  private allowPlaybooksHere(roles: readonly iam.Role[]): AutomationRole[] {
+  /**
+   * The same-account shortcut: the member-facing roles get the playbooks' permissions here, the
+   * read-side roles only the read actions. Returns the automation roles it made.
+   */
+  private allowPlaybooksHere(readRoles: readonly iam.Role[], changeRoles: readonly iam.Role[]): AutomationRole[] {
     const { partition, account } = Stack.of(this);
     const playbooks = allPlaybooks();
     // No member stack runs in this account under the shortcut, so the runbooks' automation roles
     // (which the member stack would create) are made here; otherwise a runbook playbook (RDS.8) could not run.
     const made = automationRoles(playbooks).map((spec) => new AutomationRole(this, `Automation${spec.roleName}`, spec));
-    const actions = memberRoleActions(playbooks, tagReadPermissionsFor(playbooks));
+    const tagReads = tagReadPermissionsFor(playbooks);
+    if (readRoles.length > 0) {
+      const reads = new iam.Policy(this, 'SameAccountReadPolicy', {
+        roles: [...readRoles],
+        statements: [new iam.PolicyStatement({ actions: readRoleActions(playbooks, tagReads), resources: ['*'] })],
+      });
+      Validations.of(reads).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'sameAccountShortcut: the tasks that only look read any resource of a playbook\'s type that a finding names in this ' +
+          'account, so the actions (the playbooks\' declared read actions and the tag reads, no wildcards, no writes) cannot be ' +
+          'scoped to resources known at deploy time.',
+      });
+    }
+    if (changeRoles.length === 0) return made;
+    const actions = changeRoleActions(playbooks, tagReads);
     // iam:PassRole never on "*": only the runbooks' automation roles of this account, only to SSM.
     const passable = automationRoles(playbooks).map((spec) => roleArn(partition, account, spec.roleName));
     const policy = new iam.Policy(this, 'SameAccountPlaybookPolicy', {
-      roles: [...roles],
+      roles: [...changeRoles],
       statements: [
         new iam.PolicyStatement({ actions: actions.filter((a) => a !== PASS_ROLE), resources: ['*'] }),
         ...(actions.includes(PASS_ROLE) && passable.length > 0

@@ -1,6 +1,6 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { applyClientHooks } from './clientHooks.js';
+import { applyClientHooks, callHooksPlugin } from './clientHooks.js';
 import { endpointFor } from './endpoints.js';
 
 /** Any AWS SDK v3 client class. */
@@ -16,7 +16,7 @@ export interface AwsClients {
 export interface ClientFactoryOptions {
   /** Account the tasks run in (the Security Hub administrator account). */
   readonly adminAccount?: string;
-  /** Name of the remediation role in member accounts. */
+  /** Name of the role to assume in member accounts (the read or the change role; docs/decisions/010). */
   readonly memberRoleName: string;
   /** Use the task's own credentials for findings in the administrator account instead of assuming the member role there. */
   readonly sameAccountShortcut: boolean;
@@ -65,8 +65,8 @@ export function clientConfig(
 
 /**
  * Clients for the finding's account and region. In the administrator account (with the
- * shortcut on) they use the task's own role; anywhere else they assume the member
- * remediation role, whose policy is generated from the playbooks' declared permissions.
+ * shortcut on) they use the task's own role; anywhere else they assume the member role named
+ * `memberRoleName`, whose policy is generated from the playbooks' declared permissions.
  */
 export function clientsFor(account: string, region: string, options: ClientFactoryOptions): AwsClients {
   const env = options.env ?? process.env;
@@ -81,6 +81,7 @@ export function clientsFor(account: string, region: string, options: ClientFacto
           DurationSeconds: 900,
         },
         clientConfig: { ...clientConfigForSts(region, env) },
+        clientPlugins: [callHooksPlugin],
       });
   const cache = new Map<unknown, unknown>();
   return {

@@ -27,16 +27,26 @@ interface MiddlewareClient {
 
 type Handler = (args: { input: unknown }) => Promise<unknown>;
 
+/**
+ * The dispatcher as an SDK plugin, for clients the factory does not build itself: the STS client
+ * that assumes the member role (so the local runtime sees which role a task assumes).
+ */
+export const callHooksPlugin = {
+  applyToStack(stack: MiddlewareClient['middlewareStack']): void {
+    stack.add(
+      (next: Handler, context: { clientName?: string; commandName?: string }) => async (args: { input: unknown }) => {
+        if (interceptors.size > 0) {
+          const call = { service: (context.clientName ?? '').replace(/Client$/, ''), command: (context.commandName ?? '').replace(/Command$/, ''), input: args.input };
+          for (const interceptor of interceptors) interceptor(call);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'rectifyCallInterceptors', override: true },
+    );
+  },
+};
+
 export function applyClientHooks<C>(client: C): C {
-  (client as unknown as MiddlewareClient).middlewareStack.add(
-    (next: Handler, context: { clientName?: string; commandName?: string }) => async (args: { input: unknown }) => {
-      if (interceptors.size > 0) {
-        const call = { service: (context.clientName ?? '').replace(/Client$/, ''), command: (context.commandName ?? '').replace(/Command$/, ''), input: args.input };
-        for (const interceptor of interceptors) interceptor(call);
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'rectifyCallInterceptors', override: true },
-  );
+  callHooksPlugin.applyToStack((client as unknown as MiddlewareClient).middlewareStack);
   return client;
 }

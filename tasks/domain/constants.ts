@@ -46,6 +46,8 @@ export const ErrorName = {
   SkippedAtChange: 'SkippedAtChange',
   /** Another control's change to the same resource is in flight: retried, then escalated if it never frees. */
   ResourceBusy: 'ResourceBusy',
+  /** At the moment of change the plan is not the approved one, and the policy says escalate (`onPlanChange`). */
+  PlanChanged: 'PlanChanged',
   InvalidControlParameters: 'InvalidControlParameters',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
@@ -74,6 +76,7 @@ export const StateName = {
   Remediate: 'Remediate',
   RecordExemptAtChange: 'RecordExemptAtChange',
   RecordSkippedAtChange: 'RecordSkippedAtChange',
+  MarkPlanChanged: 'MarkPlanChanged',
   Verify: 'Verify',
   RecordSuccess: 'RecordSuccess',
   MarkSafetyCheckFailed: 'MarkSafetyCheckFailed',

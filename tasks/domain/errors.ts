@@ -105,3 +105,10 @@ export class ResourceBusyError extends RectifyError {
     super(ErrorName.ResourceBusy, message);
   }
 }
+
+/** The plan at the moment of change is not the approved plan, and the policy says escalate: nothing is changed. */
+export class PlanChangedError extends RectifyError {
+  constructor(message: string) {
+    super(ErrorName.PlanChanged, message);
+  }
+}

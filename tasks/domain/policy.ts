@@ -54,6 +54,12 @@ export const PolicySchema = z.object({
    */
   trustedProducts: z.array(z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'must be <company>/<product>, e.g. aws/securityhub')).min(1).default(['aws/securityhub']),
   /**
+   * When the plan computed at the moment of change differs from the one a person approved
+   * (the resource changed while the request waited): `reapprove` asks again with the new plan,
+   * `escalate` tells people and ends the execution. Either way nothing is changed.
+   */
+  onPlanChange: z.enum(['reapprove', 'escalate']).default('reapprove'),
+  /**
    * Per-playbook settings, keyed by playbook id; validated by the playbook's own schema. A setting
    * overrides the finding's control parameter (docs/playbooks.md) and may only be stricter than it.
    */

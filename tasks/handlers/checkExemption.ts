@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { ExemptionCheckFailedError, InvalidControlParametersError } from '../domain/errors.js';
 import { candidateScopes, decideRegisterExemption } from '../domain/exemptionRegister.js';
@@ -24,13 +25,13 @@ export function createCheckExemption(deps: PlaybookDeps = defaultPlaybookDeps) {
     if (!request) throw new Error('CheckExemption needs the validated request');
     let result: ExemptionResult;
     try {
-      result = await decideExemption(deps, state, execution);
+      result = await decideExemption(deps, state, execution, MemberRole.read);
     } catch (error) {
       // The first step that builds the playbook's context: its own error already says what to do.
       if (error instanceof InvalidControlParametersError) throw error;
       throw new ExemptionCheckFailedError(
         `cannot decide the exemption of ${request.resource.id} for finding ${request.findingId}: ${(error as Error).name}: ${(error as Error).message}. ` +
-          'Nothing was changed; check that the remediation role may read the resource tags.',
+          'Nothing was changed; check that the member read role may read the resource tags.',
         { cause: error },
       );
     }
@@ -48,15 +49,16 @@ export const handler = createCheckExemption();
 
 /**
  * The exemption decision from live facts: the resource's `rectify:exempt` tag (read now), then
- * the register, keyed by the canonical identity. Used by CheckExemption and again by Remediate
- * just before the change. Throws when a fact cannot be read.
+ * the register, keyed by the canonical identity. Used by CheckExemption (through the read role)
+ * and again by Remediate just before the change (through the change role it already holds).
+ * Throws when a fact cannot be read.
  */
-export async function decideExemption(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef): Promise<ExemptionResult> {
+export async function decideExemption(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef, role: MemberRole): Promise<ExemptionResult> {
   const request = state.request;
   if (!request) throw new Error('the exemption check needs the validated request');
   const controlIds = state.policy?.controlId ? [state.policy.controlId, ...request.controlIds] : request.controlIds;
   const now = deps.now();
-  const tag = decideTagExemption(await liveTagsFor(deps, state, execution), controlIds, now);
+  const tag = decideTagExemption(await liveTagsFor(deps, state, execution, role), controlIds, now);
   const entries = await exemptionsFor(deps.config().tableName, candidateScopes(request.resource.id, request.account, controlIds));
   const register = decideRegisterExemption(entries, now);
   if (tag?.exempt) return { exempt: true, source: 'tag', reason: tag.reason };

@@ -1,4 +1,5 @@
 import { notify } from '../aws/notify.js';
+import { emitBreakerHold } from '../observability.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import { FlapGuardedError, ResourceBusyError } from '../domain/errors.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
@@ -66,6 +67,7 @@ export async function checkGuardrails(
     const breaker = await readBreaker(tableName, scope);
     if (breaker.state === 'OPEN') {
       approvalRequired = true;
+      emitBreakerHold(scope);
       reasons.push(`circuit breaker ${scope === 'global' ? 'for all accounts' : `for account ${scope}`} is open since ${breaker.openedAt}: automatic changes need approval until it is reset`);
     }
   }

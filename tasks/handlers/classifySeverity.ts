@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { classifySeverity } from '../domain/classifySeverity.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
@@ -25,7 +26,7 @@ export function createClassifySeverity(deps: PlaybookDeps = defaultPlaybookDeps)
     const policy = decision.policy ?? DEFAULT_POLICY;
 
     // 1. Risk.
-    const liveTags = await liveTagsFor(deps, state, execution);
+    const liveTags = await liveTagsFor(deps, state, execution, MemberRole.read);
     // Live tags only: the finding's copy of the tags is never evidence (docs/decisions/008).
     const classification = classifySeverity(request, decision.impact, liveTags, policy);
     const reasons = [...classification.reasons];

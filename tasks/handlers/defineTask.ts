@@ -31,15 +31,20 @@ export function defineTask<S extends z.ZodType, R>(
       throw error;
     }
     const executionName = (parsed.data as { execution?: ExecutionRef }).execution?.name;
-    logger.appendKeys({ task, ...(executionName ? { correlationId: executionName } : {}) });
+    // The execution log carries no data (the task token would be in it: docs/approvals.md), so each
+    // task line names the resource, for the "what changed on resource X" query.
+    const resourceId = (parsed.data as { state?: { request?: { resource?: { id?: string } } } }).state?.request?.resource?.id;
+    logger.appendKeys({ task, ...(executionName ? { correlationId: executionName } : {}), ...(resourceId ? { resourceId } : {}) });
     if (executionName) tracer.putAnnotation('execution', executionName);
     try {
-      return await body(parsed.data);
+      const result = await body(parsed.data);
+      logger.info('task completed');
+      return result;
     } catch (error) {
       logger.warn('task failed', { error: error as Error });
       throw asThrottled(error) ?? error;
     } finally {
-      logger.removeKeys(['task', 'correlationId']);
+      logger.removeKeys(['task', 'correlationId', 'resourceId']);
     }
   };
 }

@@ -1,4 +1,5 @@
 import { clientsFor, type AwsClients } from '../aws/clientFactory.js';
+import type { MemberRole } from '../aws/memberRole.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import type { WorkflowState } from '../domain/workflowState.js';
 import { liveTagsOf } from '../domain/resourceTags.js';
@@ -24,22 +25,27 @@ export const defaultPlaybookDeps: PlaybookDeps = {
   playbooks: playbookById,
 };
 
-/** AWS clients for the finding's account and region; the session name names the execution. */
-export function clientsForRequest(config: TaskConfig, request: RemediationRequest, execution: ExecutionRef): AwsClients {
+/**
+ * AWS clients for the finding's account and region, through the member role the task needs:
+ * `read` for the tasks that only look, `change` for Remediate and Rollback. The task's own
+ * role may assume only that one (infra/taskAccess.ts). The session name names the execution.
+ */
+export function clientsForRequest(config: TaskConfig, request: RemediationRequest, execution: ExecutionRef, role: MemberRole): AwsClients {
   return clientsFor(request.account, request.region, {
     adminAccount: config.adminAccount,
-    memberRoleName: config.memberRoleName,
+    memberRoleName: config.memberRoleNames[role],
     sameAccountShortcut: config.sameAccountShortcut,
     sessionName: `rectify-${execution.name}`,
     partition: request.partition,
   });
 }
 
-/** The playbook chosen by LoadPolicy, with a context for the finding's account. */
+/** The playbook chosen by LoadPolicy, with a context for the finding's account, through the member role `role`. */
 export function playbookContextFor(
   deps: PlaybookDeps,
   state: WorkflowState,
   execution: ExecutionRef,
+  role: MemberRole,
 ): { playbook: Playbook; ctx: PlaybookContext<unknown>; request: RemediationRequest } {
   const request = state.request;
   const playbookId = state.policy?.playbookId;
@@ -49,7 +55,7 @@ export function playbookContextFor(
   const ctx = createPlaybookContext(
     playbook,
     request,
-    clientsForRequest(deps.config(), request, execution),
+    clientsForRequest(deps.config(), request, execution, role),
     state.policy?.playbookSettings,
     state.policy?.controlId,
   );
@@ -60,7 +66,7 @@ export function playbookContextFor(
  * Live tags of the finding's resource (its canonical identity), read with its own service's API
  * (or the playbook's reader). Throws when they cannot be read or cannot vouch for the resource.
  */
-export async function liveTagsFor(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef): Promise<Record<string, string>> {
-  const { playbook, ctx } = playbookContextFor(deps, state, execution);
+export async function liveTagsFor(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef, role: MemberRole): Promise<Record<string, string>> {
+  const { playbook, ctx } = playbookContextFor(deps, state, execution, role);
   return liveTagsOf(playbook, ctx);
 }

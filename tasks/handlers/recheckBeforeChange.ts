@@ -1,5 +1,7 @@
+import { MemberRole } from '../aws/memberRole.js';
 import { readFindingFromHub } from '../aws/securityHub.js';
 import { ApprovalNeededError, ExemptAtChangeError, SkippedAtChangeError } from '../domain/errors.js';
+import type { Policy } from '../domain/policy.js';
 import type { WorkflowState } from '../domain/workflowState.js';
 import { acquireLock, readBreaker } from '../store/guardrails.js';
 import { decideExemption } from './checkExemption.js';
@@ -13,9 +15,10 @@ import type { PlaybookDeps } from './playbookDeps.js';
  * Remediate reads again: Security Hub's copy of the finding, the policy (kill switch, per-control
  * setting, allow lists, playbook), the exemption (live tag and register), the circuit breakers and
  * the resource lock. It throws `SkippedAtChange`, `ExemptAtChange` or `ApprovalNeeded`; a fact it
- * cannot read throws as is (the change does not happen). Returns what it checked, for the audit.
+ * cannot read throws as is (the change does not happen). Returns what it checked, for the audit,
+ * and the policy it read.
  */
-export async function recheckBeforeChange(deps: PlaybookDeps, execution: ExecutionRef, state: WorkflowState): Promise<string[]> {
+export async function recheckBeforeChange(deps: PlaybookDeps, execution: ExecutionRef, state: WorkflowState): Promise<{ checked: string[]; policy: Policy }> {
   const { request, policy: earlier } = state;
   if (!request || !earlier?.playbookId || !earlier.controlId) throw new Error('the re-check needs the request and the policy decision');
   const checked: string[] = [];
@@ -38,7 +41,8 @@ export async function recheckBeforeChange(deps: PlaybookDeps, execution: Executi
   if (decision.approvalForced && !state.approval) throw new ApprovalNeededError(`the policy now asks a person to approve (${decision.reason})`);
   checked.push(`policy: mode ${decision.mode}, control setting ${decision.controlSetting}`);
 
-  const exemption = await decideExemption(deps, state, execution);
+  // The live tag through the change role Remediate holds: its task role may assume no other (docs/decisions/010).
+  const exemption = await decideExemption(deps, state, execution, MemberRole.change);
   if (exemption.exempt) throw new ExemptAtChangeError(`exempt at the moment of change: ${exemption.reason}; nothing was changed`);
   checked.push(`exemption: ${exemption.reason}`);
 
@@ -54,5 +58,5 @@ export async function recheckBeforeChange(deps: PlaybookDeps, execution: Executi
   const lock = await acquireLock(tableName, earlier.controlId, request.resource.id, execution.name, deps.now(), approvalTimeoutSeconds + 2 * 3600);
   if (!lock.acquired) throw new SkippedAtChangeError(`execution ${lock.heldBy} now holds the lock on ${request.resource.id}; nothing was changed`);
   checked.push('lock held');
-  return checked;
+  return { checked, policy };
 }

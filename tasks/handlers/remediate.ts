@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
-import { ApprovalNeededError, describeError, ExemptAtChangeError, RemediationFailedError, SkippedAtChangeError } from '../domain/errors.js';
+import { ApprovalNeededError, describeError, ExemptAtChangeError, PlanChangedError, RemediationFailedError, SkippedAtChangeError } from '../domain/errors.js';
 import { planDigest } from '../domain/planDigest.js';
 import { WorkflowStateSchema, type RemediationResult } from '../domain/workflowState.js';
 import { putAppliedState, putSnapshot } from '../store/table.js';
@@ -17,7 +18,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  */
 export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Remediate, EventSchema, async ({ execution, state }): Promise<RemediationResult> => {
-    const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+    const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.change);
     const dryRun = state.policy?.dryRun ?? true;
     const { tableName } = deps.config();
     try {
@@ -34,7 +35,7 @@ export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
       if (dryRun || plan.changes.length === 0) return { dryRun, applied: false, plan: result };
 
       // The moment of change: read every safety fact again, and apply only the plan a person approved.
-      const checked = await recheckBeforeChange(deps, execution, state);
+      const { checked, policy } = await recheckBeforeChange(deps, execution, state);
       if (state.approval && state.approval.planDigest !== digest) {
         await audit(deps, execution, state, {
           event: AuditEvent.PLAN_CHANGED,
@@ -42,7 +43,8 @@ export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
           actor: 'automation',
           detail: { approvedDigest: state.approval.planDigest ?? '(none)', approvedBy: state.approval.decidedBy, newDigest: digest, newPlan: result.changes.map((c) => c.description) },
         });
-        throw new ApprovalNeededError(`the plan changed since ${state.approval.decidedBy} approved it (the resource changed while the request waited); nothing was changed`);
+        const why = `the plan changed since ${state.approval.decidedBy} approved it (the resource changed while the request waited); nothing was changed`;
+        throw policy.onPlanChange === 'escalate' ? new PlanChangedError(why) : new ApprovalNeededError(why);
       }
       await audit(deps, execution, state, { event: AuditEvent.RECHECKED, step: StateName.Remediate, actor: 'automation', detail: { checked } });
 
@@ -61,7 +63,15 @@ export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
       return { dryRun, applied: true, plan: result };
     } catch (error) {
       // Throttling is retried by the workflow; the re-check's decisions are routed by name. Neither changed anything.
-      if (asThrottled(error) || error instanceof ApprovalNeededError || error instanceof ExemptAtChangeError || error instanceof SkippedAtChangeError) throw error;
+      if (
+        asThrottled(error) ||
+        error instanceof ApprovalNeededError ||
+        error instanceof PlanChangedError ||
+        error instanceof ExemptAtChangeError ||
+        error instanceof SkippedAtChangeError
+      ) {
+        throw error;
+      }
       const { error: name, cause } = describeError(error);
       // The change may be half-made: say so in the trail before Rollback runs.
       await audit(deps, execution, state, {

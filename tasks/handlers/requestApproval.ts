@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { approvalLink } from '../approval/signing.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
 import { adminClient } from '../aws/clientFactory.js';
+import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { planDigest } from '../domain/planDigest.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
@@ -26,7 +27,8 @@ const EventSchema = z.object({
 export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.AwaitApproval, EventSchema, async ({ taskToken, execution, state }) => {
     const config = deps.config();
-    const { playbook, ctx, request } = playbookContextFor(deps, state, execution);
+    // Snapshot and plan only read: the read role.
+    const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.read);
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
     // The approval is bound to this exact plan: Remediate applies only a plan with the same digest.
     const digest = planDigest({ playbookId: playbook.id, resourceId: request.resource.id, changes: plan.changes });

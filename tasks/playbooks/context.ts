@@ -1,7 +1,7 @@
 import type { AwsClients } from '../aws/clientFactory.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import { parseControlParameters } from './controlParameters.js';
-import { resourceNameOf, type Playbook, type PlaybookContext } from './definePlaybook.js';
+import { PLAYBOOK_TIME_BUDGET_MS, resourceNameOf, type Playbook, type PlaybookContext } from './definePlaybook.js';
 
 /**
  * Build the context a playbook runs with. `settings` are the deployment's overrides for this
@@ -17,6 +17,7 @@ export function createPlaybookContext(
   aws: AwsClients,
   settings: unknown = undefined,
   controlId: string = playbook.controls.find((c) => request.controlIds.includes(c)) ?? playbook.controls[0]!,
+  deadline: Date = new Date(Date.now() + PLAYBOOK_TIME_BUDGET_MS),
 ): PlaybookContext<unknown> {
   const parsed = playbook.settings.safeParse(settings ?? {});
   if (!parsed.success) {
@@ -38,5 +39,6 @@ export function createPlaybookContext(
     settings: parsed.data,
     parameters,
     parametersFromFinding: fromFinding,
+    deadline,
   };
 }

@@ -53,7 +53,21 @@ export interface PlaybookContext<O, P = unknown> {
   readonly parameters: P;
   /** The names of `parameters` the finding set itself; every other one is Security Hub's default. */
   readonly parametersFromFinding: readonly string[];
+  /**
+   * When the playbook step must have returned, safely inside the function's own timeout. Anything
+   * that waits (a runbook: `runAutomation`) stops waiting before it.
+   * @default {@link PLAYBOOK_TIME_BUDGET_MS} after the context is made (`createPlaybookContext`)
+   */
+  readonly deadline: Date;
 }
+
+/**
+ * How long a playbook step may take: 240 s, below the 280 s that Remediate's and Rollback's
+ * functions run (infra/taskAccess.ts `LONG`), leaving the handler time to record the outcome.
+ * Counted from when the context is made, at the start of the handler, which does not see the
+ * Lambda context.
+ */
+export const PLAYBOOK_TIME_BUDGET_MS = 240_000;
 
 /**
  * The parameters a Security Hub control lets an account configure (`Compliance.SecurityControlParameters`

@@ -1,6 +1,7 @@
 import { catalog } from './catalog.generated.js';
 import type { Playbook } from './definePlaybook.js';
 import { playbookCovering } from './playbookSummary.js';
+import { isReadAction } from './readActions.js';
 
 /** Look a playbook up by id. */
 export type PlaybookLookup = (id: string) => Playbook | undefined;
@@ -34,7 +35,24 @@ export function coveredControls(playbooks: readonly Playbook[] = catalog): strin
   return [...owner.keys()].sort();
 }
 
-/** IAM actions the member remediation role needs: the union of the playbooks' declarations. */
-export function memberRoleActions(playbooks: readonly Playbook[] = catalog, extra: readonly string[] = []): string[] {
+/**
+ * IAM actions of the member change role (Remediate, Rollback): the union of the playbooks'
+ * declarations, reads and writes, and `extra` (the tag reads of the re-check before a change).
+ */
+export function changeRoleActions(playbooks: readonly Playbook[] = catalog, extra: readonly string[] = []): string[] {
   return [...new Set([...playbooks.flatMap((p) => p.permissions), ...extra])].sort();
+}
+
+/**
+ * IAM actions of the member read role (CheckExemption, ClassifySeverity, AwaitApproval, Verify):
+ * the playbooks' declared actions that only read ({@link isReadAction}) and `reads` (the tag
+ * reads), which must all be reads.
+ *
+ * @example
+ * readRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())); // [..., 's3:GetBucketPolicy', ...], never 's3:PutBucketPolicy'
+ */
+export function readRoleActions(playbooks: readonly Playbook[] = catalog, reads: readonly string[] = []): string[] {
+  const notRead = reads.find((a) => !isReadAction(a));
+  if (notRead) throw new Error(`readRoleActions: ${notRead} is not a read action (tasks/playbooks/readActions.ts); the read role holds reads only`);
+  return [...new Set([...playbooks.flatMap((p) => p.permissions).filter(isReadAction), ...reads])].sort();
 }

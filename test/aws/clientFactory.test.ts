@@ -2,7 +2,12 @@ import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/clie
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { endpointFor } from '../../tasks/aws/endpoints.js';
+import { MemberRole } from '../../tasks/aws/memberRole.js';
+import { clientsForRequest } from '../../tasks/handlers/playbookDeps.js';
+import { taskConfig, TaskEnv } from '../../tasks/taskConfig.js';
 import { LOCAL_MEMBER_ACCOUNT } from '../../workflows/local/awsEnv.js';
+import { requestFor } from '../support/request.js';
+import { TASK_ENV } from '../support/taskEnv.js';
 import { useMoto } from '../support/moto.js';
 
 describe('endpointFor', () => {
@@ -27,6 +32,22 @@ describe('clientsFor against moto', () => {
     expect(admin.Account).toBe('123456789012');
     expect(member.Account).toBe(LOCAL_MEMBER_ACCOUNT);
     expect(member.Arn).toContain('assumed-role/RectifyRemediationRole/rectify-test');
+  });
+
+  it('assumes the member role a task names: the read role to look, the change role to change', async () => {
+    // Prepare
+    const config = taskConfig({ ...TASK_ENV, [TaskEnv.adminAccount]: '123456789012' });
+    const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::b', controlId: 'S3.8', account: LOCAL_MEMBER_ACCOUNT });
+    const execution = { id: 'arn:aws:states:us-east-1:123456789012:execution:rectify:run-1', name: 'run-1' };
+    const whoAmI = (role: MemberRole) => clientsForRequest(config, request, execution, role).client(STSClient).send(new GetCallerIdentityCommand({}));
+
+    // Act
+    const [read, change] = await Promise.all([whoAmI(MemberRole.read), whoAmI(MemberRole.change)]);
+
+    // Assess
+    expect(config.memberRoleNames).toEqual({ read: 'RectifyReadRole', change: 'RectifyRemediationRole' });
+    expect(read.Arn).toBe(`arn:aws:sts::${LOCAL_MEMBER_ACCOUNT}:assumed-role/RectifyReadRole/rectify-run-1`);
+    expect(change.Arn).toBe(`arn:aws:sts::${LOCAL_MEMBER_ACCOUNT}:assumed-role/RectifyRemediationRole/rectify-run-1`);
   });
 
   it('keeps state per account: a bucket made in the member account is not in the administrator account', async () => {

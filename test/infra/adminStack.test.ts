@@ -4,7 +4,8 @@ import { CUSTOM_ACTION, Mode } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { BY_KIND_INDEX } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
-import { APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
+import { APPROVAL_REQUEST_ROLE_NAME, CHANGE_TASK_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
+import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { EXECUTION_STATUS_ACCESS, TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
@@ -216,35 +217,42 @@ describe('RectifyAdminStack', () => {
       ]);
     });
 
-    it('runs four member-facing tasks under the shared fixed-name role, requestApproval and classifySeverity under their own, the rest under a role each', () => {
+    it('runs checkExemption and verify under the shared fixed-name role, remediate and rollback under the change task role, requestApproval and classifySeverity under their own, the rest under a role each', () => {
       // Prepare
       const memberFacing = TASK_HANDLERS.filter((h) => TASK_ACCESS[h].actsOnMembers);
-      const shared = memberFacing.filter((h) => h !== 'requestApproval' && h !== 'classifySeverity');
       const others = TASK_HANDLERS.filter((h) => !TASK_ACCESS[h].actsOnMembers);
+      const nameOf = (handler: string) => resources[roleOf(handler)]!.Properties.RoleName as string | undefined;
 
       // Act
-      const sharedRoles = new Set(shared.map(roleOf));
+      const fixedRoles = new Set(memberFacing.map(roleOf));
       const otherRoles = new Set([...others, 'intake', 'approval'].map(roleOf));
 
       // Assess
-      expect(memberFacing.sort()).toEqual(['checkExemption', 'classifySeverity', 'remediate', 'requestApproval', 'rollback', 'verify']);
-      expect(sharedRoles.size).toBe(1);
-      expect(resources[[...sharedRoles][0]!]!.Properties.RoleName).toBe(REMEDIATION_TASK_ROLE_NAME);
-      expect(resources[roleOf('requestApproval')]!.Properties.RoleName).toBe(APPROVAL_REQUEST_ROLE_NAME);
-      expect(resources[roleOf('classifySeverity')]!.Properties.RoleName).toBe(CLASSIFY_TASK_ROLE_NAME);
-      expect(sharedRoles.has(roleOf('requestApproval')) || sharedRoles.has(roleOf('classifySeverity'))).toBe(false);
+      expect([...memberFacing].sort()).toEqual(['checkExemption', 'classifySeverity', 'remediate', 'requestApproval', 'rollback', 'verify']);
+      expect(Object.fromEntries(memberFacing.map((h) => [h, nameOf(h)]))).toEqual({
+        checkExemption: REMEDIATION_TASK_ROLE_NAME,
+        verify: REMEDIATION_TASK_ROLE_NAME,
+        classifySeverity: CLASSIFY_TASK_ROLE_NAME,
+        requestApproval: APPROVAL_REQUEST_ROLE_NAME,
+        remediate: CHANGE_TASK_ROLE_NAME,
+        rollback: CHANGE_TASK_ROLE_NAME,
+      });
+      expect(fixedRoles.size).toBe(4);
       expect(otherRoles.size).toBe(others.length + 2);
-      expect([...otherRoles].some((r) => sharedRoles.has(r) || r === roleOf('requestApproval') || r === roleOf('classifySeverity'))).toBe(false);
+      expect([...otherRoles].some((r) => fixedRoles.has(r))).toBe(false);
     });
 
-    it('lets only the three fixed-name member-facing roles assume the member role, and only that role', () => {
+    it('lets only the change task role assume the member change role, the three read-side roles only the member read role', () => {
       // Prepare
       const assume = (roleId: string) => statementsOfRole(roleId).filter((s) => actionsOf(s).includes('sts:AssumeRole'));
 
       // Assess
-      expect(assume(roleOf('remediate')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
-      expect(assume(roleOf('requestApproval')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
-      expect(assume(roleOf('classifySeverity')).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
+      for (const handler of ['remediate', 'rollback']) {
+        expect(assume(roleOf(handler)).map((s) => s.Resource)).toEqual(['arn:aws:iam::*:role/RectifyRemediationRole']);
+      }
+      for (const handler of ['checkExemption', 'verify', 'requestApproval', 'classifySeverity']) {
+        expect(assume(roleOf(handler)).map((s) => s.Resource), handler).toEqual(['arn:aws:iam::*:role/RectifyReadRole']);
+      }
       for (const handler of ['validateFinding', 'loadPolicy', 'recordOutcome', 'escalate', 'intake', 'approval']) {
         expect(assume(roleOf(handler))).toEqual([]);
       }
@@ -260,9 +268,11 @@ describe('RectifyAdminStack', () => {
         loadPolicy: [...base, 'dynamodb:PutItem', 'ssm:GetParameter'],
         recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
         escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'sns:Publish'],
-        // Its own role: tags through the member role, then the guardrails' items and the budget alert.
+        // Its own role: tags through the member read role, then the guardrails' items and the budget alert.
         classifySeverity: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'sts:AssumeRole'],
-        // The shared role of checkExemption, remediate, verify and rollback: no signing key, no topic.
+        // The shared role of checkExemption and verify (the member read role): the register and the audit, no signing key, no topic.
+        checkExemption: [...base, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'sts:AssumeRole'],
+        // The change task role of remediate and rollback (the member change role): no signing key, no topic.
         // Remediate re-reads the finding and the policy at the moment of change (docs/decisions/009).
         remediate: [...base, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'securityhub:GetFindings', 'ssm:GetParameter', 'sts:AssumeRole'],
         requestApproval: [...base, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue', 'sns:Publish', 'sts:AssumeRole'],
@@ -286,6 +296,8 @@ describe('RectifyAdminStack', () => {
 
       // Assess
       expect(actual).toEqual(Object.fromEntries(Object.entries(expected).map(([h, a]) => [h, [...a].sort()])));
+      expect(roleOf('verify')).toBe(roleOf('checkExemption'));
+      expect(roleOf('rollback')).toBe(roleOf('remediate'));
     });
 
     it('scopes each task\'s publishing to its own topic', () => {
@@ -450,17 +462,25 @@ describe('RectifyAdminStack', () => {
       const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
       const shortcut = policies.filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => actionsOf(s).includes('ec2:RevokeSecurityGroupIngress')));
+      const readShortcut = policies.filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => actionsOf(s).includes('ec2:DescribeSecurityGroups')) && !shortcut.includes(p));
       const roleNameOf = (ref: { Ref: string }) => json.Resources[ref.Ref]!.Properties.RoleName as string;
 
       // Assess
-      expect(statements.filter((s) => actionsOf(s).includes('sts:AssumeRole')).map((s) => s.Resource)).toEqual([
-        'arn:aws:iam::222222222222:role/RectifyRemediationRole',
-        'arn:aws:iam::222222222222:role/RectifyRemediationRole',
+      expect(statements.filter((s) => actionsOf(s).includes('sts:AssumeRole')).map((s) => s.Resource).sort()).toEqual([
+        'arn:aws:iam::222222222222:role/RectifyReadRole',
+        'arn:aws:iam::222222222222:role/RectifyReadRole',
+        'arn:aws:iam::222222222222:role/RectifyReadRole',
         'arn:aws:iam::222222222222:role/RectifyRemediationRole',
       ]);
       expect(shortcut).toHaveLength(1);
       expect((shortcut[0]!.Properties.PolicyDocument.Statement as Statement[])[0]!.Resource).toBe('*');
-      expect((shortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
+      expect((shortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf)).toEqual([CHANGE_TASK_ROLE_NAME]);
+      // The read-side roles get only the read actions here, as the member read role would give them.
+      expect(readShortcut).toHaveLength(1);
+      expect((readShortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
+      const readActions = (readShortcut[0]!.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf);
+      expect(readActions.length).toBeGreaterThan(0);
+      expect(readActions.filter((a) => !isReadAction(a))).toEqual([]);
       // No member stack runs here under the shortcut: the runbook playbooks' automation role is made in this stack,
       // assumable only by SSM Automation of this account, and passable only to SSM.
       const automation = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'RectifyAutomationRole');

@@ -274,7 +274,7 @@ describe('ApprovalEndpoint', () => {
         .filter((action) => allows(action, 'secretsmanager:GetSecretValue') || action.startsWith('secretsmanager:'));
 
       // Assess
-      expect(roleOf('remediate')).toBe(sharedRoleId);
+      expect(roleOf('checkExemption')).toBe(sharedRoleId);
       expect(secretActions).toEqual([]);
     });
   });

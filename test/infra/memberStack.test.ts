@@ -1,9 +1,12 @@
+import { Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PASS_ROLE, PLAYBOOK_RUNBOOKS } from '../../infra/automationRunbooks.js';
+import { MemberRemediationRole } from '../../infra/constructs/MemberRemediationRole.js';
 import { resolveStateMachineDefinition } from '../../infra/resolveDefinition.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { enableDeletionProtectionWithRunbook } from '../../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
-import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
+import { isReadAction } from '../../tasks/playbooks/readActions.js';
+import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
 
 interface RoleJson {
@@ -48,14 +51,18 @@ describe('RectifyMemberStack', () => {
     const roles = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
     const byName = (name: string) => roles.find((r) => r.Properties.RoleName === name)!;
     const memberRoleName = (rectify.memberRoleName as string | undefined) ?? 'RectifyRemediationRole';
-    return { json, roles, role: byName(memberRoleName), automation: byName(AUTOMATION_ROLE) };
+    const readRoleName = (rectify.readRoleName as string | undefined) ?? 'RectifyReadRole';
+    return { json, roles, role: byName(memberRoleName), readRole: byName(readRoleName), automation: byName(AUTOMATION_ROLE) };
   }
 
   const statementsOf = (role: RoleJson) => role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+  const actionsOf = (role: RoleJson) => statementsOf(role).flatMap((s) => [s.Action].flat()).sort();
+  const trustedNames = (role: RoleJson, refs: Record<string, string> = { 'AWS::Partition': 'aws' }) =>
+    trustedArns(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, refs);
 
-  it('holds the remediation role: exactly the union of the playbooks\' declared permissions, with iam:PassRole scoped to the automation role and SSM', () => {
+  it('holds the change role: exactly the union of the playbooks\' declared permissions, with iam:PassRole scoped to the automation role and SSM', () => {
     // Prepare
-    const expected = memberRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks()));
+    const expected = changeRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks()));
 
     // Act
     const { json, roles, role } = memberRole({ adminAccount: '111111111111' });
@@ -63,8 +70,8 @@ describe('RectifyMemberStack', () => {
     const passRole = statements.filter((s) => [s.Action].flat().includes(PASS_ROLE));
 
     // Assess
-    expect(Object.values(json.Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role', 'AWS::IAM::Role']);
-    expect(roles).toHaveLength(2);
+    expect(Object.values(json.Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role', 'AWS::IAM::Role', 'AWS::IAM::Role']);
+    expect(roles).toHaveLength(3);
     expect(expected).toContain(PASS_ROLE);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(expected);
     expect(statements).toHaveLength(2);
@@ -75,6 +82,49 @@ describe('RectifyMemberStack', () => {
     expect(joined(passRole[0]!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties).toMatchObject({ RoleName: 'RectifyRemediationRole', MaxSessionDuration: 3600 });
+  });
+
+  it('holds the read role: only read actions — the playbooks\' declared reads and the tag reads — and no iam:PassRole', () => {
+    // Prepare
+    const declared = [...new Set(allPlaybooks().flatMap((p) => p.permissions))];
+    const tagReads = tagReadPermissionsFor(allPlaybooks());
+
+    // Act
+    const { readRole, role } = memberRole({ adminAccount: '111111111111' });
+    const reads = actionsOf(readRole);
+    const changes = actionsOf(role);
+
+    // Assess: reads only, and exactly the reads
+    expect(reads.filter((a) => !isReadAction(a))).toEqual([]);
+    expect(reads).toEqual([...new Set([...declared.filter(isReadAction), ...tagReads])].sort());
+    expect(reads).not.toContain(PASS_ROLE);
+    expect(reads).not.toContain('s3:PutBucketPolicy');
+    expect(statementsOf(readRole)).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: '*' })]);
+    expect(readRole.Properties).toMatchObject({ RoleName: 'RectifyReadRole', MaxSessionDuration: 3600 });
+    expect(readRole.Properties.ManagedPolicyArns).toBeUndefined();
+    // Every declared action lands in one of the two roles: the change role holds them all.
+    expect(declared.filter((a) => !reads.includes(a) && !changes.includes(a))).toEqual([]);
+    expect(declared.filter((a) => !changes.includes(a))).toEqual([]);
+    expect(declared.some((a) => !isReadAction(a))).toBe(true);
+  });
+
+  it('refuses a read-only role given a write, and a read role that passes roles', () => {
+    // Prepare
+    const props = { roleName: 'RectifyReadRole', readOnly: true, trustedRoleArns: ['arn:aws:iam::111111111111:role/rectify-remediation-task'] };
+
+    // Act + Assess
+    expect(() => new MemberRemediationRole(new Stack(), 'Read', { ...props, actions: ['s3:GetBucketPolicy', 's3:PutBucketPolicy'] })).toThrow(
+      /RectifyReadRole is read-only but is given s3:PutBucketPolicy/,
+    );
+    expect(() => new MemberRemediationRole(new Stack(), 'Read', { ...props, actions: ['sts:GetSessionToken'] })).toThrow(/not a read action/);
+    expect(
+      () =>
+        new MemberRemediationRole(new Stack(), 'Read', {
+          ...props,
+          actions: ['rds:DescribeDBInstances'],
+          passableRoles: [{ roleArn: 'arn:aws:iam::222222222222:role/RectifyAutomationRole', service: 'ssm.amazonaws.com' }],
+        }),
+    ).toThrow(/read-only; it passes no role/);
   });
 
   it('never grants iam:PassRole on "*", in the member stack or with the admin stack\'s same-account shortcut', () => {
@@ -128,53 +178,62 @@ describe('RectifyMemberStack', () => {
     expect(automation.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('trusts exactly the administrator account\'s two member-facing roles, by their exact ARNs', () => {
+  it('lets only the change task role assume the change role, and the read-side task roles the read role, by their exact ARNs', () => {
     // Act
-    const { role } = memberRole({ adminAccount: '111111111111', memberRoleName: 'SecOpsRemediation' });
-    const trust = role.Properties.AssumeRolePolicyDocument.Statement;
+    const { role, readRole } = memberRole({ adminAccount: '111111111111', memberRoleName: 'SecOpsRemediation', readRoleName: 'SecOpsRead' });
 
     // Assess
     expect(role.Properties.RoleName).toBe('SecOpsRemediation');
-    expect(trust).toHaveLength(1);
-    expect(trust[0]).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
-    expect(trust[0]!.Condition).toBeUndefined();
-    expect(Object.keys(trust[0]!.Principal)).toEqual(['AWS']);
-    expect(trustedArns(trust[0]!.Principal.AWS, { 'AWS::Partition': 'aws' })).toEqual([
+    expect(readRole.Properties.RoleName).toBe('SecOpsRead');
+    for (const r of [role, readRole]) {
+      const trust = r.Properties.AssumeRolePolicyDocument.Statement;
+      expect(trust).toHaveLength(1);
+      expect(trust[0]).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
+      expect(trust[0]!.Condition).toBeUndefined();
+      expect(Object.keys(trust[0]!.Principal)).toEqual(['AWS']);
+    }
+    expect(trustedNames(role)).toEqual(['arn:aws:iam::111111111111:role/rectify-change-task']);
+    expect(trustedNames(readRole)).toEqual([
       'arn:aws:iam::111111111111:role/rectify-approval-request',
       'arn:aws:iam::111111111111:role/rectify-classify-task',
       'arn:aws:iam::111111111111:role/rectify-remediation-task',
     ]);
   });
 
-  it('names exactly the roles of the admin stack that may assume it', () => {
+  it('names exactly the roles of the admin stack that may assume each member role', () => {
     // Prepare
     const { admin } = templatesOf(testApp({ adminAccount: '111111111111' }));
     const resources = admin.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
-    const assumers = Object.values(resources)
-      .filter((r) => r.Type === 'AWS::IAM::Policy')
-      .filter((p) => (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((s) => [s.Action].flat().includes('sts:AssumeRole')))
-      .flatMap((p) => (p.Properties.Roles as { Ref: string }[]).map((r) => resources[r.Ref]!.Properties.RoleName as string));
+    const assumersOf = (memberRoleName: string) =>
+      Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy')
+        .filter((p) =>
+          (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
+            (s) => [s.Action].flat().includes('sts:AssumeRole') && [s.Resource].flat().some((r) => String(r).endsWith(`:role/${memberRoleName}`)),
+          ),
+        )
+        .flatMap((p) => (p.Properties.Roles as { Ref: string }[]).map((r) => resources[r.Ref]!.Properties.RoleName as string));
 
     // Act
-    const { role } = memberRole({ adminAccount: '111111111111' });
-    const trusted = trustedArns(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, { 'AWS::Partition': 'aws' });
+    const { role, readRole } = memberRole({ adminAccount: '111111111111' });
 
     // Assess
-    expect(trusted.map((arn) => arn.split(':role/')[1]).sort()).toEqual([...assumers].sort());
+    for (const r of [role, readRole]) {
+      expect(trustedNames(r).map((arn) => arn.split(':role/')[1]).sort(), r.Properties.RoleName).toEqual([...assumersOf(r.Properties.RoleName)].sort());
+    }
+    expect(assumersOf('RectifyRemediationRole')).toEqual(['rectify-change-task']);
   });
 
   it('is StackSets-friendly: no bootstrap check, and the admin account as a parameter when not configured', () => {
     // Act
-    const { json, role } = memberRole({});
-    const trusted = trustedArns(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, {
-      'AWS::Partition': 'aws',
-      AdminAccountId: '999999999999',
-    });
+    const { json, role, readRole } = memberRole({});
+    const refs = { 'AWS::Partition': 'aws', AdminAccountId: '999999999999' };
 
     // Assess
     expect(json.Rules).toBeUndefined();
     expect(Object.keys(json.Parameters ?? {})).toEqual(['AdminAccountId']);
-    expect(trusted).toEqual([
+    expect(trustedNames(role, refs)).toEqual(['arn:aws:iam::999999999999:role/rectify-change-task']);
+    expect(trustedNames(readRole, refs)).toEqual([
       'arn:aws:iam::999999999999:role/rectify-approval-request',
       'arn:aws:iam::999999999999:role/rectify-classify-task',
       'arn:aws:iam::999999999999:role/rectify-remediation-task',

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BreakerOpenLog, FAILURE_OUTCOMES, RectifyMetrics, RollbackResult } from '../../infra/rectifyMetrics.js';
+import { BREAKER_HOLDS_METRIC, FAILURE_OUTCOMES, RectifyMetrics, RollbackResult } from '../../infra/rectifyMetrics.js';
 import { QUERY_PREFIX, RESOURCE_PARAMETER } from '../../infra/constructs/SavedQueries.js';
 import { Outcome, StateName } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
@@ -12,7 +12,7 @@ import type { WorkflowState } from '../../tasks/domain/workflowState.js';
 import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js';
 import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
 import { defaultPlaybookDeps } from '../../tasks/handlers/playbookDeps.js';
-import { emitApprovalLatency, emitOutcomeMetrics } from '../../tasks/observability.js';
+import { emitApprovalLatency, emitBreakerHold, emitOutcomeMetrics } from '../../tasks/observability.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { requestFor } from '../support/request.js';
 import { useTaskEnv } from '../support/taskEnv.js';
@@ -145,24 +145,15 @@ describe('observability', () => {
       expect((alarm.Dimensions as { Name: string }[]).map((d) => d.Name).sort()).toEqual(emitted.get(RectifyMetrics.rollbacks.name));
     });
 
-    it('watches an open circuit breaker through a metric filter on the execution log group', () => {
+    it('watches an open circuit breaker through the metric ClassifySeverity emits (the execution log carries no data to filter)', () => {
       // Prepare
-      const [, filter] = ofType('AWS::Logs::MetricFilter')[0]!;
       const alarm = alarms().get('CircuitBreakerOpen')!;
+      const emitted = emittedMetrics(() => emitBreakerHold('222222222222'));
 
       // Assess
-      expect(ofType('AWS::Logs::MetricFilter')).toHaveLength(1);
-      expect(filter.Properties).toEqual({
-        LogGroupName: { Ref: idOf('AWS::Logs::LogGroup', 'RemediationExecutionLogs') },
-        FilterPattern:
-          `{ ($.type = "${BreakerOpenLog.eventType}") && ($.details.name = "${BreakerOpenLog.stateName}") && ` +
-          `($.details.output = %${BreakerOpenLog.outputRegex}%) }`,
-        MetricTransformations: [{ MetricNamespace: RectifyMetrics.namespace, MetricName: 'CircuitBreakerHolds', MetricValue: '1' }],
-      });
-      expect(alarm).toMatchObject({ Namespace: RectifyMetrics.namespace, MetricName: 'CircuitBreakerHolds', Statistic: 'Sum' });
-      expect(alarm.Dimensions).toBeUndefined();
-      // CloudWatch filter regexes allow letters, digits, _ # = @ / ; , - and the operators ^ $ ? [ ] { } | \ * + . only.
-      expect(BreakerOpenLog.outputRegex).toMatch(/^[\w#=@/;,\-^$?[\]{}|\\*+.]+$/);
+      expect(ofType('AWS::Logs::MetricFilter')).toHaveLength(0);
+      expect(alarm).toMatchObject({ Namespace: RectifyMetrics.namespace, MetricName: BREAKER_HOLDS_METRIC, Statistic: 'Sum' });
+      expect((alarm.Dimensions as { Name: string }[]).map((d) => d.Name).sort()).toEqual(emitted.get(BREAKER_HOLDS_METRIC));
     });
 
     it('lets CloudWatch publish this account\'s alarms to the encrypted escalations topic', () => {
@@ -182,7 +173,7 @@ describe('observability', () => {
     });
   });
 
-  describe('the circuit-breaker filter against what ClassifySeverity returns', () => {
+  describe('the circuit-breaker metric ClassifySeverity emits', () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     // The member account's live tags (no production tag) through the assumed remediation role.
     const sts = mockClient(STSClient);
@@ -197,12 +188,6 @@ describe('observability', () => {
       policy: decidePolicy(request, PolicySchema.parse({ mode: 'auto' })),
     };
     const execution = { id: 'arn:aws:states:us-east-1:111111111111:execution:rectify:S3-8-a-abc', name: 'S3-8-a-abc' };
-
-    /** How the filter pattern judges one Step Functions log event (JSON selectors and an unanchored regex). */
-    const matchesBreakerFilter = (event: { type: string; details: { name: string; output: string } }) =>
-      event.type === BreakerOpenLog.eventType &&
-      event.details.name === BreakerOpenLog.stateName &&
-      new RegExp(BreakerOpenLog.outputRegex).test(event.details.output);
 
     async function classifySeverityExit(breaker: 'OPEN' | 'CLOSED') {
       sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'a', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
@@ -221,23 +206,41 @@ describe('observability', () => {
       return { type: 'TaskStateExited', details: { name: StateName.ClassifySeverity, output: JSON.stringify({ ...state, risk }) } };
     }
 
-    it('matches the exit of ClassifySeverity when a breaker is open', async () => {
+    /** The metric names a run prints as EMF lines. */
+    async function metricsDuring(run: () => Promise<unknown>): Promise<string[]> {
+      const saved = process.env.POWERTOOLS_METRICS_DISABLED;
+      process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+      const lines: string[] = [];
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+      try {
+        await run();
+      } finally {
+        write.mockRestore();
+        process.env.POWERTOOLS_METRICS_DISABLED = saved;
+      }
+      return lines
+        .flatMap((l) => l.split('\n'))
+        .filter((l) => l.includes('"_aws"'))
+        .flatMap((l) => (JSON.parse(l) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } })._aws.CloudWatchMetrics.flatMap((d) => d.Metrics.map((m) => m.Name)));
+    }
+
+    it('emits CircuitBreakerHolds when an open breaker holds the change for approval', async () => {
       // Act
-      const event = await classifySeverityExit('OPEN');
+      const emitted = await metricsDuring(() => classifySeverityExit('OPEN'));
 
       // Assess
-      expect(matchesBreakerFilter(event)).toBe(true);
+      expect(emitted).toContain(BREAKER_HOLDS_METRIC);
     });
 
-    it('does not match it when the breakers are closed, nor any other state\'s exit', async () => {
+    it('does not emit it when the breakers are closed', async () => {
       // Act
-      const closed = await classifySeverityExit('CLOSED');
-      const open = await classifySeverityExit('OPEN');
+      const emitted = await metricsDuring(() => classifySeverityExit('CLOSED'));
 
       // Assess
-      expect(matchesBreakerFilter(closed)).toBe(false);
-      expect(matchesBreakerFilter({ ...open, details: { ...open.details, name: StateName.Escalate } })).toBe(false);
-      expect(matchesBreakerFilter({ ...open, type: 'TaskStateEntered' })).toBe(false);
+      expect(emitted).not.toContain(BREAKER_HOLDS_METRIC);
     });
   });
 

@@ -6,7 +6,7 @@ import { playbookIndex } from '../../tasks/playbooks/index.generated.js';
 import { summaryOf } from '../../tasks/playbooks/playbookSummary.js';
 import { renderPlaybookDocs } from '../../tasks/playbooks/renderDocs.js';
 import { PLAYBOOK_DOCS } from '../../cli/commands/playbooks.js';
-import { allPlaybooks, coveredControls, memberRoleActions, playbookForControls } from '../../tasks/playbooks/registry.js';
+import { allPlaybooks, changeRoleActions, coveredControls, playbookForControls } from '../../tasks/playbooks/registry.js';
 
 const minimal = {
   id: 'test-playbook',
@@ -130,9 +130,9 @@ describe('playbook registry', () => {
     expect(() => definePlaybook({ ...minimal, permissions: ['*'] })).toThrow(/never wildcards/);
   });
 
-  it('derives the member role actions from the declarations, nothing more', () => {
+  it('derives the member change role actions from the declarations, nothing more', () => {
     const declared = new Set(allPlaybooks().flatMap((p) => p.permissions));
-    expect(memberRoleActions()).toEqual([...declared].sort());
+    expect(changeRoleActions()).toEqual([...declared].sort());
     for (const playbook of allPlaybooks()) expect(playbook.permissions.length).toBeGreaterThan(0);
   });
 

@@ -5,10 +5,12 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { randomBytes } from 'node:crypto';
+import { memberFacingRoleNames } from '../../infra/taskAccess.js';
 import { adminClient, clientsFor } from '../../tasks/aws/clientFactory.js';
+import { MemberRole } from '../../tasks/aws/memberRole.js';
 import type { Policy } from '../../tasks/domain/policy.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
-import { allPlaybooks, memberRoleActions } from '../../tasks/playbooks/registry.js';
+import { allPlaybooks, changeRoleActions, readRoleActions } from '../../tasks/playbooks/registry.js';
 import { BY_KIND_INDEX } from '../../tasks/store/table.js';
 
 export const LOCAL_NAMES = {
@@ -17,8 +19,8 @@ export const LOCAL_NAMES = {
   escalationsTopic: 'rectify-escalations',
   notificationsQueue: 'rectify-local-notifications',
   policyParameter: '/rectify/policy',
-  memberRole: 'RectifyRemediationRole',
-  taskRole: 'rectify-remediation-task',
+  /** The member roles, by what a task does with the resource (docs/decisions/010). */
+  memberRoles: { read: 'RectifyReadRole', change: 'RectifyRemediationRole' } satisfies Record<MemberRole, string>,
   approvalSecret: 'rectify/approval-signing-key',
 } as const;
 
@@ -33,7 +35,8 @@ export interface LocalResources {
 /**
  * Create in the emulator what the admin stack deploys and the tasks use: the table, the two
  * topics (with a queue subscribed so the runner can show what was sent), the policy parameter,
- * and the member remediation role in each member account. Safe to run twice.
+ * and the two member roles (read and change) in each member account, each trusting the admin task
+ * roles that act through it. Safe to run twice.
  */
 export async function provisionLocal(
   adminAccount: string,
@@ -84,23 +87,22 @@ export async function provisionLocal(
   await adminClient(SSMClient, region).send(
     new PutParameterCommand({ Name: LOCAL_NAMES.policyParameter, Type: 'String', Value: JSON.stringify(policy), Overwrite: true }),
   );
-  const trust = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${adminAccount}:role/${LOCAL_NAMES.taskRole}` }, Action: 'sts:AssumeRole' }],
-  });
-  const permissions = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: memberRoleActions(undefined, tagReadPermissionsFor(allPlaybooks())), Resource: '*' }],
-  });
+  const tagReads = tagReadPermissionsFor(allPlaybooks());
+  const actions: Record<MemberRole, string[]> = { read: readRoleActions(undefined, tagReads), change: changeRoleActions(undefined, tagReads) };
+  const document = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', ...statement }] });
   for (const account of memberAccounts) {
     // The emulator needs a way into a fresh account; a real one has the member stack deployed.
     const iam = clientsFor(account, region, { memberRoleName: 'OrganizationAccountAccessRole', sameAccountShortcut: false, sessionName: 'rectify-provision' }).client(IAMClient);
-    try {
-      await iam.send(new CreateRoleCommand({ RoleName: LOCAL_NAMES.memberRole, AssumeRolePolicyDocument: trust }));
-    } catch (error) {
-      if ((error as Error).name !== 'EntityAlreadyExists' && (error as Error).name !== 'EntityAlreadyExistsException') throw error;
+    for (const role of Object.values(MemberRole)) {
+      const roleName = LOCAL_NAMES.memberRoles[role];
+      const trusted = memberFacingRoleNames(role).map((name) => `arn:aws:iam::${adminAccount}:role/${name}`);
+      try {
+        await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: document({ Principal: { AWS: trusted }, Action: 'sts:AssumeRole' }) }));
+      } catch (error) {
+        if ((error as Error).name !== 'EntityAlreadyExists' && (error as Error).name !== 'EntityAlreadyExistsException') throw error;
+      }
+      await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'rectify-playbooks', PolicyDocument: document({ Action: actions[role], Resource: '*' }) }));
     }
-    await iam.send(new PutRolePolicyCommand({ RoleName: LOCAL_NAMES.memberRole, PolicyName: 'rectify-playbooks', PolicyDocument: permissions }));
   }
   const secrets = adminClient(SecretsManagerClient, region);
   let approvalSecretArn: string;

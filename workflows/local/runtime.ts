@@ -13,6 +13,7 @@ import { serveApproval, submitApprovalForm } from './approvalServer.js';
 import { buildLocalDefinition } from './definition.js';
 import { lookupWithFaults, type Faults } from './faults.js';
 import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.js';
+import { guardMemberRoles } from './memberRoleGuard.js';
 import { freePort } from './moto.js';
 import { LOCAL_NAMES, provisionLocal, type LocalResources } from './provision.js';
 import { SecurityHubAdapter } from './securityHubAdapter.js';
@@ -85,7 +86,8 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_SECURITYHUB: controlPlaneUrl,
       [TaskEnv.tableName]: LOCAL_NAMES.table,
       [TaskEnv.policyParameter]: LOCAL_NAMES.policyParameter,
-      [TaskEnv.memberRoleName]: LOCAL_NAMES.memberRole,
+      [TaskEnv.readRoleName]: LOCAL_NAMES.memberRoles.read,
+      [TaskEnv.changeRoleName]: LOCAL_NAMES.memberRoles.change,
       [TaskEnv.adminAccount]: account,
       [TaskEnv.sameAccountShortcut]: 'true',
       [TaskEnv.approvalBaseUrl]: options.approvalBaseUrl ?? `${controlPlaneUrl}`,
@@ -114,7 +116,8 @@ export class LocalRuntime {
     }
 
     const deps = { ...defaultPlaybookDeps, playbooks: lookupWithFaults(defaultPlaybookDeps.playbooks, options.faults) };
-    const handlers = createTaskHandlers(deps);
+    // Each task may assume only its own member role, as IAM would hold it (moto does not).
+    const handlers = guardMemberRoles(createTaskHandlers(deps));
     const approvalHandler = createApprovalHandler(deps);
     const executionStatus = createExecutionStatus(deps);
     let runtime: LocalRuntime | undefined;

@@ -14,7 +14,11 @@ const Settings = z.object({
    * @default RectifyAutomationRole
    */
   automationAssumeRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('RectifyAutomationRole'),
-  /** @default 600 */
+  /**
+   * How long to wait for the runbook before cancelling it. The wait ends sooner when the function's
+   * time runs out first (`ctx.deadline`, less 30 s to cancel it: under 4 minutes in Remediate).
+   * @default 600
+   */
   timeoutSeconds: z.number().int().min(1).max(3600).default(600),
 });
 type Settings = z.infer<typeof Settings>;

@@ -15,14 +15,25 @@ import {
   type StartAutomationExecutionCommandInput,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { adminClient } from '../../../tasks/aws/clientFactory.js';
+import { AuditEvent, ErrorName, Outcome } from '../../../tasks/domain/constants.js';
+import type { Escalation } from '../../../tasks/domain/workflowState.js';
+import type { PlaybookDeps } from '../../../tasks/handlers/playbookDeps.js';
+import { createRollback } from '../../../tasks/handlers/rollback.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import {
   DELETION_PROTECTION_RUNBOOK,
   enableDeletionProtectionWithRunbook as playbook,
 } from '../../../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
+import { runAutomation } from '../../../tasks/playbooks/ssmAutomation.js';
+import { putSnapshot, readAudit } from '../../../tasks/store/table.js';
+import { taskConfig, TaskEnv } from '../../../tasks/taskConfig.js';
+import { LOCAL_ADMIN_ACCOUNT } from '../../../workflows/local/awsEnv.js';
 import { useMoto } from '../../support/moto.js';
 import { requestFor } from '../../support/request.js';
+import { TASK_ENV } from '../../support/taskEnv.js';
 
 const instanceArn = (id: string) => `arn:aws:rds:us-east-1:123456789012:db:${id}`;
 
@@ -183,13 +194,16 @@ describe('enableDeletionProtectionWithRunbook (RDS.8) against moto, SSM stubbed'
     // Prepare
     ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: 'exec-3' });
     ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } });
-    ssm.on(StopAutomationExecutionCommand).resolves({});
+    ssm.on(StopAutomationExecutionCommand).callsFake(() => {
+      ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'Cancelled' } });
+      return {};
+    });
     const id = await instance();
     const ctx = contextFor(id, { timeoutSeconds: 1 });
     // Act
     const applying = playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
     // Assess
-    await expect(applying).rejects.toThrow(/did not finish within 1 s .* Rectify asked SSM to cancel it/);
+    await expect(applying).rejects.toThrow(/did not finish within 1 s .* Rectify asked SSM to cancel it and it ended Cancelled, so it changes nothing more/);
     expect(ssm.commandCalls(StopAutomationExecutionCommand).map((call) => call.args[0].input)).toEqual([{ AutomationExecutionId: 'exec-3', Type: 'Cancel' }]);
   });
 
@@ -207,5 +221,95 @@ describe('enableDeletionProtectionWithRunbook (RDS.8) against moto, SSM stubbed'
     await expect(planning).rejects.toThrow(`Cannot enable deletion protection on RDS DB instance ${instanceArn(id)}`);
     await expect(planning).rejects.toThrow(`it belongs to DB cluster ${cluster}, whose deletion protection is a cluster setting (RDS.7)`);
     expect(ssm.commandCalls(StartAutomationExecutionCommand)).toHaveLength(0);
+  });
+
+  describe('Rollback after the runbook outlived the function', () => {
+    const TABLE = 'rectify-test';
+    const EXECUTION = 'rds8-runbook-outlived';
+    // The table and the instance are moto's, in the administrator account: no member role to assume.
+    const config = taskConfig({ ...TASK_ENV, [TaskEnv.tableName]: TABLE, [TaskEnv.adminAccount]: LOCAL_ADMIN_ACCOUNT, [TaskEnv.sameAccountShortcut]: 'true' });
+    const deps: PlaybookDeps = { config: () => config, now: () => new Date(), playbooks: (id) => (id === playbook.id ? playbook : undefined) };
+
+    beforeEach(async () => {
+      await adminClient(DynamoDBClient).send(
+        new CreateTableCommand({
+          TableName: TABLE,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+        }),
+      );
+    });
+
+    /**
+     * Remediate's state when the runbook outlived its time: the snapshot stored, deletion protection
+     * already on (the runbook got that far), and the error `runAutomation` threw after cancelling,
+     * run on a fake clock up to the default deadline. `ended` is what SSM shows after the cancel.
+     */
+    async function outlivedRunbook(ended: 'InProgress' | 'Cancelled') {
+      const id = await instance();
+      const ctx = contextFor(id);
+      await putSnapshot(TABLE, EXECUTION, playbook.id, await playbook.snapshot(ctx));
+      await rds().send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: true, ApplyImmediately: true }));
+      ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: 'exec-4' });
+      ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } });
+      ssm.on(StopAutomationExecutionCommand).callsFake(() => {
+        ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: ended } });
+        return {};
+      });
+      vi.useFakeTimers();
+      try {
+        const running = runAutomation(contextFor(id), { documentName: DELETION_PROTECTION_RUNBOOK, parameters: { DbInstanceResourceId: ['db-ABC'] } });
+        const failed = running.then(() => expect.fail('the runbook should not succeed'), (error: Error) => error);
+        await vi.runAllTimersAsync();
+        return { id, error: await failed };
+      } finally {
+        vi.useRealTimers();
+      }
+    }
+
+    /** What the workflow hands Rollback: Remediate's RemediationFailed (tasks/handlers/remediate.ts) as the Lambda runtime reports it. */
+    function rollbackEvent(id: string, error: Error) {
+      const request = requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn(id), controlId: 'RDS.8' });
+      const remediationFailed = `playbook ${playbook.id} failed on ${request.resource.id} (finding ${request.findingId}): ${error.name}: ${error.message}`;
+      return {
+        execution: { id: `arn:aws:states:us-east-1:${LOCAL_ADMIN_ACCOUNT}:execution:rectify:${EXECUTION}`, name: EXECUTION },
+        state: {
+          request,
+          policy: { proceed: true, reason: 'RDS.8 is automatic', mode: 'auto', dryRun: false, approvalForced: false, playbookId: playbook.id, controlId: 'RDS.8' },
+          error: { Error: ErrorName.RemediationFailed, Cause: JSON.stringify({ errorType: ErrorName.RemediationFailed, errorMessage: remediationFailed }) },
+        },
+      };
+    }
+
+    it('escalates without restoring while the runbook may still change the instance', async () => {
+      // Prepare
+      const { id, error } = await outlivedRunbook('InProgress');
+      // Act
+      const escalation: Escalation = await createRollback(deps)(rollbackEvent(id, error));
+      // Assess
+      expect(escalation.outcome).toBe(Outcome.FAILED_ROLLBACK_FAILED);
+      expect(escalation.reason).toContain(`not rolled back: SSM Automation execution exec-4 may still change ${instanceArn(id)}`);
+      expect(escalation.reason).toContain('Check it by hand');
+      expect((await instanceOf(id)).DeletionProtection).toBe(true);
+      const rolledBack = (await readAudit(TABLE, EXECUTION)).filter((record) => record.event === AuditEvent.ROLLED_BACK);
+      expect(rolledBack.map((record) => record.detail)).toEqual([expect.objectContaining({ restored: false, automationExecutionId: 'exec-4' })]);
+    });
+
+    it('restores as usual once SSM showed the cancelled runbook ended', async () => {
+      // Prepare
+      const { id, error } = await outlivedRunbook('Cancelled');
+      // Act
+      const escalation: Escalation = await createRollback(deps)(rollbackEvent(id, error));
+      // Assess
+      expect(escalation).toMatchObject({ outcome: Outcome.FAILED_ROLLED_BACK, reason: expect.stringContaining('the resource was restored to its snapshot') });
+      expect((await instanceOf(id)).DeletionProtection).toBe(false);
+    });
   });
 });

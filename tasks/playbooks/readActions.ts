@@ -1,0 +1,41 @@
+/**
+ * Verbs of IAM actions that only read. An action is a read when the part after the service
+ * prefix starts with one of them followed by an upper-case letter (`s3:GetBucketPolicy`,
+ * `ec2:DescribeSecurityGroups`, `lambda:ListTags`), and it is not one of {@link NOT_READS}.
+ * `Check*` is left out on purpose: `license-manager:CheckInLicense` and `CheckoutLicense` change state.
+ */
+export const READ_VERBS = ['BatchGet', 'Describe', 'Get', 'Head', 'List', 'Lookup', 'Search'] as const;
+
+/**
+ * Actions named like reads that mint credentials or tokens, or create something on first call:
+ * never in the read role, even if a playbook declares them.
+ */
+export const NOT_READS: ReadonlySet<string> = new Set([
+  'codeartifact:GetAuthorizationToken',
+  'cognito-identity:GetCredentialsForIdentity',
+  'cognito-identity:GetId',
+  'cognito-identity:GetOpenIdToken',
+  'ecr:GetAuthorizationToken',
+  'redshift:GetClusterCredentials',
+  'redshift:GetClusterCredentialsWithIAM',
+  'redshift-serverless:GetCredentials',
+  'sso:GetRoleCredentials',
+  'sts:GetFederationToken',
+  'sts:GetSessionToken',
+]);
+
+const READ = new RegExp(`^[a-z0-9-]+:(${READ_VERBS.join('|')})[A-Z]`);
+
+/**
+ * Whether an IAM action only reads, and so may be granted to the member read role. Anything
+ * else — every other verb, a wildcard, an oddly cased name — counts as a change: the rule fails
+ * towards the change role, never towards the read role.
+ *
+ * @example
+ * isReadAction('s3:GetBucketPolicy'); // true
+ * isReadAction('s3:PutBucketPolicy'); // false
+ * isReadAction('sts:GetSessionToken'); // false: mints credentials
+ */
+export function isReadAction(action: string): boolean {
+  return READ.test(action) && !NOT_READS.has(action);
+}
