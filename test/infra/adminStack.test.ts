@@ -132,7 +132,7 @@ describe('RectifyAdminStack', () => {
       expect(intake[1].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * intakeTimeout);
     });
 
-    it('logs every execution event with its data to a CMK-encrypted log group, with tracing', () => {
+    it('logs every execution event, without its data (the task token), to a CMK-encrypted log group, with tracing', () => {
       // Prepare
       const [, machine] = ofType('AWS::StepFunctions::StateMachine')[0]!;
       const logGroupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
@@ -140,7 +140,7 @@ describe('RectifyAdminStack', () => {
       // Assess
       expect(machine.Properties).toMatchObject({
         StateMachineType: 'STANDARD',
-        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
         TracingConfiguration: { Enabled: true },
       });
       expect(resources[logGroupId]!.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 365 });

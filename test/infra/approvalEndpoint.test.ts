@@ -187,7 +187,8 @@ describe('ApprovalEndpoint', () => {
       // The link's signature travels in the query string and the form body.
       expect(Object.values(format).join(' ')).not.toMatch(/querystring|\$input|requestOverride|\$context\.request\b/i);
       expect(resources[accessLogGroupId]!.Properties).toMatchObject({ KmsKeyId: keyArn(), RetentionInDays: 365 });
-      expect(stage.Properties).toMatchObject({ TracingEnabled: true, StageName: 'v1' });
+      // No X-Ray on the stage: its trace would record the URL, query string (sig) included.
+      expect(stage.Properties).toMatchObject({ TracingEnabled: false, StageName: 'v1' });
       expect(stage.Properties.MethodSettings[0]).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true });
       // API Gateway would otherwise create it unencrypted and keep it forever.
       expect(executionLogGroup).toBeDefined();
@@ -260,7 +261,13 @@ describe('ApprovalEndpoint', () => {
       expect(granting.map((g) => g.roleId).sort()).toEqual([roleOf('approval'), roleOf('requestApproval')].sort());
       for (const { statement } of granting) expect(statement.Resource).toEqual({ Ref: secretId });
       expect(resources[roleOf('requestApproval')]!.Properties.RoleName).toBe(APPROVAL_REQUEST_ROLE_NAME);
-      expect(ofType('AWS::SecretsManager::ResourcePolicy')).toEqual([]);
+      // And the secret itself denies every other principal (resource policy), whatever identity policies say.
+      const [, policy] = only('AWS::SecretsManager::ResourcePolicy');
+      expect(policy.Properties.SecretId).toEqual({ Ref: secretId });
+      const deny = policy.Properties.ResourcePolicy.Statement[0];
+      expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'secretsmanager:GetSecretValue' });
+      const allowedRoles = (deny.Condition.StringNotEquals['aws:PrincipalArn'] as { 'Fn::GetAtt': [string, string] }[]).map((a) => a['Fn::GetAtt'][0]).sort();
+      expect(allowedRoles).toEqual([roleOf('approval'), roleOf('requestApproval')].sort());
     });
 
     it('gives the shared task role no access to any secret', () => {
