@@ -1,6 +1,7 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { cancelPendingApprovals } from '../../tasks/approval/cancelPending.js';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
-import { CONTROL_SETTINGS, MODES, type ControlSetting, type Mode } from '../../tasks/domain/constants.js';
+import { CONTROL_SETTINGS, Mode, MODES, type ControlSetting } from '../../tasks/domain/constants.js';
 import { normaliseControlId } from '../../tasks/domain/controlIds.js';
 import { parsePolicy, PolicySchema, type Policy } from '../../tasks/domain/policy.js';
 import { listBreakers, resetBreaker } from '../../tasks/store/guardrails.js';
@@ -44,6 +45,16 @@ export async function modeSetCommand(value: string, options: TargetOptions & { c
   }
   await adminClient(SSMClient).send(new PutParameterCommand({ Name: target.parameter, Value: JSON.stringify(next), Type: 'String', Overwrite: true }));
   process.stdout.write(`${control !== undefined ? `control ${control}` : 'mode'} set to ${value}; executions starting from now use it\n`);
+  if (control === undefined && value === Mode.OFF) {
+    // The kill switch also cancels the requests that wait for a person (each change re-checks the mode anyway).
+    const { cancelled, unreachable } = await cancelPendingApprovals(target.table);
+    process.stdout.write(`${cancelled.length} waiting approval request${cancelled.length === 1 ? '' : 's'} cancelled; their executions end without a change\n`);
+    if (unreachable.length > 0) {
+      process.stdout.write(
+        `${unreachable.length} closed, but their executions could not be told (${unreachable[0]!.error}); they end at their timeout and change nothing (the change re-checks the mode)\n`,
+      );
+    }
+  }
 }
 
 export async function resetBreakerCommand(scope: string, options: TargetOptions): Promise<void> {

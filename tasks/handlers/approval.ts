@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { adminClient } from '../aws/clientFactory.js';
 import { approvalPage, outcomePage, SECURITY_HEADERS, type ApprovalView, type OutcomePage } from '../approval/pages.js';
 import { csrfTokenFor, verifyApprovalSignature, verifyCsrfToken } from '../approval/signing.js';
+import { cancelApproval } from '../approval/cancelPending.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
 import { AuditEvent, ErrorName, Mode, StateName } from '../domain/constants.js';
 import { readPolicy } from './loadPolicy.js';
@@ -62,14 +63,12 @@ export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
     const approval = await getApproval(tableName, approvalId);
     if (!approval || Math.floor(Date.parse(approval.expiresAt) / 1000) !== exp) return page('invalid');
     if (approval.status === 'EXPIRED') return page('expired');
+    if (approval.status === 'CANCELLED') return page('cancelled');
     if (approval.status !== 'PENDING') return page('already-decided');
     // mode off (the kill switch) cancels waiting approvals: the page says so and the execution ends without a change.
     if (await killSwitchOn(deps)) {
-      if (await decideApproval(tableName, approvalId, 'REJECTED', 'rectify (mode off)', 'cancelled: mode is off')) {
-        await adminClient(SFNClient)
-          .send(new SendTaskFailureCommand({ taskToken: approval.taskToken, error: ErrorName.SkippedAtChange, cause: 'mode is off (kill switch): the approval request was cancelled; nothing was changed' }))
-          .catch((error: Error) => logger.warn('cancelled approval had no waiting task', { approvalId, error: error.name }));
-      }
+      const result = await cancelApproval(tableName, approval);
+      if (typeof result === 'object') logger.warn('cancelled approval: its execution could not be told', { approvalId, error: result.error });
       return page('cancelled');
     }
 

@@ -121,7 +121,7 @@ export interface ApprovalRecord {
   readonly approvalId: string;
   readonly executionName: string;
   readonly taskToken: string;
-  readonly status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
+  readonly status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'CANCELLED';
   readonly requestedAt: string;
   readonly expiresAt: string;
   readonly summary: Record<string, unknown>;
@@ -144,14 +144,17 @@ export async function putOrRefreshApproval(
       UpdateExpression:
         'SET taskToken = :token, approvalId = if_not_exists(approvalId, :id), executionName = if_not_exists(executionName, :execution), ' +
         '#status = if_not_exists(#status, :pending), requestedAt = if_not_exists(requestedAt, :requestedAt), ' +
-        'expiresAt = if_not_exists(expiresAt, :expiresAt), summary = if_not_exists(summary, :summary), #ttl = if_not_exists(#ttl, :ttl)',
+        'expiresAt = if_not_exists(expiresAt, :expiresAt), summary = if_not_exists(summary, :summary), #ttl = if_not_exists(#ttl, :ttl), ' +
+        // In the byKind index while it waits, so `mode set off` finds the waiting requests without a scan.
+        '#kind = if_not_exists(#kind, :waiting), #at = if_not_exists(#at, :requestedAt)',
       ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
-      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl', '#kind': 'kind', '#at': 'at' },
       ExpressionAttributeValues: {
         ':token': approval.taskToken,
         ':id': approval.approvalId,
         ':execution': approval.executionName,
         ':pending': 'PENDING',
+        ':waiting': PENDING_APPROVAL_KIND,
         ':requestedAt': approval.requestedAt,
         ':expiresAt': approval.expiresAt,
         ':summary': approval.summary,
@@ -184,10 +187,34 @@ export async function getApproval(tableName: string, approvalId: string): Promis
 }
 
 /** PENDING → APPROVED/REJECTED exactly once. Returns false when it was already decided. */
+/** `kind` of an approval that waits for a decision (byKind index). */
+export const PENDING_APPROVAL_KIND = 'PENDING_APPROVAL';
+
+/** The approvals that wait for a decision, oldest first. */
+export async function listPendingApprovals(tableName: string): Promise<ApprovalRecord[]> {
+  const found: ApprovalRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb().send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: BY_KIND_INDEX,
+        KeyConditionExpression: '#kind = :waiting',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':waiting': PENDING_APPROVAL_KIND },
+        ExclusiveStartKey: start,
+      }),
+    );
+    found.push(...((page.Items ?? []) as ApprovalRecord[]).filter((a) => a.status === 'PENDING'));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}
+
 export async function decideApproval(
   tableName: string,
   approvalId: string,
-  status: 'APPROVED' | 'REJECTED',
+  status: 'APPROVED' | 'REJECTED' | 'CANCELLED',
   decidedBy: string,
   comment: string,
 ): Promise<boolean> {
@@ -196,9 +223,9 @@ export async function decideApproval(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: Keys.approval(approvalId), sk: 'APPROVAL' },
-        UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedComment = :comment, decidedAt = :at',
+        UpdateExpression: 'SET #status = :status, decidedBy = :by, decidedComment = :comment, decidedAt = :at REMOVE #kind',
         ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: { '#status': 'status', '#kind': 'kind' },
         ExpressionAttributeValues: {
           ':status': status,
           ':pending': 'PENDING',
@@ -221,8 +248,8 @@ export async function markApprovalExpired(tableName: string, approvalId: string)
     new UpdateCommand({
       TableName: tableName,
       Key: { pk: Keys.approval(approvalId), sk: 'APPROVAL' },
-      UpdateExpression: 'SET #status = :expired',
-      ExpressionAttributeNames: { '#status': 'status' },
+      UpdateExpression: 'SET #status = :expired REMOVE #kind',
+      ExpressionAttributeNames: { '#status': 'status', '#kind': 'kind' },
       ExpressionAttributeValues: { ':expired': 'EXPIRED' },
     }),
   );

@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent, Outcome } from '../../tasks/domain/constants.js';
+import { cancelPendingApprovals } from '../../tasks/approval/cancelPending.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
+import { listPendingApprovals } from '../../tasks/store/table.js';
 import { callAws } from '../../workflows/local/awsCall.js';
 import { LocalRuntime } from '../../workflows/local/runtime.js';
 import { checkExpectations, loadScenario, runScenario, type ScenarioResult } from '../../workflows/local/scenario.js';
@@ -118,5 +120,45 @@ describe('changes to one resource are serialised across controls (moto)', () => 
     const [a0, a1] = window(a);
     const [b0, b1] = window(b);
     expect(a1 <= b0 || b1 <= a0).toBe(true);
+  }, 60_000);
+});
+
+describe('mode off cancels the approval requests that wait (moto)', () => {
+  const aws = useMoto();
+  let runtime: LocalRuntime;
+  beforeAll(async () => {
+    // Nobody decides: the request waits until the kill switch cancels it.
+    runtime = await LocalRuntime.start({ motoEndpoint: aws.endpoint, policy: PolicySchema.parse({ mode: 'auto' }), approver: () => 'external', saveTraces: false });
+  });
+  afterAll(async () => runtime?.stop());
+
+  it('closes each waiting request, ends its execution without a change, and its page says cancelled', async () => {
+    // Prepare: a production bucket, so the change waits for a person.
+    await callAws({ service: 'S3', command: 'CreateBucket', params: { Bucket: 'waiting-prod-bucket' } });
+    await callAws({ service: 'S3', command: 'PutBucketTagging', params: { Bucket: 'waiting-prod-bucket', Tagging: { TagSet: [{ Key: 'environment', Value: 'prod' }] } } });
+    const [name] = await submit(runtime, findingFor('S3.8', 'AwsS3Bucket', 'arn:aws:s3:::waiting-prod-bucket'));
+    const table = runtime.resources.tableName;
+    // The request is waiting once its email is out.
+    let waiting = await listPendingApprovals(table);
+    for (let i = 0; i < 100 && !waiting.some((a) => 'emailSentAt' in a); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      waiting = await listPendingApprovals(table);
+    }
+    expect(waiting).toHaveLength(1);
+    const link = await runtime.approvalLink(name!, waiting[0]!.approvalId);
+
+    // Act: what `rectify mode set off` does after writing the mode.
+    await callAws({ service: 'SSM', command: 'PutParameter', params: { Name: '/rectify/policy', Type: 'String', Overwrite: true, Value: JSON.stringify({ mode: 'off' }) } });
+    const result = await cancelPendingApprovals(table);
+    const run = await finished(runtime, name!);
+
+    // Assess
+    expect(result).toEqual({ cancelled: [waiting[0]!.approvalId], unreachable: [] });
+    expect(run.outcome).toBe(Outcome.POLICY_SKIPPED);
+    expect(run.path.at(-1)).toBe('RecordSkippedAtChange');
+    expect(run.audit.map((a) => a.event)).not.toContain(AuditEvent.SNAPSHOT_TAKEN);
+    expect(await listPendingApprovals(table)).toEqual([]);
+    expect(await (await fetch(link)).text()).toContain('data-outcome="cancelled"');
+    await expect(callAws({ service: 'S3', command: 'GetPublicAccessBlock', params: { Bucket: 'waiting-prod-bucket' } })).rejects.toThrow();
   }, 60_000);
 });
