@@ -1,8 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Outcome } from '../domain/constants.js';
-import { ddb } from '../store/documentClient.js';
 import { listExemptions } from '../store/exemptions.js';
-import { BY_KIND_INDEX } from '../store/table.js';
+import { itemsOfKind } from '../store/table.js';
 
 /** One recorded outcome or decision, as the byKind index returns it. */
 interface Event {
@@ -54,24 +52,8 @@ function distribution(values: number[]): Distribution {
   return { count: sorted.length, values: sorted, ...(median !== undefined ? { median } : {}), ...(p90 !== undefined ? { p90 } : {}) };
 }
 
-async function eventsOfKind(tableName: string, kind: string, since: string): Promise<Event[]> {
-  const events: Event[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: BY_KIND_INDEX,
-        KeyConditionExpression: 'kind = :kind AND #at >= :since',
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':kind': kind, ':since': since },
-        ExclusiveStartKey: start,
-      }),
-    );
-    events.push(...((page.Items ?? []) as Event[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return events;
+function eventsOfKind(tableName: string, kind: string, since: string): Promise<Event[]> {
+  return itemsOfKind<Event>(tableName, kind, since);
 }
 
 /** Pure: the report from recorded events and register entries. */

@@ -190,25 +190,30 @@ export async function getApproval(tableName: string, approvalId: string): Promis
 /** `kind` of an approval that waits for a decision (byKind index). */
 export const PENDING_APPROVAL_KIND = 'PENDING_APPROVAL';
 
-/** The approvals that wait for a decision, oldest first. */
-export async function listPendingApprovals(tableName: string): Promise<ApprovalRecord[]> {
-  const found: ApprovalRecord[] = [];
+/** Every item of one `kind` in the byKind index (audit outcomes, decisions, waiting approvals) since a time, oldest first. */
+export async function itemsOfKind<T>(tableName: string, kind: string, since = '0'): Promise<T[]> {
+  const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await ddb().send(
       new QueryCommand({
         TableName: tableName,
         IndexName: BY_KIND_INDEX,
-        KeyConditionExpression: '#kind = :waiting',
-        ExpressionAttributeNames: { '#kind': 'kind' },
-        ExpressionAttributeValues: { ':waiting': PENDING_APPROVAL_KIND },
+        KeyConditionExpression: '#kind = :kind AND #at >= :since',
+        ExpressionAttributeNames: { '#kind': 'kind', '#at': 'at' },
+        ExpressionAttributeValues: { ':kind': kind, ':since': since },
         ExclusiveStartKey: start,
       }),
     );
-    found.push(...((page.Items ?? []) as ApprovalRecord[]).filter((a) => a.status === 'PENDING'));
+    items.push(...((page.Items ?? []) as T[]));
     start = page.LastEvaluatedKey;
   } while (start);
-  return found;
+  return items;
+}
+
+/** The approvals that wait for a decision, oldest first. */
+export async function listPendingApprovals(tableName: string): Promise<ApprovalRecord[]> {
+  return (await itemsOfKind<ApprovalRecord>(tableName, PENDING_APPROVAL_KIND)).filter((a) => a.status === 'PENDING');
 }
 
 export async function decideApproval(
