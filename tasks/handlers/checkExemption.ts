@@ -6,7 +6,7 @@ import { candidateScopes, decideRegisterExemption } from '../domain/exemptionReg
 import { decideTagExemption } from '../domain/exemptionTag.js';
 import { exemptionsFor } from '../store/exemptions.js';
 import { WorkflowStateSchema, type ExemptionResult, type WorkflowState } from '../domain/workflowState.js';
-import { defineTask, ExecutionRefSchema, type ExecutionRef } from './defineTask.js';
+import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit } from './deps.js';
 import { defaultPlaybookDeps, liveTagsFor, type PlaybookDeps } from './playbookDeps.js';
 
@@ -25,7 +25,7 @@ export function createCheckExemption(deps: PlaybookDeps = defaultPlaybookDeps) {
     if (!request) throw new Error('CheckExemption needs the validated request');
     let result: ExemptionResult;
     try {
-      result = await decideExemption(deps, state, execution, MemberRole.read);
+      result = await decideExemption(deps, state, () => liveTagsFor(deps, state, execution, MemberRole.read));
     } catch (error) {
       // The first step that builds the playbook's context: its own error already says what to do.
       if (error instanceof InvalidControlParametersError) throw error;
@@ -50,15 +50,16 @@ export const handler = createCheckExemption();
 /**
  * The exemption decision from live facts: the resource's `rectify:exempt` tag (read now), then
  * the register, keyed by the canonical identity. Used by CheckExemption (through the read role)
- * and again by Remediate just before the change (through the change role it already holds).
+ * and again by Remediate just before the change (with the playbook context, and so the change-role
+ * session, it already holds: no second AssumeRole).
  * Throws when a fact cannot be read.
  */
-export async function decideExemption(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef, role: MemberRole): Promise<ExemptionResult> {
+export async function decideExemption(deps: PlaybookDeps, state: WorkflowState, readTags: () => Promise<Record<string, string>>): Promise<ExemptionResult> {
   const request = state.request;
   if (!request) throw new Error('the exemption check needs the validated request');
   const controlIds = state.policy?.controlId ? [state.policy.controlId, ...request.controlIds] : request.controlIds;
   const now = deps.now();
-  const tag = decideTagExemption(await liveTagsFor(deps, state, execution, role), controlIds, now);
+  const tag = decideTagExemption(await readTags(), controlIds, now);
   const entries = await exemptionsFor(deps.config().tableName, candidateScopes(request.resource.id, request.account, controlIds));
   const register = decideRegisterExemption(entries, now);
   if (tag?.exempt) return { exempt: true, source: 'tag', reason: tag.reason };

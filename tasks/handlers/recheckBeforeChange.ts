@@ -1,7 +1,8 @@
-import { MemberRole } from '../aws/memberRole.js';
 import { readFindingFromHub } from '../aws/securityHub.js';
 import { ApprovalNeededError, ExemptAtChangeError, SkippedAtChangeError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
+import { liveTagsOf } from '../domain/resourceTags.js';
+import type { Playbook, PlaybookContext } from '../playbooks/definePlaybook.js';
 import type { WorkflowState } from '../domain/workflowState.js';
 import { acquireLock, readBreaker } from '../store/guardrails.js';
 import { decideExemption } from './checkExemption.js';
@@ -18,7 +19,12 @@ import type { PlaybookDeps } from './playbookDeps.js';
  * cannot read throws as is (the change does not happen). Returns what it checked, for the audit,
  * and the policy it read.
  */
-export async function recheckBeforeChange(deps: PlaybookDeps, execution: ExecutionRef, state: WorkflowState): Promise<{ checked: string[]; policy: Policy }> {
+export async function recheckBeforeChange(
+  deps: PlaybookDeps,
+  execution: ExecutionRef,
+  state: WorkflowState,
+  target: { playbook: Playbook; ctx: PlaybookContext<unknown> },
+): Promise<{ checked: string[]; policy: Policy }> {
   const { request, policy: earlier } = state;
   if (!request || !earlier?.playbookId || !earlier.controlId) throw new Error('the re-check needs the request and the policy decision');
   const checked: string[] = [];
@@ -42,7 +48,7 @@ export async function recheckBeforeChange(deps: PlaybookDeps, execution: Executi
   checked.push(`policy: mode ${decision.mode}, control setting ${decision.controlSetting}`);
 
   // The live tag through the change role Remediate holds: its task role may assume no other (docs/decisions/010).
-  const exemption = await decideExemption(deps, state, execution, MemberRole.change);
+  const exemption = await decideExemption(deps, state, () => liveTagsOf(target.playbook, target.ctx));
   if (exemption.exempt) throw new ExemptAtChangeError(`exempt at the moment of change: ${exemption.reason}; nothing was changed`);
   checked.push(`exemption: ${exemption.reason}`);
 

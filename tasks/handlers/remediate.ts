@@ -35,7 +35,7 @@ export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
       if (dryRun || plan.changes.length === 0) return { dryRun, applied: false, plan: result };
 
       // The moment of change: read every safety fact again, and apply only the plan a person approved.
-      const { checked, policy } = await recheckBeforeChange(deps, execution, state);
+      const { checked, policy } = await recheckBeforeChange(deps, execution, state, { playbook, ctx });
       if (state.approval && state.approval.planDigest !== digest) {
         await audit(deps, execution, state, {
           event: AuditEvent.PLAN_CHANGED,

@@ -27,8 +27,8 @@ function flatten(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** The EMF lines the tasks' metric helpers print, as metric name → dimension set. */
-function emittedMetrics(emit: () => void): Map<string, string[]> {
+/** Start collecting the EMF lines printed to stdout; `stop()` returns them as metric name → dimension set. */
+function captureMetrics(): { stop(): Map<string, string[]> } {
   const saved = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const lines: string[] = [];
@@ -36,21 +36,33 @@ function emittedMetrics(emit: () => void): Map<string, string[]> {
     lines.push(String(chunk));
     return true;
   });
+  return {
+    stop() {
+      write.mockRestore();
+      process.env.POWERTOOLS_METRICS_DISABLED = saved;
+      const metrics = new Map<string, string[]>();
+      for (const line of lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'))) {
+        const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
+        for (const directive of emf._aws.CloudWatchMetrics) {
+          expect(directive.Namespace).toBe(RectifyMetrics.namespace);
+          for (const metric of directive.Metrics) metrics.set(metric.Name, [...directive.Dimensions[0]!].sort());
+        }
+      }
+      return metrics;
+    },
+  };
+}
+
+/** The EMF lines the tasks' metric helpers print, as metric name → dimension set. */
+function emittedMetrics(emit: () => void): Map<string, string[]> {
+  const capture = captureMetrics();
   try {
     emit();
-  } finally {
-    write.mockRestore();
-    process.env.POWERTOOLS_METRICS_DISABLED = saved;
+  } catch (error) {
+    capture.stop();
+    throw error;
   }
-  const metrics = new Map<string, string[]>();
-  for (const line of lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"'))) {
-    const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
-    for (const directive of emf._aws.CloudWatchMetrics) {
-      expect(directive.Namespace).toBe(RectifyMetrics.namespace);
-      for (const metric of directive.Metrics) metrics.set(metric.Name, [...directive.Dimensions[0]!].sort());
-    }
-  }
-  return metrics;
+  return capture.stop();
 }
 
 describe('observability', () => {
@@ -208,23 +220,14 @@ describe('observability', () => {
 
     /** The metric names a run prints as EMF lines. */
     async function metricsDuring(run: () => Promise<unknown>): Promise<string[]> {
-      const saved = process.env.POWERTOOLS_METRICS_DISABLED;
-      process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-      const lines: string[] = [];
-      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        lines.push(String(chunk));
-        return true;
-      });
+      const capture = captureMetrics();
       try {
         await run();
-      } finally {
-        write.mockRestore();
-        process.env.POWERTOOLS_METRICS_DISABLED = saved;
+      } catch (error) {
+        capture.stop();
+        throw error;
       }
-      return lines
-        .flatMap((l) => l.split('\n'))
-        .filter((l) => l.includes('"_aws"'))
-        .flatMap((l) => (JSON.parse(l) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } })._aws.CloudWatchMetrics.flatMap((d) => d.Metrics.map((m) => m.Name)));
+      return [...capture.stop().keys()];
     }
 
     it('emits CircuitBreakerHolds when an open breaker holds the change for approval', async () => {
