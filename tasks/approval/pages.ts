@@ -42,6 +42,8 @@ export interface ApprovalView {
   readonly risk: string;
   readonly riskReasons: readonly string[];
   readonly playbookId: string;
+  /** The impact of this plan and why (absent on requests stored before plans carried one). */
+  readonly impact?: { readonly level: string; readonly why: string };
   readonly plan: { summary: string; changes: readonly string[] };
   readonly expiresAt: string;
 }
@@ -57,6 +59,7 @@ export function approvalPage(view: ApprovalView, form: { exp: number; sig: strin
 <dt>Account / region</dt><dd>${escapeHtml(view.account)} / ${escapeHtml(view.region)}</dd>
 <dt>Risk</dt><dd><span class="risk" id="risk">${escapeHtml(view.risk)}</span> — ${escapeHtml(view.riskReasons.join('; '))}</dd>
 <dt>Playbook</dt><dd>${escapeHtml(view.playbookId)}</dd>
+${view.impact ? `<dt>Impact</dt><dd id="impact">${escapeHtml(view.impact.level)} — ${escapeHtml(view.impact.why)}</dd>` : ''}
 <dt>Expires</dt><dd id="expires">${escapeHtml(view.expiresAt)}</dd>
 </dl>
 <h2>Planned change</h2>

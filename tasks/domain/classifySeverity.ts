@@ -24,13 +24,14 @@ export function productionReason(request: RemediationRequest, tags: Record<strin
 }
 
 /**
- * Change risk = the policy's matrix cell for the playbook's impact and the resource's
+ * Change risk = the policy's matrix cell for the plan's impact and the resource's
  * criticality, raised one level for the severities the policy lists. Approval is required
  * at or above the policy's threshold.
  */
 export function classifySeverity(
   request: RemediationRequest,
-  impact: Impact,
+  /** The plan's impact and why (tasks/playbooks/definePlaybook.ts `impactOf`). */
+  impact: { readonly level: Impact; readonly why: string },
   tags: Record<string, string>,
   policy: Policy,
 ): Classification {
@@ -38,8 +39,8 @@ export function classifySeverity(
   const prod = productionReason(request, tags, policy);
   const criticality = prod ? 'production' : 'standard';
   reasons.push(prod ?? 'resource is not marked production');
-  reasons.push(`playbook impact is ${impact}`);
-  let index = RISKS.indexOf(policy.riskMatrix[impact][criticality]);
+  reasons.push(`the plan is ${impact.level}: ${impact.why}`);
+  let index = RISKS.indexOf(policy.riskMatrix[impact.level][criticality]);
   if (policy.severityRaisesRisk.includes(request.severity)) {
     index = Math.min(index + 1, RISKS.length - 1);
     reasons.push(`finding severity ${request.severity} raises the risk one level`);

@@ -32,6 +32,8 @@ export type PolicyDecision = z.infer<typeof PolicyDecisionSchema>;
 export const RiskSchema = z.object({
   level: z.enum(RISKS),
   criticality: z.enum(['standard', 'production']),
+  /** The impact of the plan classified (DESIGN §5); Remediate asks a person when its fresh plan is more disruptive. */
+  impact: z.enum(IMPACTS).optional(),
   /** Why: the risk matrix, then the guardrails. */
   reasons: z.array(z.string()),
   /** The risk or the mode asks for a person, or a circuit breaker is open, or the budget is spent. */

@@ -2,7 +2,9 @@ import { readFindingFromHub } from '../aws/securityHub.js';
 import { ApprovalNeededError, ExemptAtChangeError, SkippedAtChangeError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { liveTagsOf } from '../domain/resourceTags.js';
-import type { Playbook, PlaybookContext } from '../playbooks/definePlaybook.js';
+import { classifySeverity } from '../domain/classifySeverity.js';
+import { IMPACTS } from '../domain/constants.js';
+import { impactOf, type Plan, type Playbook, type PlaybookContext } from '../playbooks/definePlaybook.js';
 import type { WorkflowState } from '../domain/workflowState.js';
 import { acquireLock, readBreaker } from '../store/guardrails.js';
 import { decideExemption } from './checkExemption.js';
@@ -15,7 +17,8 @@ import type { PlaybookDeps } from './playbookDeps.js';
  * can wait a day and the world moves meanwhile, so just before `apply` — automatic or approved —
  * Remediate reads again: Security Hub's copy of the finding, the policy (kill switch, per-control
  * setting, allow lists, playbook), the exemption (live tag and register), the circuit breakers and
- * the resource lock. It throws `SkippedAtChange`, `ExemptAtChange` or `ApprovalNeeded`; a fact it
+ * the resource lock, and whether the plan about to be applied is more disruptive than the one
+ * classified (an unapproved plan that now needs a person goes to one). It throws `SkippedAtChange`, `ExemptAtChange` or `ApprovalNeeded`; a fact it
  * cannot read throws as is (the change does not happen). Returns what it checked, for the audit,
  * and the policy it read.
  */
@@ -23,7 +26,7 @@ export async function recheckBeforeChange(
   deps: PlaybookDeps,
   execution: ExecutionRef,
   state: WorkflowState,
-  target: { playbook: Playbook; ctx: PlaybookContext<unknown> },
+  target: { playbook: Playbook; ctx: PlaybookContext<unknown>; plan: Plan },
 ): Promise<{ checked: string[]; policy: Policy }> {
   const { request, policy: earlier } = state;
   if (!request || !earlier?.playbookId || !earlier.controlId) throw new Error('the re-check needs the request and the policy decision');
@@ -59,6 +62,14 @@ export async function recheckBeforeChange(
       if (breaker.state === 'OPEN') throw new ApprovalNeededError(`circuit breaker ${scope === 'global' ? 'for all accounts' : `for account ${scope}`} opened since this change was classified`);
     }
     checked.push('circuit breakers closed');
+    // Impact is the plan's (DESIGN §5): the resource may have changed since ClassifySeverity planned.
+    const impact = impactOf(target.playbook, target.plan);
+    const classified = state.risk?.impact ?? earlier.impact ?? impact.level;
+    if (IMPACTS.indexOf(impact.level) > IMPACTS.indexOf(classified)) {
+      const now = classifySeverity(request, impact, await liveTagsOf(target.playbook, target.ctx), policy);
+      if (now.approvalRequired) throw new ApprovalNeededError(`the plan is now ${impact.level} (${impact.why}); risk ${now.level} needs a person`);
+    }
+    checked.push(`plan impact ${impact.level}`);
   }
   // Still ours: re-taking the lock is a no-op for its owner and fails if it expired and another execution took it.
   const lock = await acquireLock(tableName, earlier.controlId, request.resource.id, execution.name, deps.now(), approvalTimeoutSeconds + 2 * 3600);

@@ -3,6 +3,7 @@ import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { ApprovalNeededError, describeError, ExemptAtChangeError, PlanChangedError, RemediationFailedError, SkippedAtChangeError } from '../domain/errors.js';
 import { planDigest } from '../domain/planDigest.js';
+import { impactOf } from '../playbooks/definePlaybook.js';
 import { WorkflowStateSchema, type RemediationResult } from '../domain/workflowState.js';
 import { putAppliedState, putSnapshot } from '../store/table.js';
 import { asThrottled, defineTask, ExecutionRefSchema } from './defineTask.js';
@@ -29,13 +30,13 @@ export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
         event: AuditEvent.PLANNED,
         step: StateName.Remediate,
         actor: 'automation',
-        detail: { playbookId: playbook.id, dryRun, summary: plan.summary, changes: plan.changes.map((c) => c.description), planDigest: digest },
+        detail: { playbookId: playbook.id, dryRun, summary: plan.summary, changes: plan.changes.map((c) => c.description), impact: impactOf(playbook, plan), planDigest: digest },
       });
       const result = { summary: plan.summary, changes: [...plan.changes] };
       if (dryRun || plan.changes.length === 0) return { dryRun, applied: false, plan: result };
 
       // The moment of change: read every safety fact again, and apply only the plan a person approved.
-      const { checked, policy } = await recheckBeforeChange(deps, execution, state, { playbook, ctx });
+      const { checked, policy } = await recheckBeforeChange(deps, execution, state, { playbook, ctx, plan });
       if (state.approval && state.approval.planDigest !== digest) {
         await audit(deps, execution, state, {
           event: AuditEvent.PLAN_CHANGED,

@@ -7,6 +7,7 @@ import { adminClient } from '../aws/clientFactory.js';
 import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { planDigest } from '../domain/planDigest.js';
+import { impactOf } from '../playbooks/definePlaybook.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
 import { markApprovalEmailSent, putOrRefreshApproval } from '../store/table.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
@@ -30,6 +31,7 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
     // Snapshot and plan only read: the read role.
     const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.read);
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    const impact = impactOf(playbook, plan);
     // The approval is bound to this exact plan: Remediate applies only a plan with the same digest.
     const digest = planDigest({ playbookId: playbook.id, resourceId: request.resource.id, changes: plan.changes });
     // A new plan (the resource changed while an earlier request waited) is a new approval, with its own link.
@@ -50,6 +52,7 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
       risk: state.risk?.level ?? 'UNKNOWN',
       riskReasons: state.risk?.reasons ?? [],
       playbookId: playbook.id,
+      impact,
       plan: { summary: plan.summary, changes: plan.changes.map((c) => c.description) },
       planDigest: digest,
       ...(why ? { askedAgainBecause: why } : {}),
@@ -77,6 +80,7 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
           `Finding: ${request.title} (${controlId}, severity ${request.severity})`,
           `Risk: ${summary.risk} — ${summary.riskReasons.join('; ')}`,
           `Planned change (${playbook.id}): ${plan.summary}`,
+          `Impact: ${impact.level} — ${impact.why}`,
           ...plan.changes.map((c) => `  - ${c.description}`),
           `Your approval covers exactly this plan (${digest.slice(0, 19)}…): if the resource changes before the change is made, nothing is changed and you are asked again.`,
           `Decide before ${stored.expiresAt}: ${link}`,

@@ -12,10 +12,27 @@ export type PlannedChange = {
   readonly description: string;
 };
 
+/**
+ * The impact of one plan, when it differs from the playbook's declared `impact` (DESIGN §5): a
+ * plan that closes ports the control does not flag, removes access in use, or reboots is
+ * `disruptive`, and says why in words a reviewer can weigh.
+ */
+export interface PlanImpact {
+  readonly level: Impact;
+  readonly why: string;
+}
+
 /** What `apply` will do. An empty `changes` list means the resource is already compliant. */
 export interface Plan<C extends PlannedChange = PlannedChange> {
   readonly summary: string;
   readonly changes: readonly C[];
+  /** @default the playbook's declared `impact` */
+  readonly impact?: PlanImpact;
+}
+
+/** The impact of `plan`: its own when it states one, else the playbook's declared impact. */
+export function impactOf(playbook: Pick<Playbook, 'impact'>, plan: Pick<Plan, 'impact'>): PlanImpact {
+  return plan.impact ?? { level: playbook.impact, why: `the playbook is declared ${playbook.impact}` };
 }
 
 export interface VerifyResult {

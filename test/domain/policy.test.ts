@@ -47,14 +47,14 @@ describe('policy', () => {
 describe('classifySeverity', () => {
   it('reads the risk matrix: production and disruption raise the risk to approval', () => {
     const policy = PolicySchema.parse({ mode: 'auto', productionAccounts: ['210987654321'] });
-    expect(classifySeverity(sg, 'non-disruptive', {}, policy)).toMatchObject({ level: 'LOW', approvalRequired: false });
-    expect(classifySeverity(sg, 'non-disruptive', { Environment: 'Production' }, policy)).toMatchObject({ level: 'HIGH', criticality: 'production', approvalRequired: true });
-    expect(classifySeverity(sg, 'disruptive', {}, policy)).toMatchObject({ level: 'HIGH', approvalRequired: true });
-    expect(classifySeverity({ ...sg, account: '210987654321' }, 'disruptive', {}, policy)).toMatchObject({ level: 'CRITICAL' });
+    expect(classifySeverity(sg, { level: 'non-disruptive', why: 'test' }, {}, policy)).toMatchObject({ level: 'LOW', approvalRequired: false });
+    expect(classifySeverity(sg, { level: 'non-disruptive', why: 'test' }, { Environment: 'Production' }, policy)).toMatchObject({ level: 'HIGH', criticality: 'production', approvalRequired: true });
+    expect(classifySeverity(sg, { level: 'disruptive', why: 'test' }, {}, policy)).toMatchObject({ level: 'HIGH', approvalRequired: true });
+    expect(classifySeverity({ ...sg, account: '210987654321' }, { level: 'disruptive', why: 'test' }, {}, policy)).toMatchObject({ level: 'CRITICAL' });
   });
 
   it('raises one level for the severities the policy lists', () => {
     const policy = PolicySchema.parse({ severityRaisesRisk: ['CRITICAL'] });
-    expect(classifySeverity({ ...sg, severity: 'CRITICAL' }, 'non-disruptive', {}, policy).level).toBe('MEDIUM');
+    expect(classifySeverity({ ...sg, severity: 'CRITICAL' }, { level: 'non-disruptive', why: 'test' }, {}, policy).level).toBe('MEDIUM');
   });
 });

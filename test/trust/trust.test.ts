@@ -90,8 +90,8 @@ describe('changes to one resource are serialised across controls (moto)', () => 
       motoEndpoint: aws.endpoint,
       policy: PolicySchema.parse({ mode: 'auto' }),
       approver: () => 'approve',
-      // EC2.18's playbook fails its verify; EC2.19's works.
-      faults: { verify: 'noncompliant', playbooks: ['ec2-revoke-world-open-unauthorized-ports'] },
+      // EC2.18's playbook fails after its change (then rolls it back); EC2.19's works.
+      faults: { apply: 'throw', playbooks: ['ec2-revoke-world-open-unauthorized-ports'] },
       saveTraces: false,
     });
   });

@@ -7,14 +7,14 @@ import { callAws } from './awsCall.js';
 /**
  * Faults a scenario can inject into a real playbook, to prove the failure paths against real
  * (emulated) resources: `apply: "throw"` applies the change and then fails, as a half-done
- * change would; `verify: "noncompliant"` reports the fixed resource as still non-compliant;
- * `rollback: "throw"` fails the restore; `tags: "deny"` makes the tag read fail with AccessDenied.
+ * change would; `apply: "skip"` returns without changing anything, as an apply that silently
+ * fails would, so the real verify must find the resource still non-compliant (there is no fault
+ * that fakes verify's answer: docs/decisions/003); `rollback: "throw"` fails the restore; `tags: "deny"` makes the tag read fail with AccessDenied.
  * Local runtime only: the deployed tasks never see it.
  */
 export const FaultsSchema = z
   .object({
-    apply: z.literal('throw').optional(),
-    verify: z.literal('noncompliant').optional(),
+    apply: z.enum(['throw', 'skip']).optional(),
     rollback: z.literal('throw').optional(),
     /** Reading the resource's tags is denied (as a missing tag:GetResources permission would be). */
     tags: z.literal('deny').optional(),
@@ -57,6 +57,7 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
         }
       : {}),
     apply: async (ctx, plan) => {
+      if (faults.apply === 'skip' && hit(ctx)) return;
       await playbook.apply(ctx, plan);
       if (faults.apply === 'throw' && hit(ctx)) throw new InjectedFault('apply failed after changing the resource');
     },
@@ -65,7 +66,7 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
         touched.add(ctx.resource.id);
         for (const step of faults.duringVerify) await callAws(step);
       }
-      return faults.verify === 'noncompliant' && hit(ctx) ? { compliant: false, detail: 'injected fault: still non-compliant' } : playbook.verify(ctx);
+      return playbook.verify(ctx);
     },
     rollback: async (ctx, snapshot) => {
       if (faults.rollback === 'throw' && hit(ctx)) throw new InjectedFault('rollback failed');

@@ -80,7 +80,7 @@ export const ESTATE: readonly EstateItem[] = [
   },
   {
     key: 'failing-table', controlId: 'DynamoDB.2', resourceType: 'AwsDynamoDbTable', account: A, severity: 'MEDIUM',
-    resourceId: FAILING_TABLE_ARN, story: 'The fix does not verify (injected fault): rolled back to its snapshot, people are told',
+    resourceId: FAILING_TABLE_ARN, story: 'The fix silently does nothing (injected fault); the real verify finds PITR still off: rolled back to its snapshot, people are told',
     setup: [{ service: 'DynamoDB', command: 'CreateTable', params: { TableName: 'sandbox-orders', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] } }],
     expected: Outcome.FAILED_ROLLED_BACK,
     checks: [{ service: 'DynamoDB', command: 'DescribeContinuousBackups', params: { TableName: 'sandbox-orders' }, match: { ContinuousBackupsDescription: { PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' } } } }],

@@ -78,7 +78,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     motoEndpoint: moto.endpoint,
     policy: PolicySchema.parse({ mode: 'auto' }),
     memberAccounts: [LOCAL_MEMBER_ACCOUNT],
-    faults: { verify: 'noncompliant', resources: [FAILING_TABLE_ARN] },
+    faults: { apply: 'skip', resources: [FAILING_TABLE_ARN] },
     approvalTimeoutSeconds: 900,
     approver: (pending) => {
       if (options.autoApprove) return 'approve';
