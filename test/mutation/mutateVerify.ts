@@ -1,0 +1,94 @@
+/**
+ * The mutation check (issue 21): for each playbook, replace its `verify` with one that always
+ * answers compliant (test/mutation/verifyAlwaysCompliant.setup.ts) and run the tests that should
+ * notice — the playbook's own moto test file and its run with an apply that changes nothing
+ * (test/playbooks/verifyCatchesNoop.test.ts). Every playbook's tests must fail under the mutant;
+ * a playbook whose tests still pass is reported and the script exits 1.
+ *
+ *   npm run mutation                      # every playbook
+ *   npm run mutation -- kms-enable-key-rotation s3-enable-bucket-versioning
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+interface Target {
+  readonly playbookId: string;
+  /** `kms/enableKeyRotation`: where the playbook, its test and its scenarios live. */
+  readonly module: string;
+}
+
+/** Playbook ids and their modules, from the generated catalog (the registry's own list). */
+function targets(only: readonly string[]): Target[] {
+  const catalog = readFileSync(path.join(ROOT, 'tasks/playbooks/catalog.generated.ts'), 'utf8');
+  const all = [...catalog.matchAll(/^import \{ \w+ \} from '\.\/([\w/]+)\.js';$/gm)].map(([, module]) => {
+    const source = readFileSync(path.join(ROOT, `tasks/playbooks/${module}.ts`), 'utf8');
+    const playbookId = /definePlaybook[^(]*\(\{\s*id: '([^']+)'/.exec(source)?.[1];
+    if (!playbookId) throw new Error(`tasks/playbooks/${module}.ts: cannot read the playbook id`);
+    return { playbookId, module: module! };
+  });
+  const unknown = only.filter((id) => !all.some((t) => t.playbookId === id));
+  if (unknown.length > 0) throw new Error(`no playbook ${unknown.join(', ')}; known: ${all.map((t) => t.playbookId).join(', ')}`);
+  return only.length > 0 ? all.filter((t) => only.includes(t.playbookId)) : all;
+}
+
+/** Run vitest under the mutant; resolves true when the tests failed (the mutant was caught). */
+function caught(target: Target, args: string[]): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['vitest', 'run', '--config', 'vitest.mutation.config.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, RECTIFY_MUTANT_PLAYBOOK: target.playbookId },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      // "No test files found" or a crash before any test is not a caught mutant.
+      if (code !== 0 && !/Tests\s+.*failed/.test(output)) reject(new Error(`vitest did not run the tests of ${target.playbookId}:\n${output.slice(-2000)}`));
+      else resolve(code !== 0);
+    });
+  });
+}
+
+interface Row {
+  readonly playbookId: string;
+  readonly direct: boolean | 'no test file';
+  readonly workflow: boolean;
+}
+
+async function check(target: Target): Promise<Row> {
+  const directFile = `test/playbooks/${target.module}.test.ts`;
+  const direct = existsSync(path.join(ROOT, directFile)) ? await caught(target, [directFile]) : 'no test file';
+  const workflow = await caught(target, ['test/playbooks/verifyCatchesNoop.test.ts', '-t', `${target.module}.remediated.scenario.json`]);
+  return { playbookId: target.playbookId, direct, workflow };
+}
+
+async function main(): Promise<void> {
+  const list = targets(process.argv.slice(2));
+  const jobs = Math.max(1, Number(process.env.MUTATION_JOBS ?? 2));
+  const rows: Row[] = [];
+  const queue = [...list];
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const row = await check(next);
+        rows.push(row);
+        const word = (v: boolean | string) => (v === true ? 'caught' : v === false ? 'MISSED' : v);
+        process.stdout.write(`${row.playbookId.padEnd(52)} direct: ${word(row.direct).padEnd(12)} workflow: ${word(row.workflow)}\n`);
+      }
+    }),
+  );
+  const missed = rows.filter((r) => r.direct !== true || !r.workflow);
+  process.stdout.write(`\n${rows.length - missed.length}/${rows.length} playbooks: their tests fail when verify always answers compliant (${Math.round((Date.now() - started) / 1000)} s)\n`);
+  if (missed.length > 0) {
+    process.stdout.write(`missed: ${missed.map((r) => r.playbookId).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
