@@ -4,6 +4,10 @@ import type { PlaybookLookup } from '../../tasks/playbooks/registry.js';
 import { liveTagsOf } from '../../tasks/domain/resourceTags.js';
 import { callAws } from './awsCall.js';
 
+const AwsStep = z
+  .object({ service: z.string(), command: z.string(), params: z.record(z.string(), z.unknown()).default({}), account: z.string().optional(), region: z.string().optional() })
+  .strict();
+
 /**
  * Faults a scenario can inject into a real playbook, to prove the failure paths against real
  * (emulated) resources: `apply: "throw"` applies the change and then fails, as a half-done
@@ -23,9 +27,9 @@ export const FaultsSchema = z
     /** Only these playbooks get the faults (default: every playbook). */
     playbooks: z.array(z.string()).optional(),
     /** AWS calls made once, just before the first Verify: a person (or another tool) changing the resource while Rectify verifies. */
-    duringVerify: z
-      .array(z.object({ service: z.string(), command: z.string(), params: z.record(z.string(), z.unknown()).default({}), account: z.string().optional(), region: z.string().optional() }).strict())
-      .optional(),
+    duringVerify: z.array(AwsStep).optional(),
+    /** AWS calls made once, after the first plan (ClassifySeverity's) and before Remediate plans again: the resource changing between classification and change. */
+    afterClassify: z.array(AwsStep).optional(),
   })
   .strict();
 export type Faults = z.infer<typeof FaultsSchema>;
@@ -37,7 +41,7 @@ export class InjectedFault extends Error {
   }
 }
 
-/** Resources whose `duringVerify` calls were made, per fault set (a playbook is wrapped anew at every lookup). */
+/** `duringVerify:<id>` / `afterClassify:<id>` once made, per fault set (a playbook is wrapped anew at every lookup). */
 const touchedBy = new WeakMap<Faults, Set<string>>();
 
 export function withFaults(playbook: Playbook, faults: Faults): Playbook {
@@ -56,14 +60,22 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
           },
         }
       : {}),
+    plan: async (ctx, current) => {
+      const plan = await playbook.plan(ctx, current);
+      if (faults.afterClassify && hit(ctx) && !touched.has(`afterClassify:${ctx.resource.id}`)) {
+        touched.add(`afterClassify:${ctx.resource.id}`);
+        for (const step of faults.afterClassify) await callAws(step);
+      }
+      return plan;
+    },
     apply: async (ctx, plan) => {
       if (faults.apply === 'skip' && hit(ctx)) return;
       await playbook.apply(ctx, plan);
       if (faults.apply === 'throw' && hit(ctx)) throw new InjectedFault('apply failed after changing the resource');
     },
     verify: async (ctx) => {
-      if (faults.duringVerify && hit(ctx) && !touched.has(ctx.resource.id)) {
-        touched.add(ctx.resource.id);
+      if (faults.duringVerify && hit(ctx) && !touched.has(`duringVerify:${ctx.resource.id}`)) {
+        touched.add(`duringVerify:${ctx.resource.id}`);
         for (const step of faults.duringVerify) await callAws(step);
       }
       return playbook.verify(ctx);
