@@ -12,12 +12,21 @@ import {
   type DeactivateChange,
 } from './accessKeys.js';
 
+/** IAM.3's `maxAccessKeyAge`, which Security Hub does not let an account change. */
+const IAM_3_MAX_ACCESS_KEY_AGE = 90;
+
 const Settings = z.object({
   /**
-   * Active keys created more than this many days ago are deactivated. 0 deactivates every active key.
+   * Active keys created more than this many days ago are deactivated. 0 deactivates every active
+   * key. May only be stricter than IAM.3: a longer age would leave keys Security Hub still fails.
    * @default 90, the `maxAccessKeyAge` of Security Hub IAM.3 (AWS Config rule access-keys-rotated)
    */
-  maxAccessKeyAgeDays: z.number().int().min(0).max(10000).default(90),
+  maxAccessKeyAgeDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(IAM_3_MAX_ACCESS_KEY_AGE, `IAM.3 requires active access keys to be rotated within ${IAM_3_MAX_ACCESS_KEY_AGE} days: maxAccessKeyAgeDays may be at most ${IAM_3_MAX_ACCESS_KEY_AGE}`)
+    .default(IAM_3_MAX_ACCESS_KEY_AGE),
 });
 type Settings = z.infer<typeof Settings>;
 
@@ -33,11 +42,15 @@ function describeKey(ctx: PlaybookContext<Settings>, key: AccessKeyState, userNa
 }
 
 /**
- * Deactivates an IAM user's active access keys that are older than the maximum age (IAM.3, default
- * 90 days), so a key that was never rotated stops working. Keys are set Inactive, never deleted:
- * rollback re-activates exactly the keys it deactivated. Younger keys, inactive keys, the user's
- * console password, policies, groups and tags are left alone. Disruptive: an application still
- * signing with an old key fails until it is given a new one, so rotate keys in use before approving.
+ * Deactivates an IAM user's active access keys older than 90 days, as Security Hub IAM.3 checks
+ * them (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-3; AWS
+ * Config rule access-keys-rotated,
+ * https://docs.aws.amazon.com/config/latest/developerguide/access-keys-rotated.html, maxAccessKeyAge
+ * 90, which Security Hub does not let an account change), so a key that was never rotated stops
+ * working. Keys are set Inactive, never deleted: rollback re-activates exactly the keys it
+ * deactivated. Younger keys, inactive keys, the user's console password, policies, groups and tags
+ * are left alone. Disruptive: an application still signing with an old key fails until it is
+ * given a new one, so rotate keys in use before approving.
  */
 export const deactivateStaleAccessKeys = definePlaybook<AccessKeysSnapshot, DeactivateChange, Settings>({
   id: 'iam-deactivate-stale-access-keys',

@@ -1,12 +1,18 @@
-import {
-  DeleteAccountPasswordPolicyCommand,
-  GetAccountPasswordPolicyCommand,
-  IAMClient,
-  UpdateAccountPasswordPolicyCommand,
-} from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import { chooseValue, ParameterValue, SOURCE_WORDS, ValueSource, type ChosenValue } from '../controlParameters.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+import {
+  deletePolicy,
+  describeChange,
+  meets,
+  readPolicy,
+  requirementWords,
+  withRequirements,
+  writePolicy,
+  type CharacterClass,
+  type PasswordPolicySnapshot,
+  type Requirement,
+} from './passwordPolicy.js';
 
 /**
  * IAM.7's parameters as Security Hub names them, with its defaults (Security Hub user guide,
@@ -34,224 +40,145 @@ type Parameters = z.infer<typeof Parameters>;
 const IAM_15_MINIMUM_LENGTH = 14;
 const IAM_16_REUSE_PREVENTION = 24;
 const IAM_17_MAX_AGE_DAYS = 90;
+
+/**
+ * Overrides for a deployment stricter than its controls. Each applies where a control checks that
+ * value (IAM.15, IAM.16, IAM.17, and IAM.7 when it checks it) and may only be stricter: a looser
+ * value is refused when the settings are read, and one looser than IAM.7's parameter when planning.
+ */
+const Settings = z.object({
+  /** @default 14 for IAM.15, IAM.7's `MinimumPasswordLength` for IAM.7 */
+  minimumPasswordLength: z.number().int().min(IAM_15_MINIMUM_LENGTH, `IAM.15 requires a minimum length of at least ${IAM_15_MINIMUM_LENGTH}`).max(128).optional(),
+  /** @default 24 for IAM.16 (which fails any other value; 24 is also IAM's maximum), IAM.7's `PasswordReusePrevention` when set */
+  passwordReusePrevention: z
+    .number()
+    .int()
+    .min(IAM_16_REUSE_PREVENTION, `IAM.16 requires preventing reuse of the last ${IAM_16_REUSE_PREVENTION} passwords`)
+    .max(IAM_16_REUSE_PREVENTION, `IAM remembers at most ${IAM_16_REUSE_PREVENTION} passwords`)
+    .optional(),
+  /** @default 90 for IAM.17, IAM.7's `MaxPasswordAge` when set */
+  maxPasswordAgeDays: z.number().int().min(1).max(IAM_17_MAX_AGE_DAYS, `IAM.17 requires passwords to expire within ${IAM_17_MAX_AGE_DAYS} days or less`).optional(),
+});
+type Settings = z.infer<typeof Settings>;
+type Context = PlaybookContext<Settings, Parameters>;
+
+type PasswordControl = 'IAM.7' | 'IAM.11' | 'IAM.12' | 'IAM.13' | 'IAM.14' | 'IAM.15' | 'IAM.16' | 'IAM.17';
+
+/**
+ * Every id this playbook answers to and the consolidated control it stands for ("Related
+ * requirements" of each control in Security Hub's IAM control reference). A finding is fixed for
+ * that one control. PCI DSS v3.2.1 PCI.IAM.8 is IAM.10, which this playbook does not claim.
+ */
+const CONTROL_OF: Readonly<Record<string, PasswordControl>> = {
+  'IAM.7': 'IAM.7',
+  'IAM.11': 'IAM.11',
+  'IAM.12': 'IAM.12',
+  'IAM.13': 'IAM.13',
+  'IAM.14': 'IAM.14',
+  'IAM.15': 'IAM.15',
+  'IAM.16': 'IAM.16',
+  'IAM.17': 'IAM.17',
+  'cis-aws-foundations-benchmark/v/1.2.0/1.5': 'IAM.11',
+  'cis-aws-foundations-benchmark/v/1.2.0/1.6': 'IAM.12',
+  'cis-aws-foundations-benchmark/v/1.2.0/1.7': 'IAM.13',
+  'cis-aws-foundations-benchmark/v/1.2.0/1.8': 'IAM.14',
+  'cis-aws-foundations-benchmark/v/1.2.0/1.9': 'IAM.15',
+  'cis-aws-foundations-benchmark/v/1.2.0/1.10': 'IAM.16',
+  'cis-aws-foundations-benchmark/v/1.2.0/1.11': 'IAM.17',
+  'cis-aws-foundations-benchmark/v/1.4.0/1.8': 'IAM.15',
+  'cis-aws-foundations-benchmark/v/1.4.0/1.9': 'IAM.16',
+  'cis-aws-foundations-benchmark/v/3.0.0/1.8': 'IAM.15',
+  'cis-aws-foundations-benchmark/v/3.0.0/1.9': 'IAM.16',
+  'cis-aws-foundations-benchmark/v/5.0.0/1.7': 'IAM.15',
+  'cis-aws-foundations-benchmark/v/5.0.0/1.8': 'IAM.16',
+};
+
 const atLeast = (have: number, need: number) => have >= need;
 const atMost = (have: number, need: number) => have <= need;
 
-/** Overrides for a deployment stricter than its controls; each may only be stricter than IAM.7's parameter. */
-const Settings = z.object({
-  /** @default the longer of IAM.7's `MinimumPasswordLength` and IAM.15's 14 */
-  minimumPasswordLength: z.number().int().min(8).max(128).optional(),
-  /** @default 24 (IAM.16 fails on anything else; 24 is also the IAM maximum, so it meets any IAM.7 `PasswordReusePrevention`) */
-  passwordReusePrevention: z.number().int().min(1).max(24).optional(),
-  /** @default the shorter of IAM.7's `MaxPasswordAge`, when set, and IAM.17's 90 */
-  maxPasswordAgeDays: z.number().int().min(1).max(1095).optional(),
-});
-type Settings = z.infer<typeof Settings>;
-
-/**
- * The account password policy in IAM's own field names, `ExpirePasswords` left out (IAM derives it
- * from the age). `null` reuse prevention: passwords may be reused; `null` age: they never expire.
- */
-type PasswordPolicy = {
-  MinimumPasswordLength: number;
-  RequireUppercaseCharacters: boolean;
-  RequireLowercaseCharacters: boolean;
-  RequireSymbols: boolean;
-  RequireNumbers: boolean;
-  PasswordReusePrevention: number | null;
-  MaxPasswordAge: number | null;
-  AllowUsersToChangePassword: boolean;
-  HardExpiry: boolean;
-};
-/** `null`: the account has no password policy of its own. */
-type PasswordPolicySnapshot = PasswordPolicy | null;
-
-const CHARACTER_CLASSES = [
-  ['RequireUppercaseCharacters', 'at least one uppercase letter', 'IAM.11'],
-  ['RequireLowercaseCharacters', 'at least one lowercase letter', 'IAM.12'],
-  ['RequireSymbols', 'at least one symbol', 'IAM.13'],
-  ['RequireNumbers', 'at least one number', 'IAM.14'],
-] as const;
-
-async function readPolicy(ctx: PlaybookContext<unknown>): Promise<PasswordPolicySnapshot> {
-  try {
-    const { PasswordPolicy: p = {} } = await ctx.aws.client(IAMClient).send(new GetAccountPasswordPolicyCommand({}));
-    return {
-      MinimumPasswordLength: p.MinimumPasswordLength ?? 6,
-      RequireUppercaseCharacters: p.RequireUppercaseCharacters ?? false,
-      RequireLowercaseCharacters: p.RequireLowercaseCharacters ?? false,
-      RequireSymbols: p.RequireSymbols ?? false,
-      RequireNumbers: p.RequireNumbers ?? false,
-      // IAM omits these when off; moto answers MaxPasswordAge 0. Both mean "not set".
-      PasswordReusePrevention: p.PasswordReusePrevention || null,
-      MaxPasswordAge: p.MaxPasswordAge || null,
-      AllowUsersToChangePassword: p.AllowUsersToChangePassword ?? false,
-      HardExpiry: p.HardExpiry ?? false,
-    };
-  } catch (error) {
-    if (error instanceof Error && error.name === 'NoSuchEntityException') return null;
-    throw error;
-  }
+/** A fixed control's number, or the policy's stricter setting for it (the schema refuses a looser one). */
+function fixedValue(field: 'MinimumPasswordLength' | 'PasswordReusePrevention' | 'MaxPasswordAge', control: string, value: number, setting: [string, number | undefined]): Requirement {
+  const [name, configured] = setting;
+  if (configured === undefined) return { field, value, reason: control };
+  return { field, value: configured, reason: `${control}; ${name} ${configured} ${SOURCE_WORDS.policy}` };
 }
 
-/** One control's bound on a number of the policy, e.g. IAM.15: a length of at least 14. `undefined`: no bound. */
-type Requirement = { readonly control: string; readonly value: number | undefined };
-
-/**
- * A number the policy must reach and the controls that bound it, with where a configured value came
- * from: IAM.7's parameter when the finding set it, the policy's setting when there is one.
- */
-type Target = {
-  readonly value: number;
-  readonly requirements: readonly Requirement[];
-  readonly fromFinding: string | undefined;
-  readonly fromPolicy: string | undefined;
-};
-
-/** What the policy must meet: IAM.7 as the finding configures it, IAM.11–IAM.17's fixed values, or the policy's settings. */
-type Targets = { readonly parameters: Parameters; readonly length: Target; readonly reuse: Target; readonly age: Target };
-
-/**
- * One number's target and where its configured values came from ("MinimumPasswordLength 20 from the
- * finding's control parameters"); Security Hub's defaults and the fixed controls need no words.
- */
-function targetOf(
-  ctx: PlaybookContext<Settings, Parameters>,
-  chosen: ChosenValue<number | undefined>,
-  names: { readonly setting: string; readonly parameter: keyof Parameters & string },
-  combined: number,
-  requirements: readonly Requirement[],
-): Target {
-  const policy = chosen.source === ValueSource.POLICY ? chosen.value : undefined;
-  const parameter = ctx.parameters[names.parameter];
-  return {
-    value: policy ?? combined,
-    requirements,
-    fromFinding: ctx.parametersFromFinding.includes(names.parameter) ? `${names.parameter} ${String(parameter)} ${SOURCE_WORDS.finding}` : undefined,
-    fromPolicy: policy === undefined ? undefined : `${names.setting} ${policy} ${SOURCE_WORDS.policy}`,
-  };
+/** Why IAM.7 requires a value: its parameter, named with the finding's value when the finding set it. */
+function iam7Reason(ctx: Context, name: keyof Parameters, chosen?: ChosenValue<unknown>, setting?: string): string {
+  const parameter = ctx.parametersFromFinding.includes(name) ? `IAM.7 ${name} ${String(ctx.parameters[name])} ${SOURCE_WORDS.finding}` : 'IAM.7';
+  return chosen?.source === ValueSource.POLICY ? `${parameter}; ${setting} ${String(chosen.value)} ${SOURCE_WORDS.policy}` : parameter;
 }
 
 /**
- * Each number's target: the policy's setting when set (never looser than IAM.7's parameter),
- * else the strictest of IAM.7's parameter and the fixed IAM.15/IAM.16/IAM.17 value.
+ * IAM.7 exactly as the finding's parameters configure it: each character class it requires, its
+ * minimum length, and reuse prevention and expiry only when it sets them (they have no default,
+ * so Security Hub does not check them). A setting may tighten a value IAM.7 checks, never loosen it.
  */
-function targetsFor(ctx: PlaybookContext<Settings, Parameters>): Targets {
+function iam7Requirements(ctx: Context): Requirement[] {
   const { parameters: p, settings: s } = ctx;
+  const classes = (['RequireUppercaseCharacters', 'RequireLowercaseCharacters', 'RequireSymbols', 'RequireNumbers'] as const)
+    .filter((field: CharacterClass) => p[field])
+    .map((field): Requirement => ({ field, reason: iam7Reason(ctx, field) }));
   const length = chooseValue(ctx, 'MinimumPasswordLength', { name: 'minimumPasswordLength', value: s.minimumPasswordLength }, atLeast);
-  const reuse = chooseValue(ctx, 'PasswordReusePrevention', { name: 'passwordReusePrevention', value: s.passwordReusePrevention }, atLeast);
-  const age = chooseValue(ctx, 'MaxPasswordAge', { name: 'maxPasswordAgeDays', value: s.maxPasswordAgeDays }, atMost);
-  return {
-    parameters: p,
-    length: targetOf(
-      ctx,
-      length,
-      { setting: 'minimumPasswordLength', parameter: 'MinimumPasswordLength' },
-      Math.max(p.MinimumPasswordLength, IAM_15_MINIMUM_LENGTH),
-      [{ control: 'IAM.7', value: p.MinimumPasswordLength }, { control: 'IAM.15', value: IAM_15_MINIMUM_LENGTH }],
-    ),
-    reuse: targetOf(
-      ctx,
-      reuse,
-      { setting: 'passwordReusePrevention', parameter: 'PasswordReusePrevention' },
-      Math.max(p.PasswordReusePrevention ?? 0, IAM_16_REUSE_PREVENTION),
-      [{ control: 'IAM.7', value: p.PasswordReusePrevention }, { control: 'IAM.16', value: IAM_16_REUSE_PREVENTION }],
-    ),
-    age: targetOf(
-      ctx,
-      age,
-      { setting: 'maxPasswordAgeDays', parameter: 'MaxPasswordAge' },
-      Math.min(p.MaxPasswordAge ?? Infinity, IAM_17_MAX_AGE_DAYS),
-      [{ control: 'IAM.7', value: p.MaxPasswordAge }, { control: 'IAM.17', value: IAM_17_MAX_AGE_DAYS }],
-    ),
-  };
+  const numbers: Requirement[] = [
+    { field: 'MinimumPasswordLength', value: length.value, reason: iam7Reason(ctx, 'MinimumPasswordLength', length, 'minimumPasswordLength') },
+  ];
+  if (p.PasswordReusePrevention !== undefined) {
+    const reuse = chooseValue(ctx, 'PasswordReusePrevention', { name: 'passwordReusePrevention', value: s.passwordReusePrevention }, atLeast);
+    numbers.push({ field: 'PasswordReusePrevention', value: reuse.value!, reason: iam7Reason(ctx, 'PasswordReusePrevention', reuse, 'passwordReusePrevention') });
+  }
+  if (p.MaxPasswordAge !== undefined) {
+    const age = chooseValue(ctx, 'MaxPasswordAge', { name: 'maxPasswordAgeDays', value: s.maxPasswordAgeDays }, atMost);
+    numbers.push({ field: 'MaxPasswordAge', value: age.value!, reason: iam7Reason(ctx, 'MaxPasswordAge', age, 'maxPasswordAgeDays') });
+  }
+  return [...classes, ...numbers];
 }
+
+/** What each control checks on the password policy: one requirement, except IAM.7's several. */
+const REQUIREMENTS: Readonly<Record<PasswordControl, (ctx: Context) => Requirement[]>> = {
+  'IAM.7': iam7Requirements,
+  'IAM.11': () => [{ field: 'RequireUppercaseCharacters', reason: 'IAM.11' }],
+  'IAM.12': () => [{ field: 'RequireLowercaseCharacters', reason: 'IAM.12' }],
+  'IAM.13': () => [{ field: 'RequireSymbols', reason: 'IAM.13' }],
+  'IAM.14': () => [{ field: 'RequireNumbers', reason: 'IAM.14' }],
+  'IAM.15': (ctx) => [fixedValue('MinimumPasswordLength', 'IAM.15', IAM_15_MINIMUM_LENGTH, ['minimumPasswordLength', ctx.settings.minimumPasswordLength])],
+  'IAM.16': (ctx) => [fixedValue('PasswordReusePrevention', 'IAM.16', IAM_16_REUSE_PREVENTION, ['passwordReusePrevention', ctx.settings.passwordReusePrevention])],
+  'IAM.17': (ctx) => [fixedValue('MaxPasswordAge', 'IAM.17', IAM_17_MAX_AGE_DAYS, ['maxPasswordAgeDays', ctx.settings.maxPasswordAgeDays])],
+};
+
+/** The control this finding is for and what it requires; a legacy id is named beside its control. */
+function checksFor(ctx: Context): { label: string; requirements: Requirement[] } {
+  const control = CONTROL_OF[ctx.controlId]!;
+  return { label: control === ctx.controlId ? control : `${control} (${ctx.controlId})`, requirements: REQUIREMENTS[control](ctx) };
+}
+
+const unmet = (policy: PasswordPolicySnapshot, requirements: readonly Requirement[]) => requirements.filter((r) => !meets(policy, r));
 
 /**
- * The compliant policy closest to `current`: a setting is tightened to its target only when
- * weaker, so stricter ones (a longer length, a shorter expiry) stay. With no policy at all,
- * users may change their own password and replace an expired one at sign-in (no hard expiry), so
- * expiry cannot lock anyone out.
- */
-function compliantPolicy(current: PasswordPolicySnapshot, t: Targets): PasswordPolicy {
-  return {
-    MinimumPasswordLength: Math.max(current?.MinimumPasswordLength ?? 0, t.length.value),
-    // IAM.11-IAM.14 require every class whatever IAM.7's parameters say.
-    RequireUppercaseCharacters: true,
-    RequireLowercaseCharacters: true,
-    RequireSymbols: true,
-    RequireNumbers: true,
-    PasswordReusePrevention: Math.max(current?.PasswordReusePrevention ?? 0, t.reuse.value),
-    MaxPasswordAge: Math.min(current?.MaxPasswordAge ?? Infinity, t.age.value),
-    AllowUsersToChangePassword: current?.AllowUsersToChangePassword ?? true,
-    HardExpiry: current?.HardExpiry ?? false,
-  };
-}
-
-/** Why a number must change: the controls `current` fails and `target` meets (IAM.7 with the finding's value), then a policy setting. */
-function reasons(target: Target, current: number | null | undefined, meets: (have: number, need: number) => boolean): string {
-  const fixed = target.requirements
-    .filter(({ value }) => value !== undefined && !(current && meets(current, value)) && meets(target.value, value))
-    .map(({ control }) => (control === 'IAM.7' && target.fromFinding ? `IAM.7 ${target.fromFinding}` : control));
-  return [fixed.join(', '), target.fromPolicy].filter(Boolean).join('; ');
-}
-
-/** One line per setting that falls short of its target, naming the controls it fails and where a configured value came from. */
-function shortfalls(current: PasswordPolicySnapshot, t: Targets): string[] {
-  const lines: string[] = [];
-  const length = current?.MinimumPasswordLength;
-  if (!length || length < t.length.value) {
-    lines.push(`Require passwords of at least ${t.length.value} characters (now ${length ?? 'no policy'}; ${reasons(t.length, length, atLeast)})`);
-  }
-  for (const [key, words, control] of CHARACTER_CLASSES) {
-    if (!current?.[key]) lines.push(`Require ${words} in passwords (${t.parameters[key] ? `IAM.7, ${control}` : control})`);
-  }
-  const reuse = current?.PasswordReusePrevention;
-  if (!reuse || reuse < t.reuse.value) {
-    const now = reuse ? `the last ${reuse}` : 'reuse allowed';
-    lines.push(`Prevent reuse of the last ${t.reuse.value} passwords (now ${now}; ${reasons(t.reuse, reuse, atLeast)})`);
-  }
-  const age = current?.MaxPasswordAge;
-  if (!age || age > t.age.value) {
-    lines.push(`Expire passwords after ${t.age.value} days (now ${age ? `${age} days` : 'never'}; ${reasons(t.age, age, atMost)})`);
-  }
-  return lines;
-}
-
-/** The configured values the targets use, for the summary: " (using IAM.7 MinimumPasswordLength 20 from the finding's control parameters)". */
-function provenanceText(t: Targets): string {
-  const targets = [t.length, t.reuse, t.age];
-  const configured = [...targets.map((target) => target.fromFinding && `IAM.7 ${target.fromFinding}`), ...targets.map((target) => target.fromPolicy)];
-  const words = configured.filter(Boolean);
-  return words.length ? ` (using ${words.join(', ')})` : '';
-}
-
-/** UpdateAccountPasswordPolicy input: an omitted reuse prevention or age means "off". */
-function toInput({ PasswordReusePrevention, MaxPasswordAge, ...rest }: PasswordPolicy) {
-  return { ...rest, ...(PasswordReusePrevention ? { PasswordReusePrevention } : {}), ...(MaxPasswordAge ? { MaxPasswordAge } : {}) };
-}
-
-/**
- * Makes the account password policy meet IAM.7 and IAM.11–IAM.17: uppercase, lowercase, symbol
- * and number required, a minimum length of 14 or IAM.7's `MinimumPasswordLength` if longer, reuse
- * of the last 24 passwords prevented and expiry after 90 days or IAM.7's `MaxPasswordAge` if
- * shorter (IAM.7's parameters as the finding carries them; settings may tighten any). Keeps every stricter existing setting and leaves "allow
- * users to change their password" and hard expiry as they are. Disruptive: a new expiry applies
- * at once, so console users whose password is older must choose a new one at their next sign-in
- * (and, where hard expiry is already on, wait for an administrator to reset it).
+ * Makes the account password policy meet the one control the finding is for, as Security Hub
+ * checks it with the AWS Config rule iam-password-policy
+ * (https://docs.aws.amazon.com/config/latest/developerguide/iam-password-policy.html):
+ * - IAM.7, https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-7: its
+ *   parameters as the finding carries them, else Security Hub's defaults (every character class,
+ *   8 characters; reuse prevention and expiry only when the finding sets them);
+ * - IAM.11, …/iam-controls.html#iam-11: at least one uppercase letter;
+ * - IAM.12, …/iam-controls.html#iam-12: at least one lowercase letter;
+ * - IAM.13, …/iam-controls.html#iam-13: at least one symbol;
+ * - IAM.14, …/iam-controls.html#iam-14: at least one number;
+ * - IAM.15, …/iam-controls.html#iam-15: a minimum length of 14 or more;
+ * - IAM.16, …/iam-controls.html#iam-16: reuse of the last 24 passwords prevented;
+ * - IAM.17, …/iam-controls.html#iam-17: expiry after 90 days or less.
+ * A CIS finding is fixed for the control it aliases (CIS v1.4.0+ 1.8 is IAM.15: no expiry is set).
+ * UpdateAccountPasswordPolicy replaces the whole policy, so every other field is written back as it
+ * was, and a stricter value already set stays. Settings may only tighten the values.
+ *
+ * Disruptive: a new expiry applies at once, so console users whose password is older must choose
+ * a new one at their next sign-in (and, where hard expiry is already on, wait for an administrator).
  */
 export const enforceStrongPasswordPolicy = definePlaybook<PasswordPolicySnapshot, { description: string }, Settings, Parameters>({
   id: 'iam-enforce-strong-password-policy',
   title: 'Set a strong IAM password policy for the account',
-  controls: [
-    'IAM.7', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17',
-    // CIS v1.2.0 1.5-1.11 are IAM.11-IAM.17; IAM.15 and IAM.16 are CIS v1.4.0 and v3.0.0 1.8 and 1.9, v5.0.0 1.7 and 1.8.
-    // PCI DSS v3.2.1 PCI.IAM.8 is IAM.10, which this playbook does not claim.
-    ...['1.5', '1.6', '1.7', '1.8', '1.9', '1.10', '1.11'].map((id) => `cis-aws-foundations-benchmark/v/1.2.0/${id}`),
-    ...['1.8', '1.9'].map((id) => `cis-aws-foundations-benchmark/v/1.4.0/${id}`),
-    ...['1.8', '1.9'].map((id) => `cis-aws-foundations-benchmark/v/3.0.0/${id}`),
-    ...['1.7', '1.8'].map((id) => `cis-aws-foundations-benchmark/v/5.0.0/${id}`),
-  ],
+  controls: Object.keys(CONTROL_OF),
   resourceType: 'AwsAccount',
   impact: 'disruptive',
   permissions: ['iam:GetAccountPasswordPolicy', 'iam:UpdateAccountPasswordPolicy', 'iam:DeleteAccountPasswordPolicy'],
@@ -263,38 +190,38 @@ export const enforceStrongPasswordPolicy = definePlaybook<PasswordPolicySnapshot
   snapshot: (ctx) => readPolicy(ctx),
 
   plan(ctx, current) {
-    const targets = targetsFor(ctx);
-    const changes = shortfalls(current, targets).map((description) => ({ description }));
+    const { label, requirements } = checksFor(ctx);
+    const changes = unmet(current, requirements).map((r) => ({ description: describeChange(current, r) }));
     const account = `account ${ctx.resource.account}`;
     const summary = !changes.length
-      ? `The password policy of ${account} already meets IAM.7 and IAM.11-IAM.17`
+      ? `The password policy of ${account} already meets ${label}`
       : current
-        ? `Tighten ${changes.length} setting(s) of the password policy of ${account}`
-        : `Create a password policy for ${account}, which has none`;
-    return { summary: summary + provenanceText(targets), changes };
+        ? `Tighten ${changes.length} setting(s) of the password policy of ${account} for ${label}; every other setting stays as it is`
+        : `Create a password policy for ${account}, which has none, that meets ${label}`;
+    return { summary, changes };
   },
 
   async apply(ctx) {
     // Re-read so a setting tightened since the plan is kept, and a compliant policy is not rewritten.
-    const targets = targetsFor(ctx);
+    const { requirements } = checksFor(ctx);
     const current = await readPolicy(ctx);
-    if (shortfalls(current, targets).length === 0) return;
-    await ctx.aws.client(IAMClient).send(new UpdateAccountPasswordPolicyCommand(toInput(compliantPolicy(current, targets))));
+    if (unmet(current, requirements).length === 0) return;
+    await writePolicy(ctx, withRequirements(current, requirements));
   },
 
-  // The same targets as the plan: IAM.7 is checked against the finding's parameters, not the playbook's own values.
+  // Only this finding's control, with the same values as the plan (IAM.7: the finding's parameters).
   async verify(ctx) {
-    const targets = targetsFor(ctx);
-    const missing = shortfalls(await readPolicy(ctx), targets);
+    const { label, requirements } = checksFor(ctx);
+    const current = await readPolicy(ctx);
+    const missing = unmet(current, requirements).map((r) => describeChange(current, r));
     const account = `account ${ctx.resource.account}`;
     return missing.length === 0
-      ? { compliant: true, detail: `The password policy of ${account} meets IAM.7 and IAM.11-IAM.17${provenanceText(targets)}` }
-      : { compliant: false, detail: `The password policy of ${account} still needs: ${missing.join('; ')}` };
+      ? { compliant: true, detail: `The password policy of ${account} meets ${label}: ${requirements.map(requirementWords).join(', ')}` }
+      : { compliant: false, detail: `The password policy of ${account} still needs, for ${label}: ${missing.join('; ')}` };
   },
 
   async rollback(ctx, snapshot) {
-    const iam = ctx.aws.client(IAMClient);
-    if (snapshot) await iam.send(new UpdateAccountPasswordPolicyCommand(toInput(snapshot)));
-    else if ((await readPolicy(ctx)) !== null) await iam.send(new DeleteAccountPasswordPolicyCommand({}));
+    if (snapshot) await writePolicy(ctx, snapshot);
+    else if ((await readPolicy(ctx)) !== null) await deletePolicy(ctx);
   },
 });

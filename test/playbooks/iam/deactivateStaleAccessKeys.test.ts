@@ -28,10 +28,12 @@ describe('deactivateStaleAccessKeys (IAM.3) against moto', () => {
     const [old, young] = alice.keyIds as [string, string];
     const ctx = contextFor(alice.arn, { [old]: 120, [bob.keyIds[0]!]: 120 });
     // Act
+    const before = await playbook.verify(ctx);
     const snapshot = await playbook.snapshot(ctx);
     const plan = await playbook.plan(ctx, snapshot);
     await playbook.apply(ctx, plan);
     // Assess
+    expect(before).toEqual({ compliant: false, detail: `IAM user ${alice.userName} still has active key(s) ${old} older than 90 days` });
     expect(plan.changes.map((change) => change.description)).toEqual([
       expect.stringMatching(
         new RegExp(`^Deactivate access key ${old} of IAM user ${alice.userName}: created ${DATE}, 120 days ago \\(limit 90 days\\)$`),
@@ -111,6 +113,17 @@ describe('deactivateStaleAccessKeys (IAM.3) against moto', () => {
     expect((await playbook.plan(strict, await playbook.snapshot(strict))).changes).toHaveLength(1);
     expect((await playbook.plan(lenient, await playbook.snapshot(lenient))).changes).toEqual([]);
     expect(playbook.settings.parse({})).toEqual({ maxAccessKeyAgeDays: 90 });
+  });
+
+  it('refuses a maximum age looser than IAM.3, naming the control', async () => {
+    // Prepare
+    const alice = await userWithKeys(iam(), 'alice', 1);
+    // Act + Assess
+    expect(() => contextFor(alice.arn, {}, { maxAccessKeyAgeDays: 91 })).toThrow(
+      /IAM\.3 requires active access keys to be rotated within 90 days: maxAccessKeyAgeDays may be at most 90/,
+    );
+    expect(() => playbook.settings.parse({ maxAccessKeyAgeDays: 10000 })).toThrow(/IAM\.3 requires/);
+    expect(await statusesOf(iam(), alice.userName)).toEqual({ [alice.keyIds[0]!]: 'Active' });
   });
 
   it('reads the user tags with IAM, since the tagging API does not cover IAM', async () => {

@@ -27,10 +27,14 @@ describe('deactivateUnusedAccessKeys (IAM.8) against moto', () => {
     await useKey(aws.endpoint, alice.secrets[1]!);
     const ctx = contextFor(alice.arn, { created: { [idle]: 120, [busy]: 120, [bob.keyIds[0]!]: 120 } });
     // Act
+    const before = await playbook.verify(ctx);
     const snapshot = await playbook.snapshot(ctx);
     const plan = await playbook.plan(ctx, snapshot);
     await playbook.apply(ctx, plan);
     // Assess
+    expect(before).toEqual({ compliant: false, detail: `IAM user ${alice.userName} still has access key ${idle} unused for more than 90 days` });
+    // Keys only: the plan's impact is the playbook's declared one.
+    expect(plan.impact).toBeUndefined();
     const expected = `^Deactivate access key ${idle} of IAM user ${alice.userName}: never used, created ${DATE}, 120 days ago \\(limit 90 days\\)$`;
     expect(plan.changes.map((change) => change.description)).toEqual([expect.stringMatching(new RegExp(expected))]);
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
@@ -96,7 +100,7 @@ describe('deactivateUnusedAccessKeys (IAM.8) against moto', () => {
     expect(plan.changes).toEqual([]);
     expect(await playbook.verify(ctx)).toEqual({
       compliant: true,
-      detail: `IAM user ${alice.userName} has no active access key unused for more than 90 days (console passwords are not checked)`,
+      detail: `IAM user ${alice.userName} has no active access key or console password unused for more than 90 days`,
     });
   });
 
