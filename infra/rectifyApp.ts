@@ -2,6 +2,7 @@ import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RectifyAdminStack } from './adminStack.js';
 import { CONTEXT_KEY, loadConfig, RectifyConfigError, type RectifyConfig } from './config.js';
+import { ControlTowerRules } from './controlTowerRules.js';
 import { RectifyMemberStack } from './memberStack.js';
 import { StackId } from './names.js';
 
@@ -17,6 +18,12 @@ export interface BuildOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /**
+   * Register CloudFormation Guard with the AWS Control Tower proactive-control rules, so synth
+   * fails on any unacknowledged violation (infra/controlTowerRules.ts).
+   * @default true
+   */
+  readonly controlTowerRules?: boolean;
   /**
    * Region of the admin stack when `rectify.region` is not set.
    * @default process.env.CDK_DEFAULT_REGION (set by the CDK CLI)
@@ -48,6 +55,9 @@ export function buildRectifyApp(app: App, options: BuildOptions = {}): RectifySt
   const member = new RectifyMemberStack(app, StackId.member, { config });
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+  if (options.controlTowerRules ?? true) {
+    Validations.of(app).addPlugins(new ControlTowerRules());
   }
   return { config, admin, member };
 }

@@ -1,14 +1,16 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import { acknowledgeControl, ControlTowerRule } from '../controlTowerRules.js';
 import { grantTaskAccess } from '../grantTaskAccess.js';
 import { APPROVAL_ACCESS } from '../taskAccess.js';
 import { TaskFunction } from './TaskFunction.js';
@@ -216,10 +218,38 @@ export class ApprovalEndpoint extends Construct {
         { id: 'AwsSolutions-APIG4', reason: NO_AUTHORIZER_REASON },
         { id: 'AwsSolutions-COG4', reason: NO_AUTHORIZER_REASON },
       );
+      this.limitInvokeToThisAccount(method);
+    }
+  }
+
+  /**
+   * The integration's invoke permission names the method's ARN (SourceArn); it also names this
+   * account (SourceAccount), as Control Tower CT.LAMBDA.PR.2 asks of a service principal.
+   */
+  private limitInvokeToThisAccount(method: apigateway.Method): void {
+    const { account } = Stack.of(this);
+    for (const permission of method.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+      permission.sourceAccount = account;
+      if (Token.isUnresolved(account)) {
+        acknowledgeControl(
+          permission,
+          ControlTowerRule.lambdaPublicAccess,
+          'Not public: only API Gateway may invoke, for this API\'s stage, method and path (SourceArn) in this account ' +
+            '(SourceAccount). The rule reads neither: in an account-agnostic stack SourceAccount is a Ref to AWS::AccountId ' +
+            'and SourceArn a Fn::Join over the API id. With rectify.adminAccount set, SourceAccount is a literal and the rule passes.',
+        );
+      }
     }
   }
 
   private acknowledgeStageFindings(): void {
+    acknowledgeControl(
+      this.api.deploymentStage,
+      ControlTowerRule.apiGatewayXray,
+      'No X-Ray on the stage by design: a stage trace records the request URL, and an approval link carries its HMAC ' +
+        'signature in the query string, so a trace reader could replay the link. The approval function behind the stage is ' +
+        'traced (its segments carry no URL); the stage has access and error logs without query strings or bodies.',
+    );
     Validations.of(this.api.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:

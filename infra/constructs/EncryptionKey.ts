@@ -19,7 +19,8 @@ export interface EncryptionKeyProps {
 
 /**
  * The customer-managed key for everything Rectify stores or sends (rotation on). CloudWatch
- * Logs may use it only for log groups of this account and region.
+ * Logs may use it only for log groups of this account and region, and only AWS services may
+ * create grants on it.
  *
  * @example
  * const key = new EncryptionKey(this, 'Key');
@@ -41,6 +42,20 @@ export class EncryptionKey extends kms.Key {
         resources: ['*'],
         conditions: {
           ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${partition}:logs:${region}:${account}:log-group:*` },
+        },
+      }),
+    );
+    // Control Tower CT.KMS.PR.3: grants only for AWS services (DynamoDB creates them for the table); a
+    // principal that may use the key cannot hand that use on to another through a grant.
+    this.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GrantsOnlyForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
         },
       }),
     );

@@ -82,6 +82,9 @@ export class ExecutionStatusRule extends Construct {
       encryptionMasterKey: props.key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Says this queue is a dead-letter queue (Control Tower CT.SQS.PR.1 asks each queue for a DLQ or this). Its
+      // sources are EventBridge and Lambda, not queues, so there is none to name with byQueue; allowAll is what SQS does anyway.
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

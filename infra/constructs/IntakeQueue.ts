@@ -38,6 +38,9 @@ export class IntakeQueue extends Construct {
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
       retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
+      // Says this queue is a dead-letter queue (Control Tower CT.SQS.PR.1 asks each queue for a DLQ or this).
+      // allowAll is what SQS does without the property; byQueue would name the queue below, which names this one: a cycle.
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.KMS,

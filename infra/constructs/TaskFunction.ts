@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeControl, ControlTowerRule } from '../controlTowerRules.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -99,6 +100,14 @@ export class TaskFunction extends Construct {
         bundleAwsSDK: true,
       },
     });
+    acknowledgeControl(
+      this.function,
+      ControlTowerRule.lambdaInsideVpc,
+      'No VPC by design: Rectify\'s functions call only AWS service APIs (Security Hub, Step Functions, DynamoDB, SNS, SSM, ' +
+        'Secrets Manager, STS and, through the member roles, the APIs of the resources the playbooks fix) and reach no resource ' +
+        'on a private network. IAM, not the network, bounds what they can do; in a VPC they would need a NAT gateway or an ' +
+        'interface endpoint per service in every region, with nothing behind them to protect.',
+    );
     if (runtime === TASK_RUNTIME) {
       Validations.of(this.function).acknowledge({
         id: 'AwsSolutions-L1',

@@ -51,10 +51,24 @@ describe('RectifyAdminStack', () => {
       });
     });
 
-    it('uses one customer-managed key with rotation', () => {
+    it('uses one customer-managed key with rotation, on which only AWS services create grants', () => {
       // Assess
       template.resourceCountIs('AWS::KMS::Key', 1);
-      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            {
+              Sid: 'GrantsOnlyForAwsServices',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+            },
+          ]),
+        },
+      });
     });
 
     it('keeps the table with PITR, the CMK, a ttl attribute, pk/sk keys and the byKind index, and retains it', () => {
@@ -109,7 +123,7 @@ describe('RectifyAdminStack', () => {
       template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
     });
 
-    it('encrypts the intake queue, its DLQ and the execution-status DLQ with the CMK, TLS only; intake redrives after 5 receives', () => {
+    it('encrypts the intake queue, its DLQ and the execution-status DLQ with the CMK, TLS only; intake redrives after 5 receives, the others are marked dead-letter queues', () => {
       // Prepare
       const queues = ofType('AWS::SQS::Queue');
       const intake = queues.find(([, q]) => q.Properties.RedrivePolicy)!;
@@ -129,6 +143,11 @@ describe('RectifyAdminStack', () => {
         });
       }
       expect(intake[1].Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+      // The two others are dead-letter queues, and say so.
+      expect(queues.filter(([, q]) => q !== intake[1]).map(([, q]) => q.Properties.RedriveAllowPolicy)).toEqual([
+        { redrivePermission: 'allowAll' },
+        { redrivePermission: 'allowAll' },
+      ]);
       expect(intake[1].Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * intakeTimeout);
     });
 

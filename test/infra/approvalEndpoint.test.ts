@@ -196,7 +196,7 @@ describe('ApprovalEndpoint', () => {
       expect(resources[stageId]!.DependsOn).toContain(executionLogGroup![0]);
     });
 
-    it('lets API Gateway invoke the approval function through its two methods only', () => {
+    it('lets API Gateway invoke the approval function through its two methods only, from this account', () => {
       // Prepare
       const [approvalFunctionId] = functionOf('approval');
       const [stageId] = only('AWS::ApiGateway::Stage');
@@ -210,6 +210,7 @@ describe('ApprovalEndpoint', () => {
       expect(permissions).toHaveLength(2);
       for (const permission of permissions) {
         expect(permission.Principal).toBe('apigateway.amazonaws.com');
+        expect(permission.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
         // This API's stage, not the test-invoke stage (`*`).
         expect(JSON.stringify(permission.SourceArn)).toContain(`{"Ref":"${stageId}"}`);
       }

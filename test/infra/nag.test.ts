@@ -2,32 +2,17 @@ import type { PolicyViolation } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeOutdirs, testApp } from './testApp.js';
+import { APP_CONFIGURATIONS, removeOutdirs, testApp } from './testApp.js';
 
 /** `rule @ construct path` for every finding, so a failure shows what to fix. */
 function describeViolations(violations: readonly PolicyViolation[]): string[] {
   return violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath ?? r.resourceLogicalId}`));
 }
 
-const CONFIGURATIONS: Record<string, Record<string, unknown>> = {
-  'the cdk.json defaults': {},
-  'a closed account list, the same-account shortcut, subscriptions, a custom approval domain and no custom action': {
-    adminAccount: '111111111111',
-    memberAccounts: ['222222222222', '333333333333'],
-    sameAccountShortcut: true,
-    approvalEmails: ['secops@example.com'],
-    escalationEmails: ['oncall@example.com'],
-    approvalBaseUrl: 'https://approvals.example.com',
-    approvalRateLimit: 2,
-    approvalBurstLimit: 4,
-    createCustomAction: false,
-  },
-};
-
 describe('cdk-nag AwsSolutions', () => {
   afterAll(removeOutdirs);
 
-  for (const [name, rectify] of Object.entries(CONFIGURATIONS)) {
+  for (const [name, rectify] of Object.entries(APP_CONFIGURATIONS)) {
     it(`reports no unacknowledged findings on either stack with ${name}`, () => {
       // Prepare
       const { app, admin, member } = testApp(rectify);

@@ -43,14 +43,33 @@ export function testContext(rectify: Record<string, unknown> = {}): Record<strin
   };
 }
 
+/**
+ * The configurations whole-app checks (cdk-nag, Control Tower rules, limits) run against: the
+ * account-agnostic defaults, and everything that changes what is synthesized turned the other way.
+ */
+export const APP_CONFIGURATIONS: Readonly<Record<string, Record<string, unknown>>> = {
+  'the cdk.json defaults': {},
+  'a closed account list, the same-account shortcut, subscriptions, a custom approval domain and no custom action': {
+    adminAccount: '111111111111',
+    memberAccounts: ['222222222222', '333333333333'],
+    sameAccountShortcut: true,
+    approvalEmails: ['secops@example.com'],
+    escalationEmails: ['oncall@example.com'],
+    approvalBaseUrl: 'https://approvals.example.com',
+    approvalRateLimit: 2,
+    approvalBurstLimit: 4,
+    createCustomAction: false,
+  },
+};
+
 export interface TestApp extends RectifyStacks {
   readonly app: App;
 }
 
-/** The Rectify app as the CLI builds it, without bundling and (by default) without the nag plugin. */
-export function testApp(rectify: Record<string, unknown> = {}, options: { nag?: boolean } = {}): TestApp {
+/** The Rectify app as the CLI builds it, without bundling and (by default) without the nag and Control Tower plugins. */
+export function testApp(rectify: Record<string, unknown> = {}, options: { nag?: boolean; controlTowerRules?: boolean } = {}): TestApp {
   const app = new App({ context: testContext(rectify), outdir: tempOutdir() });
-  return { app, ...buildRectifyApp(app, { nag: options.nag ?? false }) };
+  return { app, ...buildRectifyApp(app, { nag: options.nag ?? false, controlTowerRules: options.controlTowerRules ?? false }) };
 }
 
 /** Both templates of one app, synthesized once. */
