@@ -29,12 +29,21 @@ function whyNotUpdatable(ctx: PlaybookContext<unknown>, trail: Trail): string | 
   return undefined;
 }
 
+/** Why enabling validation disrupts nothing: stated in every plan that changes the trail. */
+const IMPACT = {
+  level: 'non-disruptive',
+  why: 'logging, delivery and every reader of the logs are unchanged; CloudTrail only adds an hourly digest file beside them',
+} as const;
+
 /**
- * Turns on log file integrity validation for a CloudTrail trail (CloudTrail.4): CloudTrail then
- * delivers a signed digest file every hour beside the logs, in the same bucket. Changes only that
- * setting: bucket, prefix, encryption, SNS, CloudWatch Logs, event selectors and whether the trail
- * is logging stay as they are. Rollback turns validation off again; digest files already
- * delivered stay in the bucket. Refuses trails this account or Region cannot update
+ * Turns on log file integrity validation for a CloudTrail trail (CloudTrail.4,
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-4; AWS Config rule
+ * `cloud-trail-log-file-validation-enabled`, https://docs.aws.amazon.com/config/latest/developerguide/cloud-trail-log-file-validation-enabled.html):
+ * the rule reads the trail's `LogFileValidationEnabled` and nothing else, and so does `verify`.
+ * CloudTrail then delivers a signed digest file every hour beside the logs, in the same bucket.
+ * Changes only that setting: bucket, prefix, encryption, SNS, CloudWatch Logs, event selectors
+ * and whether the trail is logging stay as they are. Rollback turns validation off again; digest
+ * files already delivered stay in the bucket. Refuses trails this account or Region cannot update
  * (organization trails of another account, multi-Region trails outside their home Region).
  */
 export const enableLogFileValidation = definePlaybook<LogFileValidationSnapshot, { description: string }>({
@@ -49,7 +58,7 @@ export const enableLogFileValidation = definePlaybook<LogFileValidationSnapshot,
     'pci-dss/v/3.2.1/PCI.CloudTrail.3',
   ],
   resourceType: 'AwsCloudTrailTrail',
-  impact: 'non-disruptive',
+  impact: IMPACT.level,
   permissions: ['cloudtrail:GetTrail', 'cloudtrail:UpdateTrail'],
 
   snapshot: async (ctx) => ({ logFileValidationEnabled: (await readTrail(ctx)).LogFileValidationEnabled ?? false }),
@@ -64,7 +73,11 @@ export const enableLogFileValidation = definePlaybook<LogFileValidationSnapshot,
     }
     if (current.logFileValidationEnabled) return { summary: `Trail ${ctx.resource.name} already validates its log files`, changes: [] };
     const description = `Enable log file validation for trail ${ctx.resource.id}: CloudTrail will deliver hourly signed digest files to its bucket`;
-    return { summary: `Enable log file validation for trail ${ctx.resource.name}`, changes: [{ description }] };
+    return {
+      summary: `Enable log file validation for trail ${ctx.resource.name} (${IMPACT.level}: ${IMPACT.why})`,
+      changes: [{ description }],
+      impact: IMPACT,
+    };
   },
 
   async apply(ctx) {

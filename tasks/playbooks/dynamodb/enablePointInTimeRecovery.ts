@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 
 const Settings = z.object({
-  /** Days of history to keep when turning recovery on (DynamoDB allows 1 to 35). @default 35 */
+  /**
+   * Days of history to keep when turning recovery on (DynamoDB allows 1 to 35). DynamoDB.2 checks
+   * only that recovery is on, not its window, so no value here can pass `verify` where Security Hub
+   * fails; a shorter window costs the same (DynamoDB bills PITR by table size). @default 35
+   */
   recoveryPeriodInDays: z.number().int().min(1).max(35).default(35),
 });
 type Settings = z.infer<typeof Settings>;
@@ -24,8 +28,17 @@ async function setRecovery(ctx: PlaybookContext<Settings>, enabled: boolean): Pr
   await ctx.aws.client(DynamoDBClient).send(new UpdateContinuousBackupsCommand({ TableName: ctx.resource.name, PointInTimeRecoverySpecification }));
 }
 
+/** Why turning recovery on disrupts nothing: stated in every plan that changes the table. */
+const IMPACT = {
+  level: 'non-disruptive',
+  why: 'reads, writes, capacity and streams are unaffected; only continuous backups are added (billed by table size)',
+} as const;
+
 /**
- * Turns on point-in-time recovery for a DynamoDB table (DynamoDB.2), keeping
+ * Turns on point-in-time recovery for a DynamoDB table (DynamoDB.2,
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/dynamodb-controls.html#dynamodb-2; AWS Config rule
+ * `dynamodb-pitr-enabled`, https://docs.aws.amazon.com/config/latest/developerguide/dynamodb-pitr-enabled.html):
+ * the rule reads `PointInTimeRecoveryStatus` and nothing else, and so does `verify`. Keeps
  * `recoveryPeriodInDays` of history. Reads and writes are unaffected; PITR is billed by table
  * size. A table that already has recovery on keeps its own recovery period; capacity, indexes,
  * streams, TTL and on-demand backups are left as they are.
@@ -35,7 +48,7 @@ export const enablePointInTimeRecovery = definePlaybook<PointInTimeRecoverySnaps
   title: 'Turn on point-in-time recovery for a DynamoDB table',
   controls: ['DynamoDB.2'],
   resourceType: 'AwsDynamoDbTable',
-  impact: 'non-disruptive',
+  impact: IMPACT.level,
   permissions: ['dynamodb:DescribeContinuousBackups', 'dynamodb:UpdateContinuousBackups'],
   settings: Settings,
 
@@ -44,7 +57,8 @@ export const enablePointInTimeRecovery = definePlaybook<PointInTimeRecoverySnaps
   plan(ctx, current) {
     if (current.pointInTimeRecoveryEnabled) return { summary: `DynamoDB table ${ctx.resource.name} has point-in-time recovery`, changes: [] };
     return {
-      summary: `Turn on point-in-time recovery for DynamoDB table ${ctx.resource.name}`,
+      summary: `Turn on point-in-time recovery for DynamoDB table ${ctx.resource.name} (${IMPACT.level}: ${IMPACT.why})`,
+      impact: IMPACT,
       changes: [
         {
           description:

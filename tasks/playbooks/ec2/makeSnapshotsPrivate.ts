@@ -61,21 +61,27 @@ function setEveryone(ctx: PlaybookContext<unknown>, snapshotId: string, operatio
 }
 
 /**
- * Makes the EBS snapshots of an account and region private (EC2.1). The control evaluates the
- * account (`AwsAccount`), so the playbook looks for every snapshot the account owns that is
- * restorable by everyone (`createVolumePermission` group `all`) and removes that one permission.
+ * Makes the EBS snapshots of an account and region private (EC2.1,
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-1; AWS Config rule
+ * `ebs-snapshot-public-restorable-check`, https://docs.aws.amazon.com/config/latest/developerguide/ebs-snapshot-public-restorable-check.html).
+ * The rule fails the account when a snapshot it owns is restorable by `all`; `verify` reads the
+ * same: every owned snapshot's `createVolumePermission`, failing on the group `all` and on nothing
+ * else. Apply removes that one permission from each such snapshot.
  *
  * Left alone: accounts a snapshot is shared with by id keep their access, snapshots of other
  * owners are never touched, and volumes already created from a public snapshot are unaffected.
  * A public snapshot deleted meanwhile is skipped. Rollback makes public again exactly the
  * snapshots that were public before.
+ *
+ * Disruptive: a public share may be in use (a published dataset or AMI snapshot other accounts
+ * restore), and nothing in the account shows who restores it; those accounts lose access.
  */
 export const makeSnapshotsPrivate = definePlaybook<PublicSnapshotsSnapshot, MakePrivateChange>({
   id: 'ec2-make-snapshots-private',
   title: 'Make the public EBS snapshots of an account private',
   controls: ['EC2.1', 'pci-dss/v/3.2.1/PCI.EC2.1'],
   resourceType: 'AwsAccount',
-  impact: 'non-disruptive',
+  impact: 'disruptive',
   permissions: ['ec2:DescribeSnapshots', 'ec2:DescribeSnapshotAttribute', 'ec2:ModifySnapshotAttribute'],
 
   snapshot: async (ctx) => ({ publicSnapshots: await readPublicSnapshots(ctx) }),
@@ -87,10 +93,14 @@ export const makeSnapshotsPrivate = definePlaybook<PublicSnapshotsSnapshot, Make
         `Stop sharing EBS snapshot ${snapshotId}${description ? ` ("${description}")` : ''} with everyone: remove the ` +
         `createVolumePermission group "${EVERYONE}"; accounts it is shared with by id keep their access`,
     }));
-    const summary = changes.length
-      ? `Make ${changes.length} public EBS snapshot(s) private in ${where(ctx)}`
-      : `No EBS snapshot of ${where(ctx)} is restorable by everyone`;
-    return { summary, changes };
+    if (changes.length === 0) return { summary: `No EBS snapshot of ${where(ctx)} is restorable by everyone`, changes };
+    const impact = {
+      level: 'disruptive',
+      why:
+        `any AWS account may be restoring ${changes.map((c) => c.snapshotId).join(', ')} today (a published dataset or image), ` +
+        'and loses that access; the account cannot see who restores a public snapshot',
+    } as const;
+    return { summary: `Make ${changes.length} public EBS snapshot(s) private in ${where(ctx)} (${impact.level}: ${impact.why})`, changes, impact };
   },
 
   async apply(ctx, plan) {

@@ -6,7 +6,7 @@ import {
   type ModifyInstanceMetadataOptionsCommandInput,
 } from '@aws-sdk/client-ec2';
 import { RemediationFailedError } from '../../domain/errors.js';
-import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+import { definePlaybook, type PlanImpact, type PlaybookContext } from '../definePlaybook.js';
 
 /** Every instance metadata option ModifyInstanceMetadataOptions can set; `null` when EC2 reports none. */
 type MetadataOptions = {
@@ -53,15 +53,31 @@ const sameOptions = (a: MetadataOptions, b: MetadataOptions) =>
   (Object.keys(a) as (keyof MetadataOptions)[]).every((key) => a[key] === b[key]);
 
 /**
- * Requires IMDSv2 on an EC2 instance (EC2.8): sets `HttpTokens` to `required`, so the instance
- * metadata service answers only requests that carry a session token. Every other metadata option
- * (hop limit, endpoint on/off, IPv6 endpoint, tags in metadata) is read first and sent back
- * unchanged; the instance itself is not stopped or rebooted. Refuses terminated instances.
+ * The impact of requiring tokens on an instance with these options: disruptive while anything on
+ * it can call IMDS without a token; not when the metadata endpoint is off, as nothing reaches it.
+ */
+function impactFor(options: MetadataOptions): PlanImpact {
+  if (options.HttpEndpoint === 'disabled') {
+    return { level: 'non-disruptive', why: 'the instance metadata endpoint is turned off, so nothing on the instance can call IMDS today' };
+  }
+  return {
+    level: 'disruptive',
+    why: 'software on the instance that still calls IMDSv1 (old SDKs and agents reading credentials without a token) gets HTTP 401 from then on',
+  };
+}
+
+/**
+ * Requires IMDSv2 on an EC2 instance (EC2.8, https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-8;
+ * AWS Config rule `ec2-imdsv2-check`, https://docs.aws.amazon.com/config/latest/developerguide/ec2-imdsv2-check.html):
+ * the rule reads `HttpTokens` only, failing `optional`, and so does `verify` (an instance whose
+ * endpoint is off still fails while its tokens are optional). Sets `HttpTokens` to `required`,
+ * so the instance metadata service answers only requests that carry a session token. Every other
+ * metadata option (hop limit, endpoint on/off, IPv6 endpoint, tags in metadata) is read first and
+ * sent back unchanged; the instance itself is not stopped or rebooted. Refuses terminated instances.
  *
- * Disruptive: software on the instance that still calls IMDSv1 (no token) gets HTTP 401 from then
- * on, which breaks old SDKs and agents that read credentials that way. Containers that reach IMDS
- * through an extra network hop also need a hop limit of 2; this playbook does not raise it.
- * Rollback restores all five options as they were.
+ * Disruptive by default ({@link impactFor}): software that still calls IMDSv1 breaks. Containers
+ * that reach IMDS through an extra network hop also need a hop limit of 2; this playbook does not
+ * raise it. Rollback restores all five options as they were.
  */
 export const requireImdsV2 = definePlaybook<ImdsSnapshot, { description: string }>({
   id: 'ec2-require-imdsv2',
@@ -87,8 +103,9 @@ export const requireImdsV2 = definePlaybook<ImdsSnapshot, { description: string 
       .filter(([, value]) => value !== null)
       .map(([key, value]) => `${key} ${value}`)
       .join(', ');
+    const impact = impactFor(current.metadataOptions);
     return {
-      summary: `Require IMDSv2 on EC2 instance ${current.instanceId}`,
+      summary: `Require IMDSv2 on EC2 instance ${current.instanceId} (${impact.level}: ${impact.why})`,
       changes: [
         {
           description:
@@ -96,6 +113,7 @@ export const requireImdsV2 = definePlaybook<ImdsSnapshot, { description: string 
             `session token get HTTP 401 from then on. Kept as they are: ${kept || 'no other options reported'}`,
         },
       ],
+      impact,
     };
   },
 

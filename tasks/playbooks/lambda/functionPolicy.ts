@@ -85,10 +85,15 @@ export async function readStatements(ctx: PlaybookContext<unknown>): Promise<Pol
   return statements.map(normalise).sort((a, b) => String(a.Sid ?? '').localeCompare(String(b.Sid ?? '')));
 }
 
+/**
+ * The rule's own words: a principal "is empty or contains a wildcard" (`"*"`, `{"AWS":"*"}`, and
+ * also an ARN such as `arn:aws:iam::*:root`, which any account matches).
+ */
 function grantsEveryone(principal: JsonValue | undefined): boolean {
-  if (principal === '*') return true;
-  if (!isRecord(principal)) return false;
-  return Object.values(principal).some((value) => value === '*' || (Array.isArray(value) && value.includes('*')));
+  const wild = (value: JsonValue): boolean => (Array.isArray(value) ? value.some(wild) : typeof value === 'string' && /[*?]/.test(value));
+  if (principal === '' || (isRecord(principal) && Object.keys(principal).length === 0)) return true;
+  if (typeof principal === 'string') return wild(principal);
+  return isRecord(principal) && Object.values(principal).some(wild);
 }
 
 const isFixed = (value: JsonValue): boolean =>
@@ -102,9 +107,13 @@ function hasCondition(statement: PolicyStatement, keys: Set<string>): boolean {
   );
 }
 
-/** An Allow statement for a wildcard principal with no condition naming an account, organisation or source. */
+/**
+ * An Allow statement for a wildcard or empty principal, or for everyone but a `NotPrincipal`, with
+ * no condition naming an account, organisation or source by a fixed value.
+ */
 export function isPublic(statement: PolicyStatement): boolean {
-  return statement.Effect === 'Allow' && grantsEveryone(statement.Principal) && !hasCondition(statement, RESTRICTING_KEYS);
+  const everyone = grantsEveryone(statement.Principal) || statement.NotPrincipal !== undefined;
+  return statement.Effect === 'Allow' && everyone && !hasCondition(statement, RESTRICTING_KEYS);
 }
 
 /**
@@ -113,8 +122,8 @@ export function isPublic(statement: PolicyStatement): boolean {
  * break the bucket's notifications and only a person knows the bucket owner's account.
  */
 export function isUnscopedS3(statement: PolicyStatement): boolean {
-  const principal = statement.Principal;
-  const s3 = isRecord(principal) && principal.Service === 's3.amazonaws.com';
+  const service = isRecord(statement.Principal) ? statement.Principal.Service : undefined;
+  const s3 = service === 's3.amazonaws.com' || (Array.isArray(service) && service.includes('s3.amazonaws.com'));
   return statement.Effect === 'Allow' && s3 && !hasCondition(statement, new Set(['aws:sourceaccount']));
 }
 

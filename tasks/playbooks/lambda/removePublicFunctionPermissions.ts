@@ -20,14 +20,23 @@ function refuse(ctx: PlaybookContext<unknown>, reasons: string[]): never {
 
 /**
  * Removes, with RemovePermission, the statements of a Lambda function's resource-based policy
- * that let anyone invoke it (Lambda.1): Allow for principal `*` (or `{"AWS":"*"}`) with no
- * condition on aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:PrincipalOrgID,
- * aws:PrincipalAccount, aws:PrincipalArn or aws:SourceOrgID with fixed values. Public function
- * URLs (`lambda:InvokeFunctionUrl` with auth type NONE) are among them, so callers over the
- * internet lose access (`disruptive`). Every other statement stays: accounts, services, and `*`
- * limited to an account, organisation or source. Only the unqualified function's policy is read;
- * versions' and aliases' own policies are out of scope. Refuses, changing nothing, a public
- * statement AddPermission could not write back, and S3 permissions without AWS:SourceAccount.
+ * that let anyone invoke it (Lambda.1, https://docs.aws.amazon.com/securityhub/latest/userguide/lambda-controls.html#lambda-1;
+ * AWS Config rule `lambda-function-public-access-prohibited`,
+ * https://docs.aws.amazon.com/config/latest/developerguide/lambda-function-public-access-prohibited.html).
+ * The rule reads the function policy: a statement is public when its principal is empty or
+ * contains a wildcard (`*`, `{"AWS":"*"}`, `arn:aws:iam::*:root`) and no condition narrows it to
+ * fixed values; and Amazon S3 as principal without an AWS:SourceAccount condition fails too.
+ * `verify` reads the same ({@link isPublic}, {@link isUnscopedS3}). Which condition keys narrow a
+ * wildcard is not documented: aws:SourceAccount, aws:SourceArn, aws:SourceOwner,
+ * aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn and aws:SourceOrgID with fixed
+ * values count (./functionPolicy.ts). Public function URLs (`lambda:InvokeFunctionUrl` with auth
+ * type NONE) are among the public statements. Every other statement stays: accounts, services,
+ * and `*` limited to an account, organisation or source. Only the unqualified function's policy
+ * is read; versions' and aliases' own policies are out of scope. Refuses, changing nothing, a
+ * public statement AddPermission could not write back, and S3 permissions without AWS:SourceAccount.
+ *
+ * Disruptive: whoever invokes the function through a public statement today (a partner, a
+ * webhook, a browser calling its URL) loses access, and the policy does not say who that is.
  */
 export const removePublicFunctionPermissions = definePlaybook<FunctionPolicySnapshot, RemoveChange>({
   id: 'lambda-remove-public-function-permissions',
@@ -61,11 +70,21 @@ export const removePublicFunctionPermissions = definePlaybook<FunctionPolicySnap
         `Remove statement ${describeStatement(s)} from the policy of Lambda function ${ctx.resource.name}: ` +
         'callers outside the account lose access through it',
     }));
+    if (changes.length === 0) return { summary: `Lambda function ${ctx.resource.name} grants no public access`, changes };
     const kept = current.statements.length - changes.length;
-    const summary = changes.length
-      ? `Remove ${changes.length} public statement(s) from Lambda function ${ctx.resource.name}; ${kept} other statement(s) stay`
-      : `Lambda function ${ctx.resource.name} grants no public access`;
-    return { summary, changes };
+    const impact = {
+      level: 'disruptive',
+      why:
+        `anyone invoking the function through ${changes.map((c) => `"${c.sid}"`).join(', ')} today ` +
+        `(${[...new Set(publicStatements.map((s) => String(s.Action)))].join(', ')}) loses access, and the policy does not show who does`,
+    } as const;
+    return {
+      summary:
+        `Remove ${changes.length} public statement(s) from Lambda function ${ctx.resource.name}; ${kept} other statement(s) stay ` +
+        `(${impact.level}: ${impact.why})`,
+      changes,
+      impact,
+    };
   },
 
   async apply(ctx, plan) {

@@ -28,18 +28,28 @@ async function setSqsManagedSse(ctx: PlaybookContext<unknown>, enabled: boolean)
     .send(new SetQueueAttributesCommand({ QueueUrl: await queueUrlOf(ctx), Attributes: { SqsManagedSseEnabled: String(enabled) } }));
 }
 
+/** Why SSE-SQS disrupts nothing: stated in every plan that changes the queue. */
+const IMPACT = {
+  level: 'non-disruptive',
+  why: 'SQS encrypts and decrypts with keys it owns, so producers, consumers and subscribed services need no new permission and see the same messages',
+} as const;
+
 /**
  * Turns on SSE-SQS, encryption at rest with SQS-owned keys, for a queue that has neither SSE-SQS
- * nor a KMS key (SQS.1). Producers and consumers need no new permissions, so nothing that uses
- * the queue breaks; messages already in it stay as they were stored. A queue encrypted with a
- * KMS key is compliant and left alone; every other attribute (policy, timeouts, redrive) stays.
+ * nor a KMS key (SQS.1, https://docs.aws.amazon.com/securityhub/latest/userguide/sqs-controls.html#sqs-1;
+ * AWS Config rule `sqs-queue-encrypted`, a custom rule of Security Hub's). The control passes a
+ * queue encrypted with SSE-SQS or with any KMS key (SSE-KMS), and so does `verify`, reading the
+ * same two attributes (`SqsManagedSseEnabled`, `KmsMasterKeyId`). Producers and consumers need
+ * no new permissions, so nothing that uses the queue breaks; messages already in it stay as they
+ * were stored. A queue encrypted with a KMS key is compliant and left alone; every other attribute
+ * (policy, timeouts, redrive) stays.
  */
 export const enableQueueEncryption = definePlaybook<QueueEncryption, { description: string }>({
   id: 'sqs-enable-queue-encryption',
   title: 'Turn on SQS-managed encryption at rest for a queue',
   controls: ['SQS.1'],
   resourceType: 'AwsSqsQueue',
-  impact: 'non-disruptive',
+  impact: IMPACT.level,
   permissions: ['sqs:GetQueueUrl', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
 
   snapshot: (ctx) => readEncryption(ctx),
@@ -47,7 +57,8 @@ export const enableQueueEncryption = definePlaybook<QueueEncryption, { descripti
   plan(ctx, current) {
     if (isEncrypted(current)) return { summary: `SQS queue ${ctx.resource.name} is encrypted at rest`, changes: [] };
     return {
-      summary: `Encrypt SQS queue ${ctx.resource.name} at rest`,
+      summary: `Encrypt SQS queue ${ctx.resource.name} at rest (${IMPACT.level}: ${IMPACT.why})`,
+      impact: IMPACT,
       changes: [
         {
           description:

@@ -59,6 +59,8 @@ describe('enableLogFileValidation (CloudTrail.4) against moto', () => {
     expect(plan.changes.map((change) => change.description)).toEqual([
       `Enable log file validation for trail ${trailArn(name)}: CloudTrail will deliver hourly signed digest files to its bucket`,
     ]);
+    expect(plan.impact?.level).toBe('non-disruptive');
+    expect(plan.summary).toMatch(new RegExp(`^Enable log file validation for trail ${name} \\(non-disruptive: `));
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
     expect((await trailOf(name)).LogFileValidationEnabled).toBe(true);
     expect(await trailOtherThanValidation(name)).toEqual(trailBefore);
@@ -78,6 +80,23 @@ describe('enableLogFileValidation (CloudTrail.4) against moto', () => {
     // Assess
     expect(await playbook.snapshot(ctx)).toEqual(before);
     expect((await trailOf(name)).LogFileValidationEnabled).toBe(false);
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify answers non-compliant for a trail without validation, and again after validation is turned off', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const name = await trail({ EnableLogFileValidation: false });
+    const ctx = contextFor(name);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    await cloudtrail().send(new UpdateTrailCommand({ Name: name, EnableLogFileValidation: false }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `Log file validation of trail ${name} is disabled` });
+    expect(fixed).toEqual({ compliant: true, detail: `Log file validation of trail ${name} is enabled` });
+    expect(putBack.compliant).toBe(false);
   });
 
   it('changes nothing when applied a second time', async () => {

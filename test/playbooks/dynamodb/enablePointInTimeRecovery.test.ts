@@ -68,6 +68,8 @@ describe('enablePointInTimeRecovery (DynamoDB.2) against moto', () => {
       `Turn on point-in-time recovery for DynamoDB table ${tableArn(name)} with a 14-day recovery window: ` +
         'reads and writes are unaffected; continuous backups are billed by table size',
     ]);
+    expect(plan.impact?.level).toBe('non-disruptive');
+    expect(plan.summary).toContain(`Turn on point-in-time recovery for DynamoDB table ${name} (non-disruptive: `);
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
     expect(await recoveryOf(name)).toEqual({ PointInTimeRecoveryStatus: 'ENABLED', RecoveryPeriodInDays: 14 });
     expect(await tableOf(name)).toEqual(tableBefore);
@@ -86,6 +88,32 @@ describe('enablePointInTimeRecovery (DynamoDB.2) against moto', () => {
     // Assess
     expect(JSON.parse(JSON.stringify(await playbook.snapshot(ctx)))).toEqual(before);
     expect((await recoveryOf(name)).PointInTimeRecoveryStatus).toBe('DISABLED');
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify answers non-compliant for a table without recovery, and again after recovery is turned off', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const name = await table();
+    const ctx = contextFor(name);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    await dynamodb().send(new UpdateContinuousBackupsCommand({ TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `Point-in-time recovery of DynamoDB table ${name} is disabled` });
+    expect(fixed.compliant).toBe(true);
+    expect(putBack.compliant).toBe(false);
+  });
+
+  it('verify passes a table with the shortest recovery window: DynamoDB.2 does not check the window', async () => {
+    // Prepare
+    const name = await table(1);
+    // Act
+    const result = await playbook.verify(contextFor(name));
+    // Assess
+    expect(result).toEqual({ compliant: true, detail: `Point-in-time recovery of DynamoDB table ${name} is enabled` });
   });
 
   it('changes nothing when applied a second time', async () => {

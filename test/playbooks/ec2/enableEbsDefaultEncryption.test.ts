@@ -1,6 +1,7 @@
 import {
   CreateVolumeCommand,
   DescribeVolumesCommand,
+  DisableEbsEncryptionByDefaultCommand,
   EC2Client,
   EnableEbsEncryptionByDefaultCommand,
   GetEbsEncryptionByDefaultCommand,
@@ -41,6 +42,8 @@ describe('enableEbsDefaultEncryption (EC2.7) against moto', () => {
       `Turn on EBS encryption by default in account ${ADMIN} in us-east-1: volumes created from now on are encrypted with the ` +
         'default EBS KMS key; existing volumes and snapshots are not changed',
     ]);
+    expect(plan.impact).toMatchObject({ level: 'disruptive', why: expect.stringContaining('can no longer be shared with other accounts') });
+    expect(plan.summary).toContain(`Turn on EBS encryption by default in account ${ADMIN} in us-east-1 (disruptive: `);
     expect(await playbook.verify(ctx)).toEqual({ compliant: true, detail: `EBS encryption by default is on in account ${ADMIN} in us-east-1` });
     expect(await encryptionByDefault()).toBe(true);
     expect(await encryptionByDefault(ADMIN, 'eu-west-1')).toBe(false);
@@ -59,6 +62,31 @@ describe('enableEbsDefaultEncryption (EC2.7) against moto', () => {
     // Assess
     expect(await playbook.snapshot(ctx)).toEqual(before);
     expect(await encryptionByDefault()).toBe(false);
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify answers non-compliant where encryption by default is off, and again after it is turned off', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const ctx = contextFor();
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    await ec2().send(new DisableEbsEncryptionByDefaultCommand({}));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `EBS encryption by default is off in account ${ADMIN} in us-east-1` });
+    expect(fixed.compliant).toBe(true);
+    expect(putBack.compliant).toBe(false);
+  });
+
+  it('verify reads the finding’s region only: encryption on in another region does not make it compliant', async () => {
+    // Prepare
+    await ec2(ADMIN, 'eu-west-1').send(new EnableEbsEncryptionByDefaultCommand({}));
+    // Act
+    const result = await playbook.verify(contextFor());
+    // Assess
+    expect(result.compliant).toBe(false);
   });
 
   it('changes nothing when applied a second time', async () => {

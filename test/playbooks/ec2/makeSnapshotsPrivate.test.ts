@@ -64,7 +64,8 @@ describe('makeSnapshotsPrivate (EC2.1) against moto', () => {
         { snapshotId: dataset, description: null },
       ].sort((a, b) => a.snapshotId.localeCompare(b.snapshotId)),
     });
-    expect(plan.summary).toBe(`Make 2 public EBS snapshot(s) private in account ${ADMIN} in us-east-1`);
+    expect(plan.summary).toMatch(new RegExp(`^Make 2 public EBS snapshot\\(s\\) private in account ${ADMIN} in us-east-1 \\(disruptive: `));
+    expect(plan.impact).toMatchObject({ level: 'disruptive', why: expect.stringContaining(webImage) });
     expect(plan.changes.map((change) => change.description)).toContain(
       `Stop sharing EBS snapshot ${webImage} ("web image") with everyone: remove the createVolumePermission group "all"; ` +
         'accounts it is shared with by id keep their access',
@@ -88,6 +89,24 @@ describe('makeSnapshotsPrivate (EC2.1) against moto', () => {
     // Assess
     expect(await playbook.snapshot(ctx)).toEqual(before);
     expect(await sharingOf(webImage)).toEqual(['all', PARTNER].sort());
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify answers non-compliant while a snapshot is public, and again when one is made public after the fix', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const webImage = await snapshot('web image', { everyone: true });
+    await snapshot('partner copy', { accounts: [PARTNER] });
+    const ctx = contextFor();
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    const later = await snapshot('published later', { everyone: true });
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `Still public in account ${ADMIN} in us-east-1: ${webImage}` });
+    expect(fixed.compliant).toBe(true);
+    expect(putBack).toEqual({ compliant: false, detail: `Still public in account ${ADMIN} in us-east-1: ${later}` });
   });
 
   it('changes nothing when applied a second time', async () => {

@@ -2,6 +2,7 @@ import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
   EC2Client,
+  ModifyInstanceMetadataOptionsCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
   type InstanceMetadataOptionsRequest,
@@ -72,8 +73,42 @@ describe('requireImdsV2 (EC2.8) against moto', () => {
       `Set HttpTokens from optional to required on EC2 instance ${instanceId}: IMDSv1 calls without a session token get HTTP 401 ` +
         'from then on. Kept as they are: HttpPutResponseHopLimit 2, HttpEndpoint enabled, HttpProtocolIpv6 enabled, InstanceMetadataTags enabled',
     ]);
+    expect(plan.impact).toMatchObject({ level: 'disruptive', why: expect.stringContaining('gets HTTP 401') });
+    expect(plan.summary).toContain(`Require IMDSv2 on EC2 instance ${instanceId} (disruptive: `);
     expect(await playbook.verify(ctx)).toEqual({ compliant: true, detail: `EC2 instance ${instanceId} requires IMDSv2 (HttpTokens required)` });
     expect(await metadataOptionsOf(instanceId)).toEqual({ ...CUSTOMISED, HttpTokens: 'required' });
+  });
+
+  it('verify answers non-compliant while tokens are optional, and again after they are made optional once more', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const instanceId = await instance(CUSTOMISED);
+    const ctx = contextFor(instanceId);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    await ec2().send(new ModifyInstanceMetadataOptionsCommand({ InstanceId: instanceId, ...CUSTOMISED }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `EC2 instance ${instanceId} still accepts IMDSv1 (HttpTokens optional)` });
+    expect(fixed.compliant).toBe(true);
+    expect(putBack.compliant).toBe(false);
+  });
+
+  it('with the metadata endpoint off: verify still fails optional tokens (the rule reads HttpTokens only), and the plan is non-disruptive', async () => {
+    // Prepare
+    const instanceId = await instance({ ...CUSTOMISED, HttpEndpoint: 'disabled' });
+    const ctx = contextFor(instanceId);
+    // Act
+    const before = await playbook.verify(ctx);
+    const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    await playbook.apply(ctx, plan);
+    // Assess
+    expect(before.compliant).toBe(false);
+    expect(plan.impact).toMatchObject({ level: 'non-disruptive', why: expect.stringContaining('metadata endpoint is turned off') });
+    expect(plan.summary).toContain('(non-disruptive: ');
+    expect(await metadataOptionsOf(instanceId)).toEqual({ ...CUSTOMISED, HttpEndpoint: 'disabled', HttpTokens: 'required' });
+    expect((await playbook.verify(ctx)).compliant).toBe(true);
   });
 
   it('rolls back every metadata option to the snapshot', async () => {
@@ -88,6 +123,7 @@ describe('requireImdsV2 (EC2.8) against moto', () => {
     // Assess
     expect(await playbook.snapshot(ctx)).toEqual(before);
     expect(await metadataOptionsOf(instanceId)).toEqual(CUSTOMISED);
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
   });
 
   it('changes nothing when applied a second time', async () => {

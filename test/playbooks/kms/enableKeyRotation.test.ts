@@ -3,12 +3,15 @@ import {
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
+  DisableKeyCommand,
+  DisableKeyRotationCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   KMSClient,
   ListAliasesCommand,
+  ScheduleKeyDeletionCommand,
   type CreateKeyCommandInput,
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -57,6 +60,8 @@ describe('enableKeyRotation (KMS.4) against moto', () => {
     // Assess
     expect(snapshot).toEqual({ rotationEnabled: false });
     expect(plan.changes.map((change) => change.description)).toEqual([`Enable automatic yearly rotation of KMS key ${keyArn(keyId)}`]);
+    expect(plan.impact?.level).toBe('non-disruptive');
+    expect(plan.summary).toContain(`Enable automatic rotation of KMS key ${keyId} (non-disruptive: `);
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
     expect(await rotationOf(keyId)).toBe(true);
     expect(await keyOtherThanRotation(keyId)).toEqual(keyBefore);
@@ -75,6 +80,41 @@ describe('enableKeyRotation (KMS.4) against moto', () => {
     await playbook.rollback(ctx, before);
     // Assess
     expect(await playbook.snapshot(ctx)).toEqual(before);
+    expect(await rotationOf(keyId)).toBe(false);
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify answers non-compliant for an enabled key without rotation, and again after rotation is turned off', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const keyId = await key();
+    const ctx = contextFor(keyId);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    await kms().send(new DisableKeyRotationCommand({ KeyId: keyId }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `Automatic rotation of KMS key ${keyId} is disabled` });
+    expect(fixed).toEqual({ compliant: true, detail: `Automatic rotation of KMS key ${keyId} is enabled` });
+    expect(putBack.compliant).toBe(false);
+  });
+
+  it.each([
+    ['a disabled key', (KeyId: string) => kms().send(new DisableKeyCommand({ KeyId })), /its state is Disabled/],
+    ['a key pending deletion', (KeyId: string) => kms().send(new ScheduleKeyDeletionCommand({ KeyId, PendingWindowInDays: 7 })), /its state is PendingDeletion/],
+  ] as const)('verify passes %s without rotation, which KMS.4 does not evaluate, and plan refuses it', async (_kind, change, reason) => {
+    // Prepare
+    const keyId = await key();
+    await change(keyId);
+    const ctx = contextFor(keyId);
+    // Act
+    const result = await playbook.verify(ctx);
+    const planning = playbook.plan(ctx, await playbook.snapshot(ctx));
+    // Assess
+    expect(result).toMatchObject({ compliant: true, detail: expect.stringMatching(new RegExp(`^KMS.4 does not evaluate KMS key ${keyId}: `)) });
+    expect(result.detail).toMatch(reason);
+    await expect(planning).rejects.toThrow(reason);
     expect(await rotationOf(keyId)).toBe(false);
   });
 
@@ -123,6 +163,27 @@ describe('enableKeyRotation (KMS.4) against moto', () => {
     await expect(planning).rejects.toThrow(`Cannot enable rotation of KMS key ${keyArn(keyId)}`);
     expect(await rotationOf(keyId)).toBe(false);
   });
+
+  it.each([
+    ['an asymmetric key', { KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }],
+    ['an HMAC key', { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }],
+  ] as const)('verify passes %s, which KMS.4 does not evaluate', async (_kind, input) => {
+    // Prepare
+    const keyId = await key(input);
+    // Act
+    const result = await playbook.verify(contextFor(keyId));
+    // Assess
+    expect(result).toMatchObject({ compliant: true, detail: expect.stringContaining(`KMS.4 does not evaluate KMS key ${keyId}: its key spec is ${input.KeySpec}`) });
+  });
+
+  it('verify fails a symmetric key with imported key material: it is in scope, and KMS cannot rotate it', async () => {
+    // Prepare: whether KMS.4 evaluates such keys is not documented; failing them is the answer that never hides a finding.
+    const keyId = await key({ Origin: 'EXTERNAL' });
+    // Act
+    const result = await playbook.verify(contextFor(keyId));
+    // Assess
+    expect(result.compliant).toBe(false);
+  });
 });
 
 describe('enableKeyRotation with an AWS managed key', () => {
@@ -138,9 +199,11 @@ describe('enableKeyRotation with an AWS managed key', () => {
     const ctx = createPlaybookContext(playbook, requestForKey('managed'), clients);
     // Act
     const planning = playbook.plan(ctx, { rotationEnabled: true });
+    const verified = await playbook.verify(ctx);
     // Assess
     await expect(planning).rejects.toThrow(`Cannot enable rotation of KMS key ${keyArn('managed')}`);
     await expect(planning).rejects.toThrow(/AWS managed key/);
     expect(stub.commandCalls(EnableKeyRotationCommand)).toHaveLength(0);
+    expect(verified).toMatchObject({ compliant: true, detail: expect.stringContaining('KMS.4 does not evaluate KMS key managed: it is an AWS managed key') });
   });
 });

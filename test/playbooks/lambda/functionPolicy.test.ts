@@ -11,6 +11,9 @@ describe('which Lambda policy statements are public (Lambda.1)', () => {
     ['principal "*" with no condition', {}],
     ['principal {"AWS":"*"}', { Principal: { AWS: '*' } }],
     ['principal {"AWS":["*"]}', { Principal: { AWS: ['*'] } }],
+    ['a principal ARN with a wildcard account', { Principal: { AWS: 'arn:aws:iam::*:root' } }],
+    ['an empty principal', { Principal: {} }],
+    ['everyone but a NotPrincipal', { Principal: null, NotPrincipal: { AWS: 'arn:aws:iam::222222222222:root' } }],
     ['a public function URL', { Action: 'lambda:InvokeFunctionUrl', Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } } }],
     ['a condition on the network only (aws:SourceIp)', { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }],
     ['a source account with a wildcard', { Condition: { StringLike: { 'AWS:SourceAccount': '12345678901*' } } }],
@@ -34,6 +37,7 @@ describe('which Lambda policy statements are public (Lambda.1)', () => {
   it('flags Amazon S3 without AWS:SourceAccount, whichever bucket it names, and accepts it with one', () => {
     const s3 = { Principal: { Service: 's3.amazonaws.com' }, Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::uploads' } } };
     expect(isUnscopedS3(statement(s3))).toBe(true);
+    expect(isUnscopedS3(statement({ ...s3, Principal: { Service: ['s3.amazonaws.com', 'sns.amazonaws.com'] } }))).toBe(true);
     expect(isUnscopedS3(statement({ ...s3, Condition: { ...s3.Condition, StringEquals: { 'AWS:SourceAccount': '123456789012' } } }))).toBe(false);
   });
 });

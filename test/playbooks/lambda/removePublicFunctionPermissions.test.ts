@@ -78,7 +78,11 @@ describe('removePublicFunctionPermissions (Lambda.1) against moto', () => {
     const plan = await playbook.plan(ctx, snapshot);
     await playbook.apply(ctx, plan);
     // Assess
-    expect(plan.summary).toBe(`Remove 2 public statement(s) from Lambda function ${name}; 4 other statement(s) stay`);
+    expect(plan.summary).toBe(
+      `Remove 2 public statement(s) from Lambda function ${name}; 4 other statement(s) stay (disruptive: anyone invoking the function ` +
+        'through "anyone", "public-url" today (lambda:InvokeFunction, lambda:InvokeFunctionUrl) loses access, and the policy does not show who does)',
+    );
+    expect(plan.impact?.level).toBe('disruptive');
     expect(plan.changes.map((change) => change.description)).toEqual([
       `Remove statement "anyone" (lambda:InvokeFunction for any principal) from the policy of Lambda function ${name}: ` +
         'callers outside the account lose access through it',
@@ -107,6 +111,32 @@ describe('removePublicFunctionPermissions (Lambda.1) against moto', () => {
     // Assess
     expect(JSON.parse(JSON.stringify(await playbook.snapshot(ctx)))).toEqual(before);
     expect(await statementsOf(name)).toEqual(rawBefore);
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify answers non-compliant while a public statement is in the policy, and again after one is added back', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const name = await fn([PUBLIC, ...KEPT]);
+    const ctx = contextFor(name);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    await lambda().send(new AddPermissionCommand({ FunctionName: name, ...PUBLIC_URL }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `Lambda function ${name} still has public statement(s) "anyone"` });
+    expect(fixed).toEqual({ compliant: true, detail: `Lambda function ${name} grants no public access` });
+    expect(putBack).toEqual({ compliant: false, detail: `Lambda function ${name} still has public statement(s) "public-url"` });
+  });
+
+  it('verify fails a function Amazon S3 may invoke without an AWS:SourceAccount condition, though no principal is "*"', async () => {
+    // Prepare
+    const name = await fn([{ StatementId: 'any-uploads-bucket', ...invoke, Principal: 's3.amazonaws.com', SourceArn: 'arn:aws:s3:::uploads' }]);
+    // Act
+    const result = await playbook.verify(contextFor(name));
+    // Assess
+    expect(result).toEqual({ compliant: false, detail: `Lambda function ${name} still has public statement(s) "any-uploads-bucket"` });
   });
 
   it('changes nothing when applied a second time', async () => {

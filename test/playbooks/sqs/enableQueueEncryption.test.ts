@@ -62,6 +62,8 @@ describe('enableQueueEncryption (SQS.1) against moto', () => {
     expect(plan.changes.map((change) => change.description)).toEqual([
       `Turn on SSE-SQS for queue ${queueArn(name)}: new messages are encrypted at rest with SQS-owned keys; producers and consumers need no KMS permissions`,
     ]);
+    expect(plan.impact?.level).toBe('non-disruptive');
+    expect(plan.summary).toContain(`Encrypt SQS queue ${name} at rest (non-disruptive: `);
     expect(await playbook.verify(ctx)).toEqual({ compliant: true, detail: `SQS queue ${name} is encrypted with SSE-SQS` });
     expect(await attributesOf(url)).toEqual({ ...before, SqsManagedSseEnabled: 'true' });
     expect((await sqs().send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags).toEqual({ team: 'payments' });
@@ -82,6 +84,23 @@ describe('enableQueueEncryption (SQS.1) against moto', () => {
     // Assess
     expect(JSON.parse(JSON.stringify(await playbook.snapshot(ctx)))).toEqual(before);
     expect(await attributesOf(url)).toEqual(attributesBefore);
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify answers non-compliant for a queue with neither SSE-SQS nor a KMS key, and again after SSE-SQS is turned off', async () => {
+    // Prepare: the real non-compliant answer, read from moto (a verify that always says compliant fails here).
+    const { name, url } = await queue('none');
+    const ctx = contextFor(name);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    const fixed = await playbook.verify(ctx);
+    await sqs().send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { SqsManagedSseEnabled: 'false' } }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `SQS queue ${name} is not encrypted at rest` });
+    expect(fixed.compliant).toBe(true);
+    expect(putBack).toEqual({ compliant: false, detail: `SQS queue ${name} is not encrypted at rest` });
   });
 
   it('changes nothing when applied a second time', async () => {
