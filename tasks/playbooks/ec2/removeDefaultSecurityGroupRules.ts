@@ -24,15 +24,20 @@ async function interfacesUsing(ctx: PlaybookContext<unknown>): Promise<number> {
 }
 
 /**
- * Removes every inbound and outbound rule of a VPC's default security group (EC2.2; CIS 1.2.0 4.3,
- * 1.4.0 5.3, 3.0.0 5.4, 5.0.0 5.5), so that anything placed in it by accident gets no traffic. The group itself,
- * its tags and every other security group stay; rollback re-creates each rule with its description.
+ * Removes every inbound and outbound rule of a VPC's default security group, so that anything
+ * placed in it by accident gets no traffic. Control EC2.2
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2; CIS 1.2.0 4.3,
+ * 1.4.0 5.3, 3.0.0 5.4, 5.0.0 5.5, PCI.EC2.2), Config rule `vpc-default-security-group-closed`
+ * (https://docs.aws.amazon.com/config/latest/developerguide/vpc-default-security-group-closed.html):
+ * a default group with one or more inbound or outbound rules fails, whatever the rule allows, so
+ * verify fails on any rule left and the plan removes them all. The group itself, its tags and
+ * every other security group stay; rollback re-creates each rule with its description.
  * Refuses a group whose name is not `default`: emptying an ordinary group is never this fix.
  *
  * Disruptive: resources may still rely on the default group (it is where instances, ENIs and
  * Lambda functions land when no group is given), and they lose all the traffic its rules allowed,
- * including the built-in rule that lets members of the group talk to each other. The plan
- * says how many network interfaces use the group; a person should approve it.
+ * including the built-in rule that lets members of the group talk to each other. The plan's
+ * impact says how many network interfaces use the group; a person should approve it.
  */
 export const removeDefaultSecurityGroupRules = definePlaybook<DefaultGroupSnapshot, RemoveChange>({
   id: 'ec2-remove-default-security-group-rules',
@@ -73,8 +78,17 @@ export const removeDefaultSecurityGroupRules = definePlaybook<DefaultGroupSnapsh
     ];
     if (changes.length === 0) return { summary: `Default security group ${current.groupId} of ${group.vpcId} has no rules`, changes };
     const users = await interfacesUsing(ctx);
-    const impact = users === 0 ? 'no network interface uses it' : `${users} network interface(s) use it and lose the traffic these rules allow`;
-    return { summary: `Remove all ${changes.length} rule(s) of default security group ${current.groupId} of ${group.vpcId}; ${impact}`, changes };
+    const inUse = users === 0 ? 'no network interface uses it' : `${users} network interface(s) use it and lose the traffic these rules allow`;
+    // EC2.2 flags every rule, so nothing beyond the control closes; the disruption is the access in use.
+    const why =
+      users === 0
+        ? 'no network interface uses the group now, but anything later placed in it (where resources land when no group is given) gets no traffic'
+        : `${users} network interface(s) use the group and lose the traffic its ${changes.length} rule(s) allow`;
+    return {
+      summary: `Remove all ${changes.length} rule(s) of default security group ${current.groupId} of ${group.vpcId}; ${inUse}`,
+      changes,
+      impact: { level: 'disruptive', why },
+    };
   },
 
   async apply(ctx, plan) {

@@ -1,22 +1,39 @@
 import { z } from 'zod';
-import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { describeRule, isWorldOpen, portRangesOf, readRules, restoreRules, revokeRules, type Rule } from './securityGroupRules.js';
+import { definePlaybook, type PlanImpact, type PlaybookContext } from '../definePlaybook.js';
+import {
+  beyondFlagged,
+  describeRule,
+  isWorldOpen,
+  portRangesOf,
+  readRules,
+  restoreRules,
+  revokeRules,
+  sentences,
+  type FlaggedPort,
+  type Rule,
+} from './securityGroupRules.js';
+
+type Control = 'EC2.19' | 'EC2.13' | 'EC2.14';
 
 /**
- * The ports Security Hub EC2.19 treats as high risk (Security Hub user guide, "[EC2.19] Security
- * groups should not allow unrestricted access to ports with high risk").
+ * The TCP ports each control checks. EC2.19's list is the high-risk list of its control page
+ * ("[EC2.19] Security groups should not allow unrestricted access to ports with high risk").
  */
-const EC2_19_HIGH_RISK_PORTS = [
-  20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888,
-  9200, 9300,
-];
+const CONTROL_PORTS: Record<Control, readonly number[]> = {
+  'EC2.19': [
+    20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888,
+    9200, 9300,
+  ],
+  'EC2.13': [22],
+  'EC2.14': [3389],
+};
 
 /**
  * The consolidated control each accepted id stands for. CIS v1.2.0 4.1 and PCI DSS v3.2.1 PCI.EC2.5
  * became EC2.13, CIS v1.2.0 4.2 became EC2.14 (Security Hub user guide, "How consolidation impacts
  * control IDs and titles").
  */
-const CONTROL_OF: Record<string, 'EC2.19' | 'EC2.13' | 'EC2.14'> = {
+const CONTROL_OF: Record<string, Control> = {
   'EC2.19': 'EC2.19',
   'EC2.13': 'EC2.13',
   'EC2.14': 'EC2.14',
@@ -25,17 +42,35 @@ const CONTROL_OF: Record<string, 'EC2.19' | 'EC2.13' | 'EC2.14'> = {
   'cis-aws-foundations-benchmark/v/1.2.0/4.2': 'EC2.14',
 };
 
-const PortList = z.array(z.number().int().min(0).max(65535)).min(1);
+/**
+ * A control's port list as a setting: it may add ports, never drop one the control checks, or
+ * verify would pass a group Security Hub still fails. Refused when the policy's settings are parsed.
+ */
+function portListFor(control: Control) {
+  const checked = CONTROL_PORTS[control];
+  return z
+    .array(z.number().int().min(0).max(65535))
+    .superRefine((ports, issues) => {
+      const missing = checked.filter((port) => !ports.includes(port));
+      if (missing.length === 0) return;
+      issues.addIssue({
+        code: 'custom',
+        message: `${control} checks TCP ${checked.join(', ')}; a setting may add ports, not remove them (missing: ${missing.join(', ')})`,
+      });
+    })
+    .default([...checked]);
+}
+
 const Settings = z.object({
-  /** The ports each control forbids opening to the internet; the finding's control picks its list. */
+  /** The TCP ports each control forbids opening to the internet; the finding's control picks its list. */
   ports: z
     .object({
-      /** @default the EC2.19 high-risk list */
-      'EC2.19': PortList.default(EC2_19_HIGH_RISK_PORTS),
-      /** @default [22] (SSH) */
-      'EC2.13': PortList.default([22]),
-      /** @default [3389] (RDP) */
-      'EC2.14': PortList.default([3389]),
+      /** @default the EC2.19 high-risk list; a setting may add ports */
+      'EC2.19': portListFor('EC2.19'),
+      /** @default [22] (SSH); a setting may add ports */
+      'EC2.13': portListFor('EC2.13'),
+      /** @default [3389] (RDP); a setting may add ports */
+      'EC2.14': portListFor('EC2.14'),
     })
     // prefault, not default: an omitted `ports` still goes through the per-control defaults.
     .prefault({}),
@@ -45,25 +80,58 @@ type Settings = z.infer<typeof Settings>;
 type IngressSnapshot = { groupId: string; ingress: Rule[] };
 type RevokeChange = { description: string; rule: Rule };
 
-/** The ports this finding is about: an EC2.13 finding concerns port 22 only, so a world-open 3389 stays. */
-function portsFor(ctx: PlaybookContext<Settings>): number[] {
+/** The control this finding is about and the TCP ports it checks: EC2.13 checks 22 only, so a world-open 3389 stays. */
+function checkedPorts(ctx: PlaybookContext<Settings>): { control: Control; ports: number[] } {
   const control = CONTROL_OF[ctx.controlId];
   if (!control) throw new Error(`playbook ec2-revoke-world-open-high-risk-ports has no port list for control ${ctx.controlId}`);
-  return ctx.settings.ports[control];
+  return { control, ports: ctx.settings.ports[control] };
 }
 
+/** The checked ports a world-open rule opens over TCP: a TCP rule whose range covers one, or all traffic. UDP never counts. */
 function exposedPorts(rule: Rule, ports: readonly number[]): number[] {
   if (!isWorldOpen(rule)) return [];
-  const ranges = portRangesOf(rule);
-  return ports.filter((port) => ranges.some((range) => range.fromPort <= port && port <= range.toPort));
+  const tcp = portRangesOf(rule).filter((range) => range.protocol === 'tcp');
+  return ports.filter((port) => tcp.some((range) => range.fromPort <= port && port <= range.toPort));
+}
+
+/** Who asks for these ports closed: the control, or the policy's settings for ports they add to its list. */
+function flaggedBy(control: Control, ports: readonly number[]): string {
+  const added = ports.filter((port) => !CONTROL_PORTS[control].includes(port));
+  if (added.length === 0) return control;
+  return `${control} with TCP ${added.join(', ')} added by the policy's playbook settings`;
+}
+
+function portsText(ports: readonly number[]): string {
+  const shown = ports.slice(0, 5).join(', ');
+  return ports.length === 1 ? `TCP port ${shown}` : `TCP ports ${shown}${ports.length > 5 ? ` and ${ports.length - 5} more` : ''}`;
+}
+
+/** Disruptive when a revoked rule also opens what the control does not flag (a wider TCP range, or all traffic), naming it. */
+function revokeImpact(control: Control, ports: readonly number[], beyond: readonly { rule: Rule; closes: string[] }[]): PlanImpact {
+  const wider = beyond.filter((entry) => entry.closes.length > 0);
+  if (wider.length === 0) return { level: 'non-disruptive', why: `every revoked rule opens only TCP ports flagged by ${flaggedBy(control, ports)}` };
+  const why = wider.map((entry) => `revoking ${describeRule(entry.rule)} also closes what ${control} does not flag: ${entry.closes.join('; ')}`);
+  return { level: 'disruptive', why: sentences(why) };
 }
 
 /**
- * Revokes the ingress rules of a security group that open the finding's ports to the whole
- * internet (`0.0.0.0/0` or `::/0`), including all-traffic rules and port ranges that cover one:
- * port 22 for EC2.13 (CIS 1.2.0 4.1, PCI.EC2.5), 3389 for EC2.14 (CIS 1.2.0 4.2), the high-risk list for
- * EC2.19. Leaves every other rule alone: world-open rules on other ports (e.g. 443, or 3389 for an
- * EC2.13 finding), the same ports from narrower sources (e.g. 22 from 10.0.0.0/8), and all egress.
+ * Revokes the ingress rules of a security group that open the finding's TCP ports to the whole
+ * internet (`0.0.0.0/0` or `::/0`): TCP rules whose range covers one, and all-traffic (`-1`) rules,
+ * which allow TCP too. The controls and the AWS Config rules they run:
+ * - EC2.19, the high-risk TCP ports (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19),
+ *   Config rule `restricted-common-ports` (https://docs.aws.amazon.com/config/latest/developerguide/restricted-common-ports.html);
+ * - EC2.13, TCP 22 (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-13; CIS 1.2.0 4.1, PCI.EC2.5),
+ *   Config rule `restricted-ssh` (https://docs.aws.amazon.com/config/latest/developerguide/restricted-ssh.html);
+ * - EC2.14, TCP 3389 (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-14; CIS 1.2.0 4.2),
+ *   Config rule `restricted-common-ports`, created as `restricted-rdp`.
+ * `restricted-common-ports` checks TCP only. `restricted-ssh` checks "incoming SSH traffic" and
+ * names no protocol; SSH runs over TCP, so it is read as TCP 22, all traffic included. So UDP
+ * rules stay, as do world-open rules on other ports (443, or 3389 for an EC2.13 finding), the same
+ * ports from narrower sources (22 from 10.0.0.0/8), and all egress.
+ *
+ * Non-disruptive when every revoked rule opens only checked ports. A rule that opens more (TCP
+ * 0-65535, or all traffic, which also allows UDP and ICMP) closes that too: such a plan is
+ * disruptive, names what else closes, and waits for a person under the default policy.
  */
 export const revokeWorldOpenHighRiskPorts = definePlaybook<IngressSnapshot, RevokeChange, Settings>({
   id: 'ec2-revoke-world-open-high-risk-ports',
@@ -91,29 +159,35 @@ export const revokeWorldOpenHighRiskPorts = definePlaybook<IngressSnapshot, Revo
   snapshot: async (ctx) => ({ groupId: ctx.resource.name, ingress: await readRules(ctx, 'ingress') }),
 
   plan(ctx, current) {
-    const ports = portsFor(ctx);
-    const changes = current.ingress.flatMap((rule) => {
+    const { control, ports } = checkedPorts(ctx);
+    const flagged: FlaggedPort = (protocol, port) => protocol === 'tcp' && ports.includes(port);
+    const revoked = current.ingress.flatMap((rule) => {
       const exposed = exposedPorts(rule, ports);
-      if (exposed.length === 0) return [];
-      const list = exposed.length === 1 ? `port ${exposed[0]}` : `ports ${exposed.slice(0, 5).join(', ')}`;
-      const more = exposed.length > 5 ? ` and ${exposed.length - 5} more` : '';
-      return [{ rule, description: `Revoke inbound ${describeRule(rule)} on ${current.groupId}: it exposes high-risk ${list}${more}` }];
+      return exposed.length === 0 ? [] : [{ rule, exposed, closes: beyondFlagged(rule, flagged) }];
     });
-    const summary = changes.length
-      ? `Revoke ${changes.length} world-open ingress rule(s) to high-risk ports on ${current.groupId}`
-      : `${current.groupId} opens no high-risk port to the internet`;
-    return { summary, changes };
+    const changes = revoked.map(({ rule, exposed, closes }) => ({
+      rule,
+      description:
+        `Revoke inbound ${describeRule(rule)} on ${current.groupId}: it opens ${portsText(exposed)} to the internet, flagged by ${flaggedBy(control, exposed)}` +
+        (closes.length ? `. Revoking it also closes what ${control} does not flag: ${closes.join('; ')}` : ''),
+    }));
+    if (changes.length === 0) return { summary: `${current.groupId} opens none of the TCP ports ${control} checks to the internet`, changes };
+    const impact = revokeImpact(control, ports, revoked);
+    const summary =
+      `Revoke ${changes.length} world-open ingress rule(s) to TCP ports flagged by ${flaggedBy(control, ports)} on ${current.groupId}` +
+      (impact.level === 'disruptive' ? `. Disruptive: ${impact.why}` : '');
+    return { summary, changes, impact };
   },
 
   // Re-reads inside revokeRules: a rule someone already removed is skipped, so applying twice is a no-op.
   apply: (ctx, plan) => revokeRules(ctx, 'ingress', plan.changes.map((change) => change.rule)),
 
   async verify(ctx) {
-    const ports = portsFor(ctx);
+    const { control, ports } = checkedPorts(ctx);
     const offending = (await readRules(ctx, 'ingress')).filter((rule) => exposedPorts(rule, ports).length > 0);
     return offending.length === 0
-      ? { compliant: true, detail: `${ctx.resource.name} opens none of ports ${ports.join(', ')} to the internet` }
-      : { compliant: false, detail: `${ctx.resource.name} still allows ${offending.map((rule) => describeRule(rule)).join('; ')}` };
+      ? { compliant: true, detail: `${ctx.resource.name} opens none of TCP ports ${ports.join(', ')} to 0.0.0.0/0 or ::/0 (${control})` }
+      : { compliant: false, detail: `${ctx.resource.name} still allows ${offending.map((rule) => describeRule(rule)).join('; ')} (${control})` };
   },
 
   rollback: (ctx, snapshot) => restoreRules(ctx, 'ingress', snapshot.ingress),

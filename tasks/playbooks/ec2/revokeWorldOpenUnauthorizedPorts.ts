@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import { chooseValue, ParameterValue, SOURCE_WORDS, type ChosenValue } from '../controlParameters.js';
-import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { describeRule, isWorldOpen, portRangesOf, readRules, restoreRules, revokeRules, type PortRange, type Rule } from './securityGroupRules.js';
+import { definePlaybook, type PlanImpact, type PlaybookContext } from '../definePlaybook.js';
+import {
+  beyondFlagged,
+  describeRule,
+  isWorldOpen,
+  portRangesOf,
+  readRules,
+  restoreRules,
+  revokeRules,
+  sentences,
+  type FlaggedPort,
+  type PortRange,
+  type Rule,
+} from './securityGroupRules.js';
 
 // The bounds Security Hub accepts for these parameters (an IntegerList of ports, at most 32).
 const PORT_MIN = 1;
@@ -66,6 +78,24 @@ function authorizedText(ranges: readonly PortRange[], authorized: AuthorizedPort
   return [...new Set(ranges.map((range) => range.protocol))].map((protocol) => portsText(protocol, authorized)).join('; ');
 }
 
+/** EC2.18 flags every TCP and UDP port it does not authorise. */
+function flaggedBy(authorized: AuthorizedPorts): FlaggedPort {
+  const allowed = { tcp: new Set(authorized.tcp.value), udp: new Set(authorized.udp.value) };
+  return (protocol, port) => !allowed[protocol].has(port);
+}
+
+/**
+ * Always disruptive (see the playbook): a world-open port outside the list is usually open on
+ * purpose. The why also names what a revoked rule opens that EC2.18 does not flag, which closes too.
+ */
+function revokeImpact(revoked: readonly { rule: Rule; closes: string[] }[]): PlanImpact {
+  const base = 'it closes ports open to the internet that EC2.18 does not authorize, which are usually open on purpose';
+  const wider = revoked.filter((entry) => entry.closes.length > 0);
+  if (wider.length === 0) return { level: 'disruptive', why: base };
+  const also = wider.map((entry) => `revoking ${describeRule(entry.rule)} also closes what EC2.18 does not flag: ${entry.closes.join('; ')}`);
+  return { level: 'disruptive', why: sentences([base, ...also]) };
+}
+
 /** Which ports count as authorized and where each list came from, for the plan and the verify detail. */
 function sourcesText(authorized: AuthorizedPorts): string {
   return (['tcp', 'udp'] as const).map((protocol) => `${portsText(protocol, authorized)} (${SOURCE_WORDS[authorized[protocol].source]})`).join(', ');
@@ -74,15 +104,21 @@ function sourcesText(authorized: AuthorizedPorts): string {
 /**
  * Revokes the ingress rules of a security group that open a TCP or UDP port outside the
  * authorized list to the whole internet (`0.0.0.0/0` or `::/0`): single ports, ranges that reach
- * past the list, and all-traffic rules. The list is EC2.18's `authorizedTcpPorts` and
- * `authorizedUdpPorts` as the finding carries them (Security Hub's defaults: TCP 80 and 443, no UDP
- * port), unless the policy's settings narrow it; verify checks the same list, so it passes exactly
- * when Security Hub's condition does. Leaves alone world-open rules on authorized ports, every
- * rule from a narrower source, rules of protocols without ports (ICMP), and all egress rules.
+ * past the list, and all-traffic rules. Control EC2.18
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18), Config rule
+ * `vpc-sg-open-only-to-authorized-ports`
+ * (https://docs.aws.amazon.com/config/latest/developerguide/vpc-sg-open-only-to-authorized-ports.html):
+ * a group open to the internet may allow inbound TCP or UDP only on the authorized ports. The list
+ * is EC2.18's `authorizedTcpPorts` and `authorizedUdpPorts` as the finding carries them (Security
+ * Hub's defaults: TCP 80 and 443, no UDP port), unless the policy's settings narrow it; verify
+ * checks the same list, so it passes exactly when Security Hub's condition does. Leaves alone
+ * world-open rules on authorized ports, every rule from a narrower source, rules of protocols
+ * without ports (ICMP: the rule checks TCP and UDP connections), and all egress rules.
  *
  * Disruptive: a world-open port outside 80/443 is usually there on purpose (a public API on 8443,
- * a VPN on UDP 1194), and a revoked range such as TCP 0-65535 also stops serving 80 and 443
- * unless another rule allows them. A person should approve it.
+ * a VPN on UDP 1194). A person should approve it. When a revoked rule also opens what EC2.18 does
+ * not flag (TCP 80-443 closes the authorized 80 and 443; all traffic closes ICMP too), the plan's
+ * impact and summary name it.
  */
 export const revokeWorldOpenUnauthorizedPorts = definePlaybook<IngressSnapshot, RevokeChange, Settings, Parameters>({
   id: 'ec2-revoke-world-open-unauthorized-ports',
@@ -104,18 +140,27 @@ export const revokeWorldOpenUnauthorizedPorts = definePlaybook<IngressSnapshot, 
 
   plan(ctx, current) {
     const authorized = authorizedPorts(ctx);
-    const changes = current.ingress.flatMap((rule) => {
+    const flagged = flaggedBy(authorized);
+    const revoked = current.ingress.flatMap((rule) => {
       const ranges = unauthorizedRanges(rule, authorized);
-      if (ranges.length === 0) return [];
-      const description =
-        `Revoke inbound ${describeRule(rule)} on ${current.groupId}: it opens ports to the internet that are not authorized ` +
-        `(authorized: ${authorizedText(ranges, authorized)})`;
-      return [{ rule, description }];
+      return ranges.length === 0 ? [] : [{ rule, ranges, closes: beyondFlagged(rule, flagged) }];
     });
-    const summary = changes.length
-      ? `Revoke ${changes.length} world-open ingress rule(s) to unauthorized ports on ${current.groupId}; authorized: ${sourcesText(authorized)}`
-      : `${current.groupId} opens only authorized ports to the internet; authorized: ${sourcesText(authorized)}`;
-    return { summary, changes };
+    const changes = revoked.map(({ rule, ranges, closes }) => ({
+      rule,
+      description:
+        `Revoke inbound ${describeRule(rule)} on ${current.groupId}: it opens ports to the internet that are not authorized ` +
+        `(authorized: ${authorizedText(ranges, authorized)})` +
+        (closes.length ? `. Revoking it also closes what EC2.18 does not flag: ${closes.join('; ')}` : ''),
+    }));
+    if (changes.length === 0) {
+      return { summary: `${current.groupId} opens only authorized ports to the internet; authorized: ${sourcesText(authorized)}`, changes };
+    }
+    const impact = revokeImpact(revoked);
+    const wider = revoked.some((entry) => entry.closes.length > 0);
+    const summary =
+      `Revoke ${changes.length} world-open ingress rule(s) to unauthorized ports on ${current.groupId}; authorized: ${sourcesText(authorized)}` +
+      (wider ? `. Disruptive: ${impact.why}` : '');
+    return { summary, changes, impact };
   },
 
   // Re-reads inside revokeRules: a rule someone already removed is skipped, so applying twice is a no-op.

@@ -15,7 +15,8 @@ import type { PlaybookContext } from '../definePlaybook.js';
 
 /*
  * Reading, revoking and restoring the rules of the security group a finding names
- * (`ctx.resource.name`), shared by the EC2 security group playbooks. Not a playbook itself.
+ * (`ctx.resource.name`), and saying what revoking one closes, shared by the EC2 security group
+ * playbooks. Not a playbook itself.
  */
 
 /** One security group rule without its id: ids change when a rule is re-created, the rule itself does not. */
@@ -160,6 +161,52 @@ export function portRangesOf(rule: Rule): PortRange[] {
   if (rule.protocol === 'tcp' || rule.protocol === '6') return [{ protocol: 'tcp', fromPort: rule.fromPort, toPort: rule.toPort }];
   if (rule.protocol === 'udp' || rule.protocol === '17') return [{ protocol: 'udp', fromPort: rule.fromPort, toPort: rule.toPort }];
   return [];
+}
+
+/** Whether the finding's control flags a protocol's port, e.g. EC2.13 flags TCP 22, EC2.18 every port it does not authorise. */
+export type FlaggedPort = (protocol: PortRange['protocol'], port: number) => boolean;
+
+/**
+ * What revoking a world-open rule closes that the control does not flag, in words: the ports of
+ * its ranges the control leaves alone (`TCP 20-21, 23-30`), and for all traffic (`-1`) every
+ * protocol without ports too. Empty when the rule opens only flagged ports: revoking it closes
+ * nothing beyond what the finding is about.
+ */
+export function beyondFlagged(rule: Rule, flagged: FlaggedPort): string[] {
+  const ports = portRangesOf(rule).flatMap((range) => {
+    const text = unflaggedPorts(range, flagged);
+    return text ? [text] : [];
+  });
+  return rule.protocol === '-1' ? [...ports, 'every protocol other than TCP and UDP (ICMP among them)'] : ports;
+}
+
+/** The ports of a range the control does not flag, in the shorter of two spellings: the ports, or the range except the flagged ones. */
+function unflaggedPorts(range: PortRange, flagged: FlaggedPort): string {
+  const segments: { from: number; to: number }[] = [];
+  const flaggedInside: number[] = [];
+  for (let port = range.fromPort; port <= range.toPort; port++) {
+    if (flagged(range.protocol, port)) {
+      flaggedInside.push(port);
+      continue;
+    }
+    const last = segments.at(-1);
+    if (last && last.to === port - 1) last.to = port;
+    else segments.push({ from: port, to: port });
+  }
+  if (segments.length === 0) return '';
+  const name = range.protocol.toUpperCase();
+  const span = (from: number, to: number) => (from === to ? `${from}` : `${from}-${to}`);
+  if (flaggedInside.length === 0 && range.fromPort === 0 && range.toPort === 65535) return `all ${name} ports`;
+  const listed = `${name} ${segments.map((segment) => span(segment.from, segment.to)).join(', ')}`;
+  // Thousands of flagged ports (EC2.18 on a wide range) never make the shorter spelling.
+  if (flaggedInside.length === 0 || flaggedInside.length > 2 * segments.length) return listed;
+  const excepted = `${name} ${span(range.fromPort, range.toPort)} except ${flaggedInside.join(', ')}`;
+  return listed.length <= excepted.length ? listed : excepted;
+}
+
+/** Sentences for a plan's impact, the first left as it is (it follows "disruptive —" or "Disruptive:"). */
+export function sentences(parts: readonly string[]): string {
+  return parts.map((part, index) => (index === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('. ');
 }
 
 /** A rule in words: `TCP port 22 from 0.0.0.0/0 ("ssh")`, `all traffic to ::/0`. */

@@ -100,9 +100,30 @@ describe('removeDefaultSecurityGroupRules (EC2.2) against moto', () => {
       `Remove outbound all traffic to 0.0.0.0/0 from default group ${defaultGroup}`,
       `Remove outbound all traffic to ::/0 from default group ${defaultGroup}`,
     ]);
+    expect(plan.impact).toEqual({ level: 'disruptive', why: '1 network interface(s) use the group and lose the traffic its 4 rule(s) allow' });
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
     expect(await rulesOf(defaultGroup)).toEqual([]);
     expect(await rulesOf(neighbour)).toEqual(neighbourBefore);
+  });
+
+  it('verify fails, for real, a default group with only its outbound rule, and one a person opened again after the fix', async () => {
+    // Prepare: EC2.2 fails a default group with any rule, outbound included; moto gives a new VPC's default group only that one.
+    const { Vpc } = await ec2().send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
+    const untouched = await defaultGroupOf(Vpc!.VpcId!);
+    const { defaultGroup: reopened } = await vpcWithDefaultGroup();
+    const ctx = contextFor(reopened);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    await ec2().send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: reopened, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }),
+    );
+    // Act
+    const untouchedResult = await playbook.verify(contextFor(untouched));
+    const reopenedResult = await playbook.verify(ctx);
+    // Assess
+    expect(untouchedResult.compliant).toBe(false);
+    expect(untouchedResult.detail).toBe(`Default security group ${untouched} still allows outbound all traffic to 0.0.0.0/0`);
+    expect(reopenedResult.compliant).toBe(false);
+    expect(reopenedResult.detail).toBe(`Default security group ${reopened} still allows inbound TCP port 443 from 10.0.0.0/8`);
   });
 
   it('rolls back every rule, the self-reference included', async () => {
@@ -120,7 +141,7 @@ describe('removeDefaultSecurityGroupRules (EC2.2) against moto', () => {
       ingress: [{ protocol: '-1', referencedGroupId: defaultGroup }, { fromPort: 22, cidrIpv4: '10.0.0.0/8', description: 'ssh from the vpn' }],
       egress: [{ protocol: '-1', cidrIpv4: '0.0.0.0/0' }, { protocol: '-1', cidrIpv6: '::/0' }],
     });
-    expect(await playbook.verify(ctx)).toMatchObject({ compliant: false });
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
   });
 
   it('changes nothing when applied a second time', async () => {

@@ -1,13 +1,4 @@
-import {
-  AuthorizeSecurityGroupEgressCommand,
-  AuthorizeSecurityGroupIngressCommand,
-  CreateSecurityGroupCommand,
-  CreateVpcCommand,
-  DeleteSecurityGroupCommand,
-  DescribeSecurityGroupRulesCommand,
-  EC2Client,
-  type IpPermission,
-} from '@aws-sdk/client-ec2';
+import { DeleteSecurityGroupCommand, type IpPermission } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { ErrorName } from '../../../tasks/domain/constants.js';
 import { InvalidControlParametersError } from '../../../tasks/domain/errors.js';
@@ -16,14 +7,7 @@ import type { Plan } from '../../../tasks/playbooks/definePlaybook.js';
 import { revokeWorldOpenUnauthorizedPorts as playbook } from '../../../tasks/playbooks/ec2/revokeWorldOpenUnauthorizedPorts.js';
 import { useMoto } from '../../support/moto.js';
 import { requestFor } from '../../support/request.js';
-
-const rule = (protocol: string, from: number, to: number, source: { v4?: string; v6?: string }, description?: string): IpPermission => ({
-  IpProtocol: protocol,
-  FromPort: from,
-  ToPort: to,
-  ...(source.v4 ? { IpRanges: [{ CidrIp: source.v4, Description: description }] } : {}),
-  ...(source.v6 ? { Ipv6Ranges: [{ CidrIpv6: source.v6, Description: description }] } : {}),
-});
+import { rule, securityGroups, withoutIds } from './revokeWorldOpenFixtures.js';
 
 /** The offending rules beside the compliant ones that must survive. */
 const MIXED_INGRESS: IpPermission[] = [
@@ -36,19 +20,12 @@ const MIXED_INGRESS: IpPermission[] = [
   rule('icmp', 8, -1, { v4: '0.0.0.0/0' }, 'ping'),
 ];
 
+/** Every EC2.18 plan waits for a person (see the playbook); this is its why when nothing else closes. */
+const BASE_WHY = 'it closes ports open to the internet that EC2.18 does not authorize, which are usually open on purpose';
+
 describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
   const aws = useMoto();
-  const ec2 = () => aws.clients().client(EC2Client);
-
-  async function securityGroup(ingress: IpPermission[], egress: IpPermission[] = []): Promise<string> {
-    const { Vpc } = await ec2().send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
-    const { GroupId } = await ec2().send(
-      new CreateSecurityGroupCommand({ GroupName: `sg-${crypto.randomUUID()}`, Description: 'test', VpcId: Vpc!.VpcId }),
-    );
-    if (ingress.length) await ec2().send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: ingress }));
-    if (egress.length) await ec2().send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: egress }));
-    return GroupId!;
-  }
+  const { ec2, securityGroup, rulesOf, authorize } = securityGroups(aws);
 
   function contextFor(groupId: string, settings?: unknown, controlParameters?: Record<string, string[]>) {
     const request = requestFor({
@@ -59,17 +36,6 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
     });
     return createPlaybookContext(playbook, request, aws.clients(), settings);
   }
-
-  /** The group's rules as moto reports them, one readable line each, ids included. */
-  async function rulesOf(groupId: string, direction: 'in' | 'out'): Promise<string[]> {
-    const { SecurityGroupRules = [] } = await ec2().send(
-      new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }),
-    );
-    return SecurityGroupRules.filter((r) => r.IsEgress === (direction === 'out'))
-      .map((r) => `${r.SecurityGroupRuleId} ${r.IpProtocol} ${r.FromPort}-${r.ToPort} ${r.CidrIpv4 ?? r.CidrIpv6} ${r.Description ?? ''}`.trim())
-      .sort();
-  }
-  const withoutIds = (rules: string[]) => rules.map((line) => line.replace(/^sgr-\w+ /, '')).sort();
 
   it('revokes world-open rules on unauthorized ports and keeps every other rule', async () => {
     // Prepare
@@ -85,6 +51,8 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
       `Revoke inbound UDP port 53 from 0.0.0.0/0 ("dns") on ${groupId}: it opens ports to the internet that are not authorized (authorized: no UDP port)`,
       `Revoke inbound TCP ports 8000-8100 from ::/0 ("dev servers") on ${groupId}: it opens ports to the internet that are not authorized (authorized: TCP 80, 443)`,
     ]);
+    expect(plan.impact).toEqual({ level: 'disruptive', why: BASE_WHY });
+    expect(plan.summary).not.toContain('Disruptive');
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
     expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual([
       'icmp 8--1 0.0.0.0/0 ping',
@@ -106,7 +74,24 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
     await playbook.rollback(ctx, before);
     // Assess
     expect(await playbook.snapshot(ctx)).toEqual(before);
-    expect(await playbook.verify(ctx)).toMatchObject({ compliant: false });
+    expect((await playbook.verify(ctx)).compliant).toBe(false);
+  });
+
+  it('verify fails, for real, a group left open to all traffic on ::/0 and one a person opened again after the fix', async () => {
+    // Prepare: nothing applied to the first; the second fixed, then 8080 put back.
+    const left = await securityGroup([rule('-1', -1, -1, { v6: '::/0' }, 'everything over ipv6'), rule('tcp', 443, 443, { v4: '0.0.0.0/0' })]);
+    const reopened = await securityGroup([rule('tcp', 22, 22, { v4: '0.0.0.0/0' })]);
+    const ctx = contextFor(reopened);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    await authorize(reopened, [rule('tcp', 8080, 8080, { v4: '0.0.0.0/0' }, 'back again')]);
+    // Act
+    const leftResult = await playbook.verify(contextFor(left));
+    const reopenedResult = await playbook.verify(ctx);
+    // Assess
+    expect(leftResult.compliant).toBe(false);
+    expect(leftResult.detail).toContain(`${left} still allows all traffic from ::/0 ("everything over ipv6")`);
+    expect(reopenedResult.compliant).toBe(false);
+    expect(reopenedResult.detail).toContain('TCP port 8080 from 0.0.0.0/0 ("back again")');
   });
 
   it('changes nothing when applied a second time', async () => {
@@ -141,7 +126,7 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
   it('counts all-traffic rules and ranges that reach past the list of the finding\'s authorized ports', async () => {
     // Prepare
     const groupId = await securityGroup([
-      { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+      rule('-1', -1, -1, { v6: '::/0' }),
       rule('tcp', 80, 443, { v4: '0.0.0.0/0' }),
       rule('tcp', 8443, 8443, { v4: '0.0.0.0/0' }),
       rule('udp', 1194, 1194, { v4: '0.0.0.0/0' }),
@@ -151,10 +136,18 @@ describe('revokeWorldOpenUnauthorizedPorts (EC2.18) against moto', () => {
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
     await playbook.apply(ctx, plan);
     // Assess
+    const allTrafficCloses = 'TCP 80, 443, 8443; UDP 1194; every protocol other than TCP and UDP (ICMP among them)';
     expect(plan.changes.map((change) => change.description)).toEqual([
-      `Revoke inbound all traffic from ::/0 on ${groupId}: it opens ports to the internet that are not authorized (authorized: TCP 80, 443, 8443; UDP 1194)`,
-      `Revoke inbound TCP ports 80-443 from 0.0.0.0/0 on ${groupId}: it opens ports to the internet that are not authorized (authorized: TCP 80, 443, 8443)`,
+      `Revoke inbound all traffic from ::/0 on ${groupId}: it opens ports to the internet that are not authorized (authorized: TCP 80, 443, 8443; UDP 1194). ` +
+        `Revoking it also closes what EC2.18 does not flag: ${allTrafficCloses}`,
+      `Revoke inbound TCP ports 80-443 from 0.0.0.0/0 on ${groupId}: it opens ports to the internet that are not authorized (authorized: TCP 80, 443, 8443). ` +
+        'Revoking it also closes what EC2.18 does not flag: TCP 80, 443',
     ]);
+    const why =
+      `${BASE_WHY}. Revoking all traffic from ::/0 also closes what EC2.18 does not flag: ${allTrafficCloses}. ` +
+      'Revoking TCP ports 80-443 from 0.0.0.0/0 also closes what EC2.18 does not flag: TCP 80, 443';
+    expect(plan.impact).toEqual({ level: 'disruptive', why });
+    expect(plan.summary).toContain(`. Disruptive: ${why}`);
     expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual(['tcp 8443-8443 0.0.0.0/0', 'udp 1194-1194 0.0.0.0/0']);
     // Settings have no defaults of their own: Security Hub's are the parameters'.
     expect(playbook.settings.parse({})).toEqual({});
