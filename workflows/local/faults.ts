@@ -44,7 +44,11 @@ export class InjectedFault extends Error {
 /** `duringVerify:<id>` / `afterClassify:<id>` once made, per fault set (a playbook is wrapped anew at every lookup). */
 const touchedBy = new WeakMap<Faults, Set<string>>();
 
-export function withFaults(playbook: Playbook, faults: Faults): Playbook {
+/** A fault's AWS call, e.g. with a scenario's `${saved}` values filled in when it is made. */
+export type FaultStepResolver = (step: FaultStep) => FaultStep;
+export type FaultStep = z.infer<typeof AwsStep>;
+
+export function withFaults(playbook: Playbook, faults: Faults, resolve: FaultStepResolver = (step) => step): Playbook {
   const touched = touchedBy.get(faults) ?? new Set<string>();
   touchedBy.set(faults, touched);
   const hit = (ctx: { resource: { id: string } }) => !faults.resources || faults.resources.includes(ctx.resource.id);
@@ -64,7 +68,7 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
       const plan = await playbook.plan(ctx, current);
       if (faults.afterClassify && hit(ctx) && !touched.has(`afterClassify:${ctx.resource.id}`)) {
         touched.add(`afterClassify:${ctx.resource.id}`);
-        for (const step of faults.afterClassify) await callAws(step);
+        for (const step of faults.afterClassify) await callAws(resolve(step));
       }
       return plan;
     },
@@ -76,7 +80,7 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
     verify: async (ctx) => {
       if (faults.duringVerify && hit(ctx) && !touched.has(`duringVerify:${ctx.resource.id}`)) {
         touched.add(`duringVerify:${ctx.resource.id}`);
-        for (const step of faults.duringVerify) await callAws(step);
+        for (const step of faults.duringVerify) await callAws(resolve(step));
       }
       return playbook.verify(ctx);
     },
@@ -87,11 +91,11 @@ export function withFaults(playbook: Playbook, faults: Faults): Playbook {
   };
 }
 
-export function lookupWithFaults(lookup: PlaybookLookup, faults: Faults | undefined): PlaybookLookup {
+export function lookupWithFaults(lookup: PlaybookLookup, faults: Faults | undefined, resolve?: FaultStepResolver): PlaybookLookup {
   if (!faults || Object.keys(faults).length === 0) return lookup;
   return (id) => {
     const playbook = lookup(id);
     if (playbook && faults.playbooks && !faults.playbooks.includes(playbook.id)) return playbook;
-    return playbook ? withFaults(playbook, faults) : undefined;
+    return playbook ? withFaults(playbook, faults, resolve) : undefined;
   };
 }

@@ -11,7 +11,7 @@ import { TaskEnv } from '../../tasks/taskConfig.js';
 import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
 import { serveApproval, submitApprovalForm } from './approvalServer.js';
 import { buildLocalDefinition } from './definition.js';
-import { lookupWithFaults, type Faults } from './faults.js';
+import { lookupWithFaults, type Faults, type FaultStepResolver } from './faults.js';
 import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.js';
 import { guardMemberRoles } from './memberRoleGuard.js';
 import { freePort } from './moto.js';
@@ -43,6 +43,8 @@ export interface LocalRuntimeOptions {
   /** Accounts that get the member remediation role in the emulator. */
   readonly memberAccounts?: readonly string[];
   readonly faults?: Faults;
+  /** Fills in a fault's AWS call when it is made (a scenario's `${saved}` values). */
+  readonly resolveFaultStep?: FaultStepResolver;
   /** Decides each approval the workflow asks for (the person behind the email link). */
   readonly approver?: (pending: PendingApproval) => Promise<ApprovalChoice | 'external'> | ApprovalChoice | 'external';
   readonly approvalTimeoutSeconds?: number;
@@ -115,7 +117,7 @@ export class LocalRuntime {
       process.env[key] = value;
     }
 
-    const deps = { ...defaultPlaybookDeps, playbooks: lookupWithFaults(defaultPlaybookDeps.playbooks, options.faults) };
+    const deps = { ...defaultPlaybookDeps, playbooks: lookupWithFaults(defaultPlaybookDeps.playbooks, options.faults, options.resolveFaultStep) };
     // Each task may assume only its own member role, as IAM would hold it (moto does not).
     const handlers = guardMemberRoles(createTaskHandlers(deps));
     const approvalHandler = createApprovalHandler(deps);
