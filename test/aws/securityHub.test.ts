@@ -1,33 +1,58 @@
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { fitNote, NOTE_LIMIT, updateFindings } from '../../tasks/aws/securityHub.js';
-import { Outcome } from '../../tasks/domain/constants.js';
+import { AuditEvent, Outcome } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import type { WorkflowState } from '../../tasks/domain/workflowState.js';
 import { defaultDeps } from '../../tasks/handlers/deps.js';
 import { createEscalate } from '../../tasks/handlers/escalate.js';
 import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
 import { createRecordOutcome } from '../../tasks/handlers/recordOutcome.js';
+import { readAudit } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
+import { LOCAL_ADMIN_ACCOUNT } from '../../workflows/local/awsEnv.js';
+import { provisionLocal, type LocalResources } from '../../workflows/local/provision.js';
+import { useMoto } from '../support/moto.js';
 import { requestFor } from '../support/request.js';
-import { TASK_ENV, useTaskEnv } from '../support/taskEnv.js';
+import { useTaskEnv } from '../support/taskEnv.js';
 
+// moto has no BatchUpdateFindings: Security Hub alone is mocked. SNS, DynamoDB and SQS are moto's.
 const securityHub = mockClient(SecurityHubClient);
-const sns = mockClient(SNSClient);
-const ddb = mockClient(DynamoDBDocumentClient);
 
 useTaskEnv();
-beforeEach(() => {
+useMoto();
+let resources: LocalResources;
+const savedEnv: Record<string, string | undefined> = {};
+beforeAll(async () => {
+  // The table and topics the admin stack deploys, with a queue subscribed to both topics.
+  resources = await provisionLocal(LOCAL_ADMIN_ACCOUNT, [], PolicySchema.parse({ mode: 'auto' }), 'us-east-1');
+  for (const [key, value] of [[TaskEnv.tableName, resources.tableName], [TaskEnv.escalationsTopicArn, resources.escalationsTopicArn], [TaskEnv.approvalsTopicArn, resources.approvalsTopicArn]] as const) {
+    savedEnv[key] = process.env[key];
+    process.env[key] = value;
+  }
+});
+afterAll(() => Object.entries(savedEnv).forEach(([k, v]) => (v === undefined ? delete process.env[k] : (process.env[k] = v))));
+beforeEach(async () => {
   securityHub.reset();
-  sns.reset();
-  ddb.reset();
   securityHub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
   securityHub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
-  ddb.on(GetCommand).resolves({});
+  await published(); // each test reads only what it published
 });
+
+/** What the topics delivered since the last call (moto delivers SNS → SQS within Publish), taken off the queue. */
+async function published(): Promise<{ TopicArn: string; Subject: string; Message: string }[]> {
+  const sqs = adminClient(SQSClient);
+  const messages: { TopicArn: string; Subject: string; Message: string }[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: resources.notificationsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) return messages;
+    messages.push(...Messages.map((m) => JSON.parse(m.Body!) as { TopicArn: string; Subject: string; Message: string }));
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: resources.notificationsQueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+}
 
 const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::audit-logs', controlId: 'S3.8', account: '222222222222' });
 const policy = decidePolicy(request, PolicySchema.parse({ mode: 'auto' }));
@@ -109,7 +134,11 @@ describe('Security Hub write-back for each outcome', () => {
     const imported = securityHub.commandCalls(BatchImportFindingsCommand);
     if (severity) expect(imported[0]!.args[0].input.Findings![0]!.Severity).toEqual({ Label: severity });
     else expect(imported).toHaveLength(0);
-    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.TopicArn).toBe(TASK_ENV[TaskEnv.escalationsTopicArn]);
+    const sent = await published();
+    expect(sent.map((m) => [m.TopicArn, m.Subject])).toEqual([[resources.escalationsTopicArn, `[Rectify] ${outcome}: S3.8 on audit-logs`]]);
+    expect(sent[0]!.Message).toContain('Reason: because');
+    const audit = await readAudit(resources.tableName, execution.name);
+    expect(audit.at(-1)).toMatchObject({ event: AuditEvent.ESCALATED, outcome, findingId: request.findingId });
   });
 });
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { approvalLink } from '../../tasks/approval/signing.js';
 import { AuditEvent } from '../../tasks/domain/constants.js';
@@ -11,6 +11,7 @@ import { executionNameFor, startExecutions } from '../../tasks/handlers/intake.j
 import { getApproval, readAudit } from '../../tasks/store/table.js';
 import { callAws } from '../../workflows/local/awsCall.js';
 import { LocalRuntime, type PendingApproval } from '../../workflows/local/runtime.js';
+import { recordCalls } from '../../workflows/local/sdkFaults.js';
 import { launchChromium, RESULTS_DIR } from '../support/browser.js';
 import { useMoto } from '../support/moto.js';
 
@@ -179,6 +180,43 @@ describe('approval by email link, in a real browser', () => {
       expect(kindOf(await (await post(w.link, { exp, sig, csrf: `${csrf.slice(0, -2)}zz`, decision: 'approve' })).text())).toBe('invalid');
       const otherId = approvalLink(url().origin, key, '00000000-0000-4000-8000-000000000000', Number(exp));
       expect(kindOf(await (await post(otherId, { exp, sig, csrf, decision: 'approve' })).text())).toBe('invalid');
+      await stillWaiting(w);
+    });
+
+    it('a POST with a valid CSRF token but a forged, truncated, foreign or missing signature decides nothing', async () => {
+      // Prepare: a real GET of the page gives a valid CSRF token for this approval and expiry
+      const { exp, sig, csrf } = await formFields();
+      expect(csrf).not.toBe('');
+      const foreign = new URL(approvalLink(url().origin, key, '00000000-0000-4000-8000-000000000000', Number(exp))).searchParams.get('sig')!;
+      const otherKey = new URL(approvalLink(url().origin, 'not-the-signing-key-'.repeat(3), w.approvalId, Number(exp))).searchParams.get('sig')!;
+      const forgeries = {
+        tampered: `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`,
+        truncated: sig.slice(0, 20),
+        'signed for another approval': foreign,
+        'signed with another key': otherKey,
+      };
+      const unsigned = url();
+      unsigned.searchParams.delete('sig');
+      const sdkCalls = recordCalls(); // the approval handler runs in this process: its SFN calls pass the interceptors
+      onTestFinished(() => sdkCalls.stop());
+      for (const [what, bad] of Object.entries(forgeries)) {
+        // Act: everything else a decision needs is right — the form's exp, its CSRF token, a name, a decision
+        const inBody = await post(unsigned.toString(), { exp, sig: bad, csrf, decision: 'approve', name: 'Mallory', comment: what });
+        const inLink = url();
+        inLink.searchParams.set('sig', bad);
+        const inQuery = await post(inLink.toString(), { exp, csrf, decision: 'approve', name: 'Mallory', comment: what });
+        // Assess
+        for (const response of [inBody, inQuery]) {
+          expect(response.status, what).toBe(403);
+          expect(kindOf(await response.text()), what).toBe('invalid');
+        }
+      }
+      const none = await post(unsigned.toString(), { exp, csrf, decision: 'approve', name: 'Mallory' });
+      expect(none.status).toBe(403);
+      expect(kindOf(await none.text())).toBe('invalid');
+      // Assess: nothing was decided — no task token completed, the record PENDING, no decision audited, the bucket as it was
+      expect(sdkCalls.calls.filter((c) => c.service === 'SFN').map((c) => c.command)).toEqual([]);
+      expect((await readAudit(runtime.resources.tableName, w.executionName)).filter((a) => a.event === AuditEvent.APPROVAL_DECIDED)).toEqual([]);
       await stillWaiting(w);
     });
 

@@ -1,9 +1,6 @@
-import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BREAKER_HOLDS_METRIC, FAILURE_OUTCOMES, RectifyMetrics, RollbackResult } from '../../infra/rectifyMetrics.js';
 import { QUERY_PREFIX, RESOURCE_PARAMETER } from '../../infra/constructs/SavedQueries.js';
 import { Outcome, StateName } from '../../tasks/domain/constants.js';
@@ -13,7 +10,12 @@ import { createClassifySeverity } from '../../tasks/handlers/classifySeverity.js
 import { decidePolicy } from '../../tasks/handlers/loadPolicy.js';
 import { defaultPlaybookDeps } from '../../tasks/handlers/playbookDeps.js';
 import { emitApprovalLatency, emitBreakerHold, emitOutcomeMetrics } from '../../tasks/observability.js';
+import { ddb } from '../../tasks/store/documentClient.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
+import { callAws } from '../../workflows/local/awsCall.js';
+import { LOCAL_ADMIN_ACCOUNT } from '../../workflows/local/awsEnv.js';
+import { provisionLocal } from '../../workflows/local/provision.js';
+import { useMoto } from '../support/moto.js';
 import { requestFor } from '../support/request.js';
 import { useTaskEnv } from '../support/taskEnv.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
@@ -186,33 +188,43 @@ describe('observability', () => {
   });
 
   describe('the circuit-breaker metric ClassifySeverity emits', () => {
-    const ddb = mockClient(DynamoDBDocumentClient);
-    // The member account's live tags (no production tag) through the assumed remediation role.
-    const sts = mockClient(STSClient);
-    const s3 = mockClient(S3Client);
+    // moto serves every call ClassifySeverity makes: STS into the member account, the bucket and its
+    // tags there, and the table (breakers, lock, budget, audit).
     useTaskEnv();
-    afterEach(() => [ddb, sts, s3].forEach((mock) => mock.reset()));
+    const aws = useMoto();
+    const member = '222222222222';
+    let tableName: string;
+    const savedEnv: Record<string, string | undefined> = {};
+    afterAll(() => Object.entries(savedEnv).forEach(([k, v]) => (v === undefined ? delete process.env[k] : (process.env[k] = v))));
 
-    const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::audit-logs', controlId: 'S3.8', account: '222222222222' });
+    const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::audit-logs', controlId: 'S3.8', account: member });
     const state: WorkflowState = {
       finding: {},
       request,
       policy: decidePolicy(request, PolicySchema.parse({ mode: 'auto' })),
     };
-    const execution = { id: 'arn:aws:states:us-east-1:111111111111:execution:rectify:S3-8-a-abc', name: 'S3-8-a-abc' };
+    const execution = { id: `arn:aws:states:us-east-1:${LOCAL_ADMIN_ACCOUNT}:execution:rectify:S3-8-a-abc`, name: 'S3-8-a-abc' };
+
+    beforeEach(async () => {
+      // Prepare: a fresh emulator each time (the first run takes the lock and a budget unit).
+      await aws.moto.reset();
+      const resources = await provisionLocal(LOCAL_ADMIN_ACCOUNT, [member], PolicySchema.parse({ mode: 'auto' }), 'us-east-1');
+      tableName = resources.tableName;
+      for (const [key, value] of [[TaskEnv.tableName, tableName], [TaskEnv.adminAccount, LOCAL_ADMIN_ACCOUNT]] as const) {
+        if (!(key in savedEnv)) savedEnv[key] = process.env[key];
+        process.env[key] = value;
+      }
+      // The bucket is the member account's own, tagged team=audit (no production tag).
+      await callAws({ service: 'S3', command: 'CreateBucket', account: member, params: { Bucket: 'audit-logs' } });
+      await callAws({ service: 'S3', command: 'PutBucketTagging', account: member, params: { Bucket: 'audit-logs', Tagging: { TagSet: [{ Key: 'team', Value: 'audit' }] } } });
+    });
 
     async function classifySeverityExit(breaker: 'OPEN' | 'CLOSED') {
-      sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'a', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } });
-      // The bucket is the member account's own (ListBuckets), tagged team=audit.
-      s3.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'audit-logs' }] });
-      s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'team', Value: 'audit' }] });
-      ddb.on(GetCommand).resolves({});
-      ddb.on(GetCommand, { Key: { pk: 'GUARD#BREAKER', sk: request.account } }).resolves({
+      // The member account's breaker, as the table holds it.
+      await ddb().send(new PutCommand({
+        TableName: tableName,
         Item: { pk: 'GUARD#BREAKER', sk: request.account, state: breaker, recent: ['F', 'F', 'F'], version: 3, openedAt: '2026-01-01T00:00:00.000Z' },
-      });
-      // The lock, the budget counter and the audit record are written without contention.
-      ddb.on(PutCommand).resolves({});
-      ddb.on(UpdateCommand).resolves({});
+      }));
       const risk = await createClassifySeverity(defaultPlaybookDeps)({ execution, state });
       // The state's output as Step Functions logs it: ResultPath $.risk.
       return { type: 'TaskStateExited', details: { name: StateName.ClassifySeverity, output: JSON.stringify({ ...state, risk }) } };

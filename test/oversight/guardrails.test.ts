@@ -3,7 +3,7 @@ import { GetPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
-import { Outcome } from '../../tasks/domain/constants.js';
+import { Outcome, StateName } from '../../tasks/domain/constants.js';
 import { PolicySchema, type Policy } from '../../tasks/domain/policy.js';
 import { putExemption } from '../../tasks/store/exemptions.js';
 import { resetBreaker } from '../../tasks/store/guardrails.js';
@@ -13,6 +13,7 @@ import { LOCAL_NAMES } from '../../workflows/local/provision.js';
 import { LocalRuntime, type ApprovalChoice, type PendingApproval } from '../../workflows/local/runtime.js';
 import { findingFor, finished, runOneByOne, submit } from '../support/findings.js';
 import { useMoto } from '../support/moto.js';
+import { waitFor } from '../support/waitFor.js';
 
 const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 const OPEN = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
@@ -150,11 +151,28 @@ describe('oversight guardrails against moto', () => {
     const rt = await start({}, { approver: (p) => (waiting.push(p), 'external') });
     await bucket('shared-bucket', OPEN, { environment: 'prod' }); // production: the first waits for approval, in flight
     const [first] = await submit(rt, findingFor(...findingArgs('shared-bucket'), { id: 'finding-from-standard-a' }));
-    for (let i = 0; i < 200 && waiting.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    const asked = (name: string) => waiting.find((p) => p.executionName === name);
+    const pathOf = (name: string) => (rt.stepFunctions.byName(name)?.events ?? []).filter((e) => e.type === 'StateEntered').map((e) => e.state);
+    /** An execution's status and the states it entered, for a failure message. */
+    const where = (name: string) => `${name} is ${rt.stepFunctions.byName(name)?.status ?? 'not started'} after ${pathOf(name).join(' → ')}`;
+    // The first must be in flight, waiting for a person, before the second arrives: that is what makes the second a duplicate.
+    const request = await waitFor(`the approval request of ${first} (a production bucket)`, () => {
+      if (rt.stepFunctions.byName(first!)?.status !== 'RUNNING') throw new Error(`${first} ended without asking for approval: ${where(first!)}`);
+      return asked(first!);
+    }, { timeoutMs: 20_000, state: () => where(first!) });
     const [second] = await submit(rt, findingFor(...findingArgs('shared-bucket'), { id: 'finding-from-standard-b' }));
+    // The duplicate ends on its own: it never asks for approval, and never waits for the first.
+    await waitFor(`${second} to end as a duplicate`, () => {
+      const path = pathOf(second!);
+      const next = path[path.indexOf(StateName.HowToProceed) + 1];
+      if (path.includes(StateName.HowToProceed) && next !== undefined && next !== StateName.RecordDuplicate) throw new Error(`${second} went on to ${next}: it was not recognised as a duplicate of ${first} (${where(second!)})`);
+      if (asked(second!)) throw new Error(`${second} asked for approval: it was not recognised as a duplicate of ${first}`);
+      return rt.stepFunctions.byName(second!)?.status === 'RUNNING' ? undefined : true;
+    }, { timeoutMs: 20_000, state: () => where(second!) });
     const duplicate = await finished(rt, second!);
     expect(duplicate.outcome).toBe(Outcome.DUPLICATE);
-    await rt.decide(waiting[0]!, 'approve');
+    expect(waiting.map((p) => p.executionName)).toEqual([first]);
+    await rt.decide(request, 'approve');
     const fixed = await finished(rt, first!);
     expect(fixed.outcome).toBe(Outcome.REMEDIATED);
     expect(await pabOf('shared-bucket')).toEqual(ALL_ON);

@@ -81,23 +81,64 @@ export function substitute<T>(value: T, saved: Record<string, unknown>): T {
 }
 
 /**
- * Deep subset: every key of `expected` is in `actual` with a matching value; every element of
- * an expected array matches a different element of the actual array, in any order.
+ * Whether a response shows what a scenario's `match` expects (docs/scenarios.md). An expected
+ * object needs each of its keys, with a matching value, in the actual object; keys it does not
+ * name are free. An expected array names the whole list: the actual array has the same length and
+ * its elements pair one-to-one with the expected ones, in any order, each pair matching. Anything
+ * else must be equal (`===`).
+ *
+ * @example
+ * matchesExpectation({ Rules: [{ Port: 22, Cidr: '10.0.0.0/8' }, { Port: 443 }] }, { Rules: [{ Port: 443 }, { Port: 22 }] }); // true
+ * matchesExpectation({ Rules: [{ Port: 22 }, { Port: 443 }] }, { Rules: [{ Port: 443 }] }); // false: an unexpected rule remains
  */
-export function isSubset(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return false;
-    const used = new Set<number>();
-    return expected.every((e) => {
-      const index = actual.findIndex((a, i) => !used.has(i) && isSubset(a, e));
-      if (index < 0) return false;
-      used.add(index);
-      return true;
-    });
-  }
-  if (expected && typeof expected === 'object') {
-    if (!actual || typeof actual !== 'object') return false;
-    return Object.entries(expected).every(([k, v]) => isSubset((actual as Record<string, unknown>)[k], v));
+export function matchesExpectation(actual: unknown, expected: unknown): boolean {
+  if (Array.isArray(expected)) return Array.isArray(actual) && pairsOneToOne(actual, expected);
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(expected).every(([k, v]) => matchesExpectation((actual as Record<string, unknown>)[k], v));
   }
   return actual === expected;
+}
+
+/**
+ * Whether the elements of two arrays of the same length pair one-to-one so that each actual
+ * element matches its expected one. A maximum bipartite matching (augmenting paths), not a greedy
+ * pass: `[{a:1}, {a:1,b:2}]` expected of `[{a:1,b:2}, {a:1}]` pairs, though the first expected
+ * element also fits the first actual one.
+ */
+function pairsOneToOne(actual: readonly unknown[], expected: readonly unknown[]): boolean {
+  if (actual.length !== expected.length) return false;
+  const fits = expected.map((e) => actual.map((a) => matchesExpectation(a, e)));
+  const pairedWith: (number | undefined)[] = actual.map(() => undefined); // actual index → expected index
+  const place = (e: number, tried: Set<number>): boolean => {
+    for (let a = 0; a < actual.length; a++) {
+      if (!fits[e]![a] || tried.has(a)) continue;
+      tried.add(a);
+      const holder = pairedWith[a];
+      if (holder === undefined || place(holder, tried)) {
+        pairedWith[a] = e;
+        return true;
+      }
+    }
+    return false;
+  };
+  return expected.every((_, e) => place(e, new Set()));
+}
+
+/**
+ * Whether a response still shows anything a scenario's `absent` forbids (docs/scenarios.md). An
+ * object describes one thing: all its keys must be shown. An array lists several forbidden things:
+ * it is shown when any one of them is shown by any element of the actual array (`[{}]` forbids
+ * every element: the list must be empty). Anything else is shown when equal.
+ *
+ * @example
+ * showsAny({ Rules: [{ Port: 22 }, { Port: 443 }] }, { Rules: [{ Port: 22 }, { Port: 3389 }] }); // true: port 22 is still open
+ */
+export function showsAny(actual: unknown, forbidden: unknown): boolean {
+  if (Array.isArray(forbidden)) return Array.isArray(actual) && forbidden.some((f) => actual.some((a) => showsAny(a, f)));
+  if (forbidden !== null && typeof forbidden === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(forbidden).every(([k, v]) => showsAny((actual as Record<string, unknown>)[k], v));
+  }
+  return actual === forbidden;
 }

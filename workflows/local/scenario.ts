@@ -6,7 +6,7 @@ import { MODES, Outcome, Source } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { executionNameFor, startExecutions } from '../../tasks/handlers/intake.js';
 import { readAudit, type AuditRecord } from '../../tasks/store/table.js';
-import { callAws, isSubset, substitute, valueAt } from './awsCall.js';
+import { callAws, matchesExpectation, showsAny, substitute, valueAt } from './awsCall.js';
 import { LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
 import { FaultsSchema } from './faults.js';
 import { startMoto } from './moto.js';
@@ -127,7 +127,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     motoEndpoint: endpoint,
     policy,
     memberAccounts: [...accounts],
-    ...(scenario.faults ? { faults: scenario.faults } : {}),
+    ...(scenario.faults ? { faults: scenario.faults, resolveFaultStep: (step) => substitute(step, savedForApproval) } : {}),
     approver: async (pending) => {
       if (!movedDuringApproval) {
         movedDuringApproval = true;
@@ -178,8 +178,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       try {
         const response = await callAws(step);
         const problems: string[] = [];
-        if (step.match !== undefined && !isSubset(response, step.match)) problems.push(`does not contain ${JSON.stringify(step.match)}`);
-        if (step.absent !== undefined && isSubset(response, step.absent)) problems.push(`still contains ${JSON.stringify(step.absent)}`);
+        if (step.match !== undefined && !matchesExpectation(response, step.match)) problems.push(`does not match ${JSON.stringify(step.match)}`);
+        if (step.absent !== undefined && showsAny(response, step.absent)) problems.push(`still contains ${JSON.stringify(step.absent)}`);
         state.push({ step: label, ok: problems.length === 0, response, ...(problems.length ? { detail: problems.join('; ') } : {}) });
       } catch (error) {
         state.push({ step: label, ok: false, detail: `${(error as Error).name}: ${(error as Error).message}` });

@@ -27,14 +27,27 @@ export function recordCalls(): { readonly calls: SdkCall[]; stop(): void } {
   return { calls, stop };
 }
 
+/** One AWS call: an SDK client's service and command, as the interceptors see them. */
+export interface CallName {
+  readonly service: string;
+  readonly command: string;
+}
+
 /**
- * Fail the `occurrence`-th call (1-based) of one service command with a fault, once. Returns how
- * often it fired (0 when the run never reached that call) and the removal.
+ * Fail the `occurrence`-th call (1-based) of one service command with a fault, once. With
+ * `after`, only calls made after that other call was first seen count: the same read can then be
+ * failed after a change (the verify) rather than before it (the plan). Returns how often it fired
+ * (0 when the run never reached that call) and the removal.
  */
-export function injectSdkFault(target: { service: string; command: string; occurrence?: number }, kind: FaultKind): { fired(): number; stop(): void } {
+export function injectSdkFault(target: CallName & { occurrence?: number; after?: CallName }, kind: FaultKind): { fired(): number; stop(): void } {
+  let armed = target.after === undefined;
   let seen = 0;
   let fired = 0;
   const stop = addCallInterceptor((call) => {
+    if (!armed) {
+      armed = call.service === target.after?.service && call.command === target.after.command;
+      return;
+    }
     if (call.service !== target.service || call.command !== target.command) return;
     seen++;
     if (seen === (target.occurrence ?? 1)) {

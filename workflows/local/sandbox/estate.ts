@@ -44,7 +44,7 @@ export const ESTATE: readonly EstateItem[] = [
     ],
     expected: Outcome.REMEDIATED,
     checks: [{ service: 'EC2', command: 'DescribeSecurityGroupRules', params: { Filters: [{ Name: 'group-id', Values: ['${sg}'] }] },
-      match: { SecurityGroupRules: [{ IsEgress: false, FromPort: 443, CidrIpv4: '0.0.0.0/0' }] },
+      match: { SecurityGroupRules: [{ IsEgress: false, FromPort: 443, CidrIpv4: '0.0.0.0/0' }, { IsEgress: true, IpProtocol: '-1', CidrIpv4: '0.0.0.0/0' }] },
       absent: { SecurityGroupRules: [{ IsEgress: false, FromPort: 22, CidrIpv4: '0.0.0.0/0' }] } }],
   },
   {

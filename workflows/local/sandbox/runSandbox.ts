@@ -9,7 +9,7 @@ import { buildReport, type EffectivenessReport } from '../../../tasks/report/eff
 import { renderReportHtml } from '../../../tasks/report/renderHtml.js';
 import { putExemption } from '../../../tasks/store/exemptions.js';
 import { readAudit } from '../../../tasks/store/table.js';
-import { callAws, isSubset, substitute, valueAt } from '../awsCall.js';
+import { callAws, matchesExpectation, showsAny, substitute, valueAt } from '../awsCall.js';
 import { LOCAL_MEMBER_ACCOUNT } from '../awsEnv.js';
 import { startMoto } from '../moto.js';
 import { LocalRuntime, type PendingApproval } from '../runtime.js';
@@ -135,8 +135,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       for (const check of row.item.checks) {
         const step = substitute(check, saved);
         const response = await callAws(step);
-        if (step.match !== undefined && !isSubset(response, step.match)) row.problems.push(`${step.service}.${step.command} does not show ${JSON.stringify(step.match)}`);
-        if (step.absent !== undefined && isSubset(response, step.absent)) row.problems.push(`${step.service}.${step.command} still shows ${JSON.stringify(step.absent)}`);
+        if (step.match !== undefined && !matchesExpectation(response, step.match)) row.problems.push(`${step.service}.${step.command} does not show ${JSON.stringify(step.match)}`);
+        if (step.absent !== undefined && showsAny(response, step.absent)) row.problems.push(`${step.service}.${step.command} still shows ${JSON.stringify(step.absent)}`);
       }
       row.stateOk = row.problems.length === 0;
       const trace = loadTrace(row.executionName);
