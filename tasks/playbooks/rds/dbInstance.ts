@@ -11,14 +11,49 @@ export async function describeDbInstance(ctx: PlaybookContext<unknown>): Promise
   return instance;
 }
 
-/** Change settings of the instance now, not in its next maintenance window. */
-export async function modifyDbInstance(
-  ctx: PlaybookContext<unknown>,
-  settings: Omit<ModifyDBInstanceCommandInput, 'DBInstanceIdentifier' | 'ApplyImmediately'>,
-): Promise<void> {
+/**
+ * The only settings Rectify changes on a DB instance. RDS applies both at once whatever
+ * ApplyImmediately says (RDS User Guide, "Settings for DB instances": "The change occurs
+ * immediately. This setting ignores the apply immediately setting."; the ModifyDBInstance API
+ * reference says the same of PubliclyAccessible), so neither needs ApplyImmediately.
+ */
+export type ImmediateSettings = Pick<ModifyDBInstanceCommandInput, 'PubliclyAccessible' | 'DeletionProtection'>;
+
+/**
+ * Change settings that take effect at once, with ApplyImmediately false: true would also apply
+ * every modification pending on the instance (instance class, storage, engine version), which
+ * can reboot it. Those stay pending for the maintenance window or for a person to apply.
+ */
+export async function modifyDbInstance(ctx: PlaybookContext<unknown>, settings: ImmediateSettings): Promise<void> {
   await ctx.aws
     .client(RDSClient)
-    .send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.resource.name, ApplyImmediately: true, ...settings }));
+    .send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.resource.name, ...settings, ApplyImmediately: false }));
+}
+
+/**
+ * The modifications RDS holds for the instance's maintenance window (`PendingModifiedValues`),
+ * one phrase each (`DBInstanceClass db.r6g.large`); the master password is named, never shown.
+ */
+export function pendingModificationsOf(instance: DBInstance): string[] {
+  const isSet = (value: unknown) =>
+    value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0) && !(typeof value === 'object' && Object.keys(value).length === 0);
+  return Object.entries(instance.PendingModifiedValues ?? {})
+    .filter(([, value]) => isSet(value))
+    .map(([name, value]) => (name === 'MasterUserPassword' ? name : `${name} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`))
+    .sort();
+}
+
+/**
+ * What the plan says about pending modifications, or '' when none are pending: a reviewer must
+ * know that approving this change does not also approve them.
+ */
+export function pendingNote(instance: DBInstance): string {
+  const pending = pendingModificationsOf(instance);
+  if (pending.length === 0) return '';
+  return (
+    `. ${pending.length} modification(s) are pending on the instance (${pending.join('; ')}): Rectify sends ApplyImmediately false, ` +
+    'so they stay pending until its maintenance window or until someone applies them'
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RemediationFailedError } from '../../domain/errors.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 import { AUTOMATION_PERMISSIONS, runAutomation } from '../ssmAutomation.js';
-import { describeDbInstance, modifyDbInstance, whyNotModifiableNow } from './dbInstance.js';
+import { describeDbInstance, modifyDbInstance, pendingNote, whyNotModifiableNow } from './dbInstance.js';
 
 /** AWS-owned runbook (Systems Manager Automation runbook reference); it requires an AutomationAssumeRole. */
 export const DELETION_PROTECTION_RUNBOOK = 'AWSConfigRemediation-EnableRDSInstanceDeletionProtection';
@@ -31,13 +31,24 @@ const roleArnOf = (ctx: PlaybookContext<Settings>) =>
   `arn:${ctx.resource.partition}:iam::${ctx.resource.account}:role/${ctx.settings.automationAssumeRoleName}`;
 
 /**
- * Enables deletion protection on an RDS DB instance (RDS.8) by running the AWS-owned runbook
+ * Enables deletion protection on an RDS DB instance by running the AWS-owned runbook
  * AWSConfigRemediation-EnableRDSInstanceDeletionProtection, then verifying the instance as usual:
  * the example of a playbook that delegates `apply` to SSM Automation. Deletion protection only
  * makes DeleteDBInstance fail until it is turned off; connections, data and every other setting
  * are untouched. Runbooks only go forward, so `rollback` turns protection off natively.
- * Instances in a DB cluster (Aurora, Multi-AZ clusters) are refused: their protection is a
- * cluster setting (RDS.7).
+ *
+ * - Control: RDS.8, https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-8
+ * - Config rule: rds-instance-deletion-protection-enabled, https://docs.aws.amazon.com/config/latest/developerguide/rds-instance-deletion-protection-enabled.html
+ *   (NON_COMPLIANT when `deletionProtection` is false). Security Hub runs it for a fixed list of
+ *   engines (its `databaseEngines`); `verify` requires protection whatever the engine, because a
+ *   finding about the instance means Security Hub evaluated it, and a copy of the list that lags
+ *   Security Hub's would pass what it fails.
+ *
+ * The runbook gets ApplyImmediately false: deletion protection takes effect at once anyway (RDS
+ * User Guide, "Settings for DB instances"), and true would also apply every modification pending
+ * on the instance, which can reboot it. Pending modifications are named in the plan and stay
+ * pending. Instances in a DB cluster (Aurora, Multi-AZ clusters) are refused: their protection is
+ * a cluster setting (RDS.7), and the rule reports them NOT_APPLICABLE.
  */
 export const enableDeletionProtectionWithRunbook = definePlaybook<DeletionProtectionSnapshot, { description: string }, Settings>({
   id: 'rds-enable-instance-deletion-protection-runbook',
@@ -74,7 +85,7 @@ export const enableDeletionProtectionWithRunbook = definePlaybook<DeletionProtec
         {
           description:
             `Run AWS runbook ${DELETION_PROTECTION_RUNBOOK} as ${roleArnOf(ctx)} to enable deletion protection on RDS DB instance ` +
-            `${ctx.resource.id}: deleting it will fail until protection is turned off; nothing else changes`,
+            `${ctx.resource.id} (RDS applies it at once): deleting it will fail until protection is turned off; nothing else changes${pendingNote(instance)}`,
         },
       ],
     };
@@ -83,11 +94,12 @@ export const enableDeletionProtectionWithRunbook = definePlaybook<DeletionProtec
   async apply(ctx) {
     const instance = await describeDbInstance(ctx);
     if (instance.DeletionProtection) return;
-    // The runbook takes the instance's immutable resource id (db-…), not its name.
+    // The runbook takes the instance's immutable resource id (db-…), not its name; ApplyImmediately
+    // false keeps the instance's pending modifications pending (see the doc comment).
     if (!instance.DbiResourceId) throw new Error(`RDS did not report the resource id of DB instance ${ctx.resource.id}`);
     await runAutomation(ctx, {
       documentName: DELETION_PROTECTION_RUNBOOK,
-      parameters: { DbInstanceResourceId: [instance.DbiResourceId], AutomationAssumeRole: [roleArnOf(ctx)], ApplyImmediately: ['true'] },
+      parameters: { DbInstanceResourceId: [instance.DbiResourceId], AutomationAssumeRole: [roleArnOf(ctx)], ApplyImmediately: ['false'] },
       timeoutSeconds: ctx.settings.timeoutSeconds,
     });
   },

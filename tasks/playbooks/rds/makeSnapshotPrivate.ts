@@ -29,11 +29,18 @@ async function changeRestoreAttribute(ctx: PlaybookContext<unknown>, change: 'Va
 }
 
 /**
- * Stops sharing a manual RDS DB snapshot with every AWS account (RDS.1) by removing `all` from
- * its `restore` attribute. The accounts it is shared with by id keep their access, and the
- * snapshot itself is untouched. No running workload reads a snapshot; only restores by accounts
- * that are not named stop working. DB cluster snapshots (AwsRdsDbClusterSnapshot, the other
- * resource type of RDS.1) are out of scope: findings about them get no playbook.
+ * Stops sharing a manual RDS DB snapshot with every AWS account by removing `all` from its
+ * `restore` attribute. The accounts it is shared with by id keep their access, and the snapshot
+ * itself is untouched. No running workload reads a snapshot; only restores by accounts that are
+ * not named stop working, hence `non-disruptive`.
+ *
+ * - Control: RDS.1, https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-1
+ * - Config rule: rds-snapshots-public-prohibited, https://docs.aws.amazon.com/config/latest/developerguide/rds-snapshots-public-prohibited.html
+ *   (NON_COMPLIANT when a snapshot is public, that is `all` is among the accounts in its
+ *   `restore` attribute): `verify` reads exactly that attribute.
+ *
+ * DB cluster snapshots (AwsRdsDbClusterSnapshot, the rule's other resource type) are out of
+ * scope: findings about them get no playbook.
  */
 export const makeSnapshotPrivate = definePlaybook<SnapshotSharing, { description: string }>({
   id: 'rds-make-snapshot-private',

@@ -1,11 +1,6 @@
-import {
-  DeletePublicAccessBlockCommand,
-  GetPublicAccessBlockCommand,
-  PutPublicAccessBlockCommand,
-  S3ControlClient,
-} from '@aws-sdk/client-s3-control';
-import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { ALL_ON, normaliseBlockPublicAccess, settingsOff, type BlockPublicAccess } from './blockPublicAccess.js';
+import { DeletePublicAccessBlockCommand, PutPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { definePlaybook, type PlanImpact, type PlaybookContext } from '../definePlaybook.js';
+import { ALL_ON, readAccountConfiguration, settingsOff, type BlockPublicAccess, type SettingName } from './blockPublicAccess.js';
 
 /** `null`: the account has no Block Public Access configuration at all. */
 type AccountBlockPublicAccessSnapshot = BlockPublicAccess | null;
@@ -21,25 +16,50 @@ const SETTINGS: Record<keyof BlockPublicAccess, string> = {
 // The finding names the account (`AWS::::Account:<id>`); S3 Control addresses it by id.
 const accountOf = (ctx: PlaybookContext<unknown>) => ({ AccountId: ctx.resource.account });
 
-async function readConfiguration(ctx: PlaybookContext<unknown>): Promise<AccountBlockPublicAccessSnapshot> {
-  try {
-    const { PublicAccessBlockConfiguration: c } = await ctx.aws.client(S3ControlClient).send(new GetPublicAccessBlockCommand(accountOf(ctx)));
-    return normaliseBlockPublicAccess(c);
-  } catch (error) {
-    if (error instanceof Error && error.name === 'NoSuchPublicAccessBlockConfiguration') return null;
-    throw error;
+/** What each setting cuts off across the account when turned on; the Block* ones only refuse public ACLs and policies set from now on. */
+const CUTS_OFF: Partial<Record<SettingName, string>> = {
+  IgnorePublicAcls: 'public ACLs on every bucket and object stop working',
+  RestrictPublicBuckets: 'buckets and access points with a public policy are limited to AWS services and principals of the account',
+};
+
+/**
+ * The impact of turning on `names` for the whole account. Disruptive when IgnorePublicAcls or
+ * RestrictPublicBuckets is among them: establishing that no bucket, object or access point of the
+ * account serves the public would take reads this playbook does not (and, bound to the finding's
+ * Region, cannot) make: every object's ACL, and buckets and access points in every Region.
+ * BlockPublicAcls and BlockPublicPolicy only refuse public ACLs and policies set from now on.
+ */
+function accountImpact(account: string, names: readonly SettingName[]): PlanImpact {
+  const effects = names.flatMap((name) => (CUTS_OFF[name] ? [`${name}: ${CUTS_OFF[name]}`] : []));
+  if (effects.length === 0) {
+    return {
+      level: 'non-disruptive',
+      why: `turning on ${names.join(', ')} for account ${account} only refuses public ACLs or policies set from now on: access granted today is unchanged`,
+    };
   }
+  return {
+    level: 'disruptive',
+    why:
+      `turning on ${names.join(', ')} for account ${account} overrides every bucket and access point in every Region (${effects.join('; ')}), ` +
+      'and Rectify cannot establish that none serves public access today: that would take reading every object ACL and every Region',
+  };
 }
 
 /**
- * Turns on all four account-level S3 Block Public Access settings (S3.1). Changes only the
- * account's PublicAccessBlock configuration: bucket policies, ACLs, the buckets' own Block Public
- * Access settings and access points are left as they are.
+ * Turns on all four account-level S3 Block Public Access settings. Changes only the account's
+ * PublicAccessBlock configuration: bucket policies, ACLs, the buckets' own Block Public Access
+ * settings and access points are left as they are.
  *
- * Disruptive: the account-level settings override every bucket in the account, including
- * buckets that are public on purpose (static websites, public datasets), and the finding names
- * the account, so no bucket's exemption tag is consulted. Rollback restores the previous
- * configuration, or deletes it when the account had none.
+ * - Control: S3.1, https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-1
+ * - Config rule: s3-account-level-public-access-blocks-periodic, https://docs.aws.amazon.com/config/latest/developerguide/s3-account-level-public-access-blocks-periodic.html
+ *   with Security Hub's fixed parameters (all four true): fails when any setting is false or not
+ *   configured. `verify` reads exactly those four.
+ *
+ * Declared disruptive, and so is every plan that turns on IgnorePublicAcls or RestrictPublicBuckets
+ * (`accountImpact`): the account-level settings override every bucket, including buckets that
+ * are public on purpose (static websites, public datasets), and the finding names the account,
+ * so no bucket's exemption tag is consulted. Rollback restores the previous configuration, or
+ * deletes it when the account had none.
  */
 export const enableAccountBlockPublicAccess = definePlaybook<AccountBlockPublicAccessSnapshot, { description: string }>({
   id: 's3-enable-account-block-public-access',
@@ -58,16 +78,16 @@ export const enableAccountBlockPublicAccess = definePlaybook<AccountBlockPublicA
   // actions; DeletePublicAccessBlock (rollback to "no configuration") by s3:PutAccountPublicAccessBlock.
   permissions: ['s3:GetAccountPublicAccessBlock', 's3:PutAccountPublicAccessBlock'],
 
-  snapshot: (ctx) => readConfiguration(ctx),
+  snapshot: (ctx) => readAccountConfiguration(ctx),
 
   plan(ctx, current) {
-    const changes = settingsOff(current).map((name) => ({
-      description: `Turn on ${name} for account ${ctx.resource.account} (${SETTINGS[name]})`,
-    }));
-    const summary = changes.length
-      ? `Turn on ${changes.length} account-level Block Public Access setting(s) for account ${ctx.resource.account}`
-      : `Account ${ctx.resource.account} already blocks public access to S3`;
-    return { summary, changes };
+    const off = settingsOff(current);
+    if (off.length === 0) return { summary: `Account ${ctx.resource.account} already blocks public access to S3`, changes: [] };
+    return {
+      summary: `Turn on ${off.length} account-level Block Public Access setting(s) for account ${ctx.resource.account}`,
+      changes: off.map((name) => ({ description: `Turn on ${name} for account ${ctx.resource.account} (${SETTINGS[name]})` })),
+      impact: accountImpact(ctx.resource.account, off),
+    };
   },
 
   async apply(ctx) {
@@ -75,7 +95,7 @@ export const enableAccountBlockPublicAccess = definePlaybook<AccountBlockPublicA
   },
 
   async verify(ctx) {
-    const off = settingsOff(await readConfiguration(ctx));
+    const off = settingsOff(await readAccountConfiguration(ctx));
     return off.length === 0
       ? { compliant: true, detail: `Account ${ctx.resource.account} has all four Block Public Access settings on` }
       : { compliant: false, detail: `Account ${ctx.resource.account} has ${off.join(', ')} off` };

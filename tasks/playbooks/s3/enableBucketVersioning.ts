@@ -27,7 +27,7 @@ const setStatus = (ctx: PlaybookContext<unknown>, Status: VersioningSnapshot['st
   ctx.aws.client(S3Client).send(new PutBucketVersioningCommand({ ...bucketOf(ctx), VersioningConfiguration: { Status } }));
 
 /**
- * Enables versioning on an S3 bucket (S3.14). Changes only the versioning status: objects,
+ * Enables versioning on an S3 bucket. Changes only the versioning status: objects,
  * lifecycle rules, replication, Object Lock and the MFA delete setting are left as they are.
  * Refuses a suspended bucket with MFA delete on, because only the root user with its MFA device
  * may change that bucket's versioning.
@@ -36,6 +36,11 @@ const setStatus = (ctx: PlaybookContext<unknown>, Status: VersioningSnapshot['st
  * versioned cannot become unversioned again: Suspended is the closest state, and the snapshot
  * records both as Suspended so the check after rollback compares like with like. Object versions
  * written while versioning was on are kept (deleting them is a data decision, not a rollback).
+ *
+ * - Control: S3.14, https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-14
+ *   (no parameters: the MFA delete check the rule offers is not asked for).
+ * - Config rule: s3-bucket-versioning-enabled, https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-versioning-enabled.html
+ *   (NON_COMPLIANT unless versioning is Enabled): `verify` reads exactly the status.
  */
 export const enableBucketVersioning = definePlaybook<VersioningSnapshot, { description: string }>({
   id: 's3-enable-bucket-versioning',

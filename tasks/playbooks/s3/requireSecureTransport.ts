@@ -103,10 +103,20 @@ async function hasWebsite(ctx: PlaybookContext<unknown>): Promise<boolean> {
 }
 
 /**
- * Requires TLS for every request to an S3 bucket (S3.5) by adding one statement to its bucket
- * policy: Deny `s3:*` to `*` on the bucket and its objects when `aws:SecureTransport` is false.
- * Every other statement stays, in order and with the same content; the policy is only
- * re-serialised (whitespace may change). A bucket that already has such a deny is left alone.
+ * Requires TLS for every request to an S3 bucket by adding one statement to its bucket policy:
+ * Deny `s3:*` to `*` on the bucket and its objects when `aws:SecureTransport` is false. Every
+ * other statement stays, in order and with the same content; the policy is only re-serialised
+ * (whitespace may change). A bucket that already has such a deny is left alone.
+ *
+ * - Control: S3.5, https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-5
+ *   ("require all requests (`Action: S3:*`) to only accept transmission of data over HTTPS …
+ *   indicated by the condition key `aws:SecureTransport`").
+ * - Config rule: s3-bucket-ssl-requests-only, https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html
+ *   (NON_COMPLIANT when the policy allows HTTP requests). The rule does not document what counts
+ *   beyond AWS's compliant example (knowledge center "s3-bucket-policy-for-config-rule"); `verify`
+ *   accepts only a deny at least that wide: every S3 action, everyone, the bucket and its objects,
+ *   `aws:SecureTransport` false and no other condition. An Allow conditioned on
+ *   `aws:SecureTransport` true, which AWS names non-compliant, fails it.
  *
  * Refuses, changing nothing: a bucket configured as a static website (website endpoints speak
  * plain HTTP only, so the deny would take the site down), a policy that is not readable JSON,

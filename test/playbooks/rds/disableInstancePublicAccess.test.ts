@@ -1,14 +1,20 @@
+import path from 'node:path';
 import {
   CreateDBInstanceCommand,
   DescribeDBInstancesCommand,
   ListTagsForResourceCommand,
+  ModifyDBInstanceCommand,
   RDSClient,
   StopDBInstanceCommand,
   type DBInstance,
 } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../../tasks/aws/clientFactory.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import { disableInstancePublicAccess as playbook } from '../../../tasks/playbooks/rds/disableInstancePublicAccess.js';
+import { checkExpectations, loadScenario, runScenario } from '../../../workflows/local/scenario.js';
+import { recordCalls } from '../../../workflows/local/sdkFaults.js';
 import { useMoto } from '../../support/moto.js';
 import { requestFor } from '../../support/request.js';
 
@@ -66,12 +72,30 @@ describe('disableInstancePublicAccess (RDS.2) against moto', () => {
     // Assess
     expect(snapshot).toEqual({ publiclyAccessible: true });
     expect(plan.changes.map((change) => change.description)).toEqual([
-      `Turn off PubliclyAccessible on RDS DB instance ${instanceArn(id)}, applied immediately: its endpoint will resolve ` +
+      `Turn off PubliclyAccessible on RDS DB instance ${instanceArn(id)} (RDS applies it at once): its endpoint will resolve ` +
         'to private addresses only, so clients connecting over the internet lose access; clients inside the VPC are unaffected',
     ]);
+    expect(plan.impact).toEqual({
+      level: 'disruptive',
+      why: `RDS DB instance ${id} is publicly accessible: clients that reach it from the internet lose access at once, and Rectify cannot see whether any do`,
+    });
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
     expect((await instanceOf(id)).PubliclyAccessible).toBe(false);
     expect(await allButPublicAccess(id)).toEqual(before);
+  });
+
+  it('answers non-compliant for a publicly accessible instance, and again when it is made public after the fix', async () => {
+    // Prepare
+    const id = await instance(true);
+    const ctx = contextFor(id);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    await rds().send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, PubliclyAccessible: true }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `RDS DB instance ${id} is still publicly accessible` });
+    expect(putBack).toMatchObject({ compliant: false });
   });
 
   it('rolls back to publicly accessible', async () => {
@@ -127,5 +151,70 @@ describe('disableInstancePublicAccess (RDS.2) against moto', () => {
     await expect(planning).rejects.toThrow(`Cannot turn off public access of RDS DB instance ${instanceArn(id)}`);
     await expect(planning).rejects.toThrow(/its status is stopped/);
     expect((await instanceOf(id)).PubliclyAccessible).toBe(true);
+  });
+
+  it('through the workflow: waits for a person, and changes only PubliclyAccessible with ApplyImmediately false', async () => {
+    // Prepare
+    await aws.moto.reset();
+    const scenario = loadScenario(path.join(import.meta.dirname, 'disableInstancePublicAccess.pendingModifications.scenario.json'));
+    const recording = recordCalls();
+    // Act
+    let result;
+    try {
+      result = await runScenario(scenario, { endpoint: aws.endpoint });
+    } finally {
+      recording.stop();
+    }
+    // Assess
+    expect(checkExpectations(scenario, result)).toEqual([]);
+    expect(result.path).toContain('AwaitApproval');
+    // Every RDS call that changes something, but for the scenario's own CreateDBInstance.
+    const rdsChanges = recording.calls.filter((call) => call.service === 'RDS' && !/^(Describe|List|CreateDBInstance$)/.test(call.command));
+    expect(rdsChanges.map((call) => [call.command, call.input])).toEqual([
+      ['ModifyDBInstance', { DBInstanceIdentifier: 'orders-pending', PubliclyAccessible: false, ApplyImmediately: false }],
+    ]);
+  }, 120_000);
+});
+
+/** moto applies every ModifyDBInstance at once and reports no PendingModifiedValues, so RDS is stubbed here to answer as it does for such an instance. */
+describe('disableInstancePublicAccess with modifications pending on the instance', () => {
+  const id = 'orders-resized';
+  function stubbed() {
+    const client = new RDSClient({ region: 'us-east-1' });
+    const rds = mockClient(client);
+    const described: DBInstance = {
+      DBInstanceIdentifier: id,
+      DBInstanceStatus: 'available',
+      PubliclyAccessible: true,
+      DBInstanceClass: 'db.t3.micro',
+      PendingModifiedValues: { DBInstanceClass: 'db.r6g.large', AllocatedStorage: 100, MasterUserPassword: '****', PendingCloudwatchLogsExports: {} },
+    };
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [described] });
+    rds.on(ModifyDBInstanceCommand).callsFake((input: { PubliclyAccessible?: boolean }) => {
+      described.PubliclyAccessible = input.PubliclyAccessible;
+      return { DBInstance: described };
+    });
+    const clients: AwsClients = { account: '123456789012', region: 'us-east-1', client: <C>() => client as unknown as C };
+    const request = requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn(id), controlId: 'RDS.2' });
+    return { rds, ctx: createPlaybookContext(playbook, request, clients) };
+  }
+
+  it('names them in the plan, says they stay pending, and never sends ApplyImmediately true', async () => {
+    // Prepare
+    const { rds, ctx } = stubbed();
+    const snapshot = await playbook.snapshot(ctx);
+    // Act
+    const plan = await playbook.plan(ctx, snapshot);
+    await playbook.apply(ctx, plan);
+    await playbook.rollback(ctx, snapshot);
+    // Assess
+    expect(plan.changes[0]?.description).toMatch(
+      /\. 3 modification\(s\) are pending on the instance \(AllocatedStorage 100; DBInstanceClass db\.r6g\.large; MasterUserPassword\): Rectify sends ApplyImmediately false, so they stay pending until its maintenance window or until someone applies them$/,
+    );
+    expect(plan.changes[0]?.description).not.toContain('****');
+    expect(rds.commandCalls(ModifyDBInstanceCommand).map((call) => call.args[0].input)).toEqual([
+      { DBInstanceIdentifier: id, PubliclyAccessible: false, ApplyImmediately: false },
+      { DBInstanceIdentifier: id, PubliclyAccessible: true, ApplyImmediately: false },
+    ]);
   });
 });

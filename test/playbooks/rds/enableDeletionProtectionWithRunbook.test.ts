@@ -1,6 +1,5 @@
 import {
   CreateDBClusterCommand,
-  CreateDBInstanceCommand,
   DescribeDBInstancesCommand,
   ListTagsForResourceCommand,
   ModifyDBInstanceCommand,
@@ -12,30 +11,18 @@ import {
   SSMClient,
   StartAutomationExecutionCommand,
   StopAutomationExecutionCommand,
-  type StartAutomationExecutionCommandInput,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { adminClient } from '../../../tasks/aws/clientFactory.js';
-import { AuditEvent, ErrorName, Outcome } from '../../../tasks/domain/constants.js';
-import type { Escalation } from '../../../tasks/domain/workflowState.js';
-import type { PlaybookDeps } from '../../../tasks/handlers/playbookDeps.js';
-import { createRollback } from '../../../tasks/handlers/rollback.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../../tasks/aws/clientFactory.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import {
   DELETION_PROTECTION_RUNBOOK,
   enableDeletionProtectionWithRunbook as playbook,
 } from '../../../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
-import { runAutomation } from '../../../tasks/playbooks/ssmAutomation.js';
-import { putSnapshot, readAudit } from '../../../tasks/store/table.js';
-import { taskConfig, TaskEnv } from '../../../tasks/taskConfig.js';
-import { LOCAL_ADMIN_ACCOUNT } from '../../../workflows/local/awsEnv.js';
 import { useMoto } from '../../support/moto.js';
 import { requestFor } from '../../support/request.js';
-import { TASK_ENV } from '../../support/taskEnv.js';
-
-const instanceArn = (id: string) => `arn:aws:rds:us-east-1:123456789012:db:${id}`;
+import { createInstance, describeInstance, instanceArn, runbookEffect } from './runbookFixtures.js';
 
 /**
  * RDS runs in moto; moto 5.2.1 has no SSM Automation, so only the SSM client is stubbed. The
@@ -47,51 +34,22 @@ describe('enableDeletionProtectionWithRunbook (RDS.8) against moto, SSM stubbed'
   const rds = () => aws.clients().client(RDSClient);
   const ssm = mockClient(SSMClient);
 
-  async function runbookEffect(input: StartAutomationExecutionCommandInput) {
-    const [resourceId] = input.Parameters!.DbInstanceResourceId!;
-    // moto 5.2.1 gives every instance the same DbiResourceId, so each test starts from an empty moto and has one match.
-    const { DBInstances = [] } = await rds().send(new DescribeDBInstancesCommand({}));
-    const matches = DBInstances.filter((candidate) => candidate.DbiResourceId === resourceId);
-    if (matches.length !== 1) throw new Error(`runbook stub: ${matches.length} instances have resource id ${resourceId}`);
-    await rds().send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: matches[0]!.DBInstanceIdentifier, DeletionProtection: true, ApplyImmediately: true }));
-    return { AutomationExecutionId: 'exec-1' };
-  }
-
   beforeEach(async () => {
     await aws.moto.reset();
     ssm.reset();
-    ssm.on(StartAutomationExecutionCommand).callsFake(runbookEffect);
+    ssm.on(StartAutomationExecutionCommand).callsFake(runbookEffect(rds));
     ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'Success' } });
   });
   afterAll(() => ssm.restore());
 
-  async function instance(deletionProtection = false, cluster?: string): Promise<string> {
-    const id = `orders-${crypto.randomUUID().slice(0, 8)}`;
-    await rds().send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: id,
-        DBInstanceClass: 'db.t3.micro',
-        ...(cluster
-          ? { Engine: 'aurora-postgresql', DBClusterIdentifier: cluster }
-          : { Engine: 'postgres', AllocatedStorage: 20, MasterUsername: 'orders_admin', MasterUserPassword: 'not-a-real-password' }),
-        PubliclyAccessible: false,
-        DeletionProtection: deletionProtection,
-        Tags: [{ Key: 'team', Value: 'payments' }],
-      }),
-    );
-    return id;
-  }
+  const instance = (deletionProtection = false, cluster?: string) => createInstance(rds(), { deletionProtection, ...(cluster ? { cluster } : {}) });
 
   function contextFor(id: string, settings?: unknown) {
     const request = requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn(id), controlId: 'RDS.8' });
     return createPlaybookContext(playbook, request, aws.clients(), settings);
   }
 
-  /** The instance without the restore clock that moves on every read. */
-  async function instanceOf(id: string): Promise<DBInstance> {
-    const { LatestRestorableTime: _ticking, ...described } = (await rds().send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances![0]!;
-    return described;
-  }
+  const instanceOf = (id: string): Promise<DBInstance> => describeInstance(rds(), id);
   async function allButDeletionProtection(id: string) {
     const { DeletionProtection: _changed, ...rest } = await instanceOf(id);
     return { ...rest, tags: (await rds().send(new ListTagsForResourceCommand({ ResourceName: instanceArn(id) }))).TagList };
@@ -110,7 +68,7 @@ describe('enableDeletionProtectionWithRunbook (RDS.8) against moto, SSM stubbed'
     expect(snapshot).toEqual({ deletionProtection: false });
     expect(plan.changes.map((change) => change.description)).toEqual([
       `Run AWS runbook ${DELETION_PROTECTION_RUNBOOK} as arn:aws:iam::123456789012:role/RectifyAutomationRole to enable deletion ` +
-        `protection on RDS DB instance ${instanceArn(id)}: deleting it will fail until protection is turned off; nothing else changes`,
+        `protection on RDS DB instance ${instanceArn(id)} (RDS applies it at once): deleting it will fail until protection is turned off; nothing else changes`,
     ]);
     expect(ssm.commandCalls(StartAutomationExecutionCommand).map((call) => call.args[0].input)).toEqual([
       {
@@ -118,13 +76,28 @@ describe('enableDeletionProtectionWithRunbook (RDS.8) against moto, SSM stubbed'
         Parameters: {
           DbInstanceResourceId: [before.DbiResourceId],
           AutomationAssumeRole: ['arn:aws:iam::123456789012:role/RectifyAutomationRole'],
-          ApplyImmediately: ['true'],
+          // Deletion protection applies at once anyway; true would also apply the instance's pending modifications.
+          ApplyImmediately: ['false'],
         },
       },
     ]);
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
     expect((await instanceOf(id)).DeletionProtection).toBe(true);
     expect(await allButDeletionProtection(id)).toEqual(before);
+  });
+
+  it('answers non-compliant for an unprotected instance, and again when protection is turned off after the fix', async () => {
+    // Prepare
+    const id = await instance();
+    const ctx = contextFor(id);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    await rds().send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: false }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `Deletion protection of RDS DB instance ${id} is disabled` });
+    expect(putBack).toMatchObject({ compliant: false });
   });
 
   it('rolls back natively, since runbooks only go forward', async () => {
@@ -222,94 +195,52 @@ describe('enableDeletionProtectionWithRunbook (RDS.8) against moto, SSM stubbed'
     await expect(planning).rejects.toThrow(`it belongs to DB cluster ${cluster}, whose deletion protection is a cluster setting (RDS.7)`);
     expect(ssm.commandCalls(StartAutomationExecutionCommand)).toHaveLength(0);
   });
+});
 
-  describe('Rollback after the runbook outlived the function', () => {
-    const TABLE = 'rectify-test';
-    const EXECUTION = 'rds8-runbook-outlived';
-    // The table and the instance are moto's, in the administrator account: no member role to assume.
-    const config = taskConfig({ ...TASK_ENV, [TaskEnv.tableName]: TABLE, [TaskEnv.adminAccount]: LOCAL_ADMIN_ACCOUNT, [TaskEnv.sameAccountShortcut]: 'true' });
-    const deps: PlaybookDeps = { config: () => config, now: () => new Date(), playbooks: (id) => (id === playbook.id ? playbook : undefined) };
-
-    beforeEach(async () => {
-      await adminClient(DynamoDBClient).send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-        }),
-      );
+/** moto applies every ModifyDBInstance at once and reports no PendingModifiedValues, so RDS is stubbed here as well. */
+describe('enableDeletionProtectionWithRunbook with modifications pending on the instance', () => {
+  it('names them in the plan, passes ApplyImmediately false to the runbook and to the rollback', async () => {
+    // Prepare
+    const id = 'orders-resized';
+    const rdsClient = new RDSClient({ region: 'us-east-1' });
+    const ssmClient = new SSMClient({ region: 'us-east-1' });
+    const rds = mockClient(rdsClient);
+    const ssm = mockClient(ssmClient);
+    const described: DBInstance = {
+      DBInstanceIdentifier: id,
+      DbiResourceId: 'db-RESIZED',
+      DBInstanceStatus: 'available',
+      DeletionProtection: false,
+      PendingModifiedValues: { DBInstanceClass: 'db.r6g.large', EngineVersion: '16.4' },
+    };
+    rds.on(DescribeDBInstancesCommand).callsFake(() => ({ DBInstances: [{ ...described }] }));
+    rds.on(ModifyDBInstanceCommand).callsFake((input: { DeletionProtection: boolean }) => {
+      described.DeletionProtection = input.DeletionProtection;
+      return {};
     });
-
-    /**
-     * Remediate's state when the runbook outlived its time: the snapshot stored, deletion protection
-     * already on (the runbook got that far), and the error `runAutomation` threw after cancelling,
-     * run on a fake clock up to the default deadline. `ended` is what SSM shows after the cancel.
-     */
-    async function outlivedRunbook(ended: 'InProgress' | 'Cancelled') {
-      const id = await instance();
-      const ctx = contextFor(id);
-      await putSnapshot(TABLE, EXECUTION, playbook.id, await playbook.snapshot(ctx));
-      await rds().send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, DeletionProtection: true, ApplyImmediately: true }));
-      ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: 'exec-4' });
-      ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'InProgress' } });
-      ssm.on(StopAutomationExecutionCommand).callsFake(() => {
-        ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: ended } });
-        return {};
-      });
-      vi.useFakeTimers();
-      try {
-        const running = runAutomation(contextFor(id), { documentName: DELETION_PROTECTION_RUNBOOK, parameters: { DbInstanceResourceId: ['db-ABC'] } });
-        const failed = running.then(() => expect.fail('the runbook should not succeed'), (error: Error) => error);
-        await vi.runAllTimersAsync();
-        return { id, error: await failed };
-      } finally {
-        vi.useRealTimers();
-      }
-    }
-
-    /** What the workflow hands Rollback: Remediate's RemediationFailed (tasks/handlers/remediate.ts) as the Lambda runtime reports it. */
-    function rollbackEvent(id: string, error: Error) {
-      const request = requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn(id), controlId: 'RDS.8' });
-      const remediationFailed = `playbook ${playbook.id} failed on ${request.resource.id} (finding ${request.findingId}): ${error.name}: ${error.message}`;
-      return {
-        execution: { id: `arn:aws:states:us-east-1:${LOCAL_ADMIN_ACCOUNT}:execution:rectify:${EXECUTION}`, name: EXECUTION },
-        state: {
-          request,
-          policy: { proceed: true, reason: 'RDS.8 is automatic', mode: 'auto', dryRun: false, approvalForced: false, playbookId: playbook.id, controlId: 'RDS.8' },
-          error: { Error: ErrorName.RemediationFailed, Cause: JSON.stringify({ errorType: ErrorName.RemediationFailed, errorMessage: remediationFailed }) },
-        },
-      };
-    }
-
-    it('escalates without restoring while the runbook may still change the instance', async () => {
-      // Prepare
-      const { id, error } = await outlivedRunbook('InProgress');
-      // Act
-      const escalation: Escalation = await createRollback(deps)(rollbackEvent(id, error));
-      // Assess
-      expect(escalation.outcome).toBe(Outcome.FAILED_ROLLBACK_FAILED);
-      expect(escalation.reason).toContain(`not rolled back: SSM Automation execution exec-4 may still change ${instanceArn(id)}`);
-      expect(escalation.reason).toContain('Check it by hand');
-      expect((await instanceOf(id)).DeletionProtection).toBe(true);
-      const rolledBack = (await readAudit(TABLE, EXECUTION)).filter((record) => record.event === AuditEvent.ROLLED_BACK);
-      expect(rolledBack.map((record) => record.detail)).toEqual([expect.objectContaining({ restored: false, automationExecutionId: 'exec-4' })]);
+    ssm.on(StartAutomationExecutionCommand).callsFake(() => {
+      described.DeletionProtection = true;
+      return { AutomationExecutionId: 'exec-5' };
     });
-
-    it('restores as usual once SSM showed the cancelled runbook ended', async () => {
-      // Prepare
-      const { id, error } = await outlivedRunbook('Cancelled');
-      // Act
-      const escalation: Escalation = await createRollback(deps)(rollbackEvent(id, error));
-      // Assess
-      expect(escalation).toMatchObject({ outcome: Outcome.FAILED_ROLLED_BACK, reason: expect.stringContaining('the resource was restored to its snapshot') });
-      expect((await instanceOf(id)).DeletionProtection).toBe(false);
-    });
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: { AutomationExecutionStatus: 'Success' } });
+    const clients: AwsClients = {
+      account: '123456789012',
+      region: 'us-east-1',
+      client: <C>(type: unknown) => (type === RDSClient ? rdsClient : ssmClient) as unknown as C,
+    };
+    const ctx = createPlaybookContext(playbook, requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn(id), controlId: 'RDS.8' }), clients);
+    const snapshot = await playbook.snapshot(ctx);
+    // Act
+    const plan = await playbook.plan(ctx, snapshot);
+    await playbook.apply(ctx, plan);
+    await playbook.rollback(ctx, snapshot);
+    // Assess
+    expect(plan.changes[0]?.description).toMatch(
+      /nothing else changes\. 2 modification\(s\) are pending on the instance \(DBInstanceClass db\.r6g\.large; EngineVersion 16\.4\): Rectify sends ApplyImmediately false, so they stay pending/,
+    );
+    expect(ssm.commandCalls(StartAutomationExecutionCommand)[0]?.args[0].input.Parameters?.ApplyImmediately).toEqual(['false']);
+    expect(rds.commandCalls(ModifyDBInstanceCommand).map((call) => call.args[0].input)).toEqual([
+      { DBInstanceIdentifier: id, DeletionProtection: false, ApplyImmediately: false },
+    ]);
   });
 });

@@ -76,6 +76,20 @@ describe('makeSnapshotPrivate (RDS.1) against moto', () => {
     expect(await describeSnapshot(id)).toEqual(snapshotBefore);
   });
 
+  it('answers non-compliant for a public snapshot, and again when it is made public after the fix', async () => {
+    // Prepare
+    const id = await snapshot(['all', PARTNER]);
+    const ctx = contextFor(id);
+    // Act
+    const before = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    await rds().send(new ModifyDBSnapshotAttributeCommand({ DBSnapshotIdentifier: id, AttributeName: 'restore', ValuesToAdd: ['all'] }));
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(before).toEqual({ compliant: false, detail: `RDS snapshot ${id} is still shared with all AWS accounts` });
+    expect(putBack).toMatchObject({ compliant: false });
+  });
+
   it('rolls back to public, with the same accounts', async () => {
     // Prepare
     const id = await snapshot(['all', PARTNER]);

@@ -66,11 +66,47 @@ describe('enableAccountBlockPublicAccess (S3.1) against moto', () => {
       `Turn on BlockPublicPolicy for account ${ADMIN} (reject bucket and access point policies that grant public access)`,
       `Turn on RestrictPublicBuckets for account ${ADMIN} (limit every bucket with a public policy to AWS services and the bucket owner)`,
     ]);
+    expect(plan.impact).toEqual({
+      level: 'disruptive',
+      why:
+        `turning on BlockPublicPolicy, RestrictPublicBuckets for account ${ADMIN} overrides every bucket and access point in every Region ` +
+        '(RestrictPublicBuckets: buckets and access points with a public policy are limited to AWS services and principals of the account), ' +
+        'and Rectify cannot establish that none serves public access today: that would take reading every object ACL and every Region',
+    });
     expect(await playbook.verify(ctx)).toEqual({ compliant: true, detail: `Account ${ADMIN} has all four Block Public Access settings on` });
     expect(await configurationOf()).toEqual(ALL_ON);
     const bucketLevel = s3().send(new GetBucketPublicAccessBlockCommand({ Bucket }));
     await expect(bucketLevel).rejects.toMatchObject({ name: 'NoSuchPublicAccessBlockConfiguration' });
     expect((await s3().send(new GetBucketPolicyCommand({ Bucket }))).Policy).toBe(Policy);
+  });
+
+  it('answers non-compliant while any setting is off or not configured, and again when one is turned off after the fix', async () => {
+    // Prepare
+    const ctx = contextFor(MEMBER);
+    // Act
+    const unconfigured = await playbook.verify(ctx);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    await configure({ ...ALL_ON, BlockPublicPolicy: false }, MEMBER);
+    const putBack = await playbook.verify(ctx);
+    // Assess
+    expect(unconfigured).toEqual({
+      compliant: false,
+      detail: `Account ${MEMBER} has BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets off`,
+    });
+    expect(putBack).toEqual({ compliant: false, detail: `Account ${MEMBER} has BlockPublicPolicy off` });
+  });
+
+  it('is non-disruptive when only Block* settings are off: they refuse future public ACLs and policies and cut off nothing in use', async () => {
+    // Prepare
+    await configure({ ...ALL_ON, BlockPublicPolicy: false });
+    const ctx = contextFor();
+    // Act
+    const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    // Assess
+    expect(plan.impact).toEqual({
+      level: 'non-disruptive',
+      why: `turning on BlockPublicPolicy for account ${ADMIN} only refuses public ACLs or policies set from now on: access granted today is unchanged`,
+    });
   });
 
   it('rolls back to the previous configuration', async () => {

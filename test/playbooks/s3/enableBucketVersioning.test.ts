@@ -53,6 +53,21 @@ describe('enableBucketVersioning (S3.14) against moto', () => {
     expect((await s3().send(new GetBucketTaggingCommand({ Bucket: name }))).TagSet).toEqual([{ Key: 'team', Value: 'payments' }]);
   });
 
+  it('answers non-compliant for a never-versioned and a suspended bucket, and when versioning is suspended after the fix', async () => {
+    // Prepare
+    const never = await bucket();
+    const suspended = await bucket('Suspended');
+    // Act
+    const neverResult = await playbook.verify(contextFor(never));
+    const suspendedResult = await playbook.verify(contextFor(suspended));
+    await playbook.apply(contextFor(suspended), await playbook.plan(contextFor(suspended), await playbook.snapshot(contextFor(suspended))));
+    await s3().send(new PutBucketVersioningCommand({ Bucket: suspended, VersioningConfiguration: { Status: 'Suspended' } }));
+    // Assess
+    expect(neverResult).toEqual({ compliant: false, detail: `Versioning of bucket ${never} is never enabled` });
+    expect(suspendedResult).toEqual({ compliant: false, detail: `Versioning of bucket ${suspended} is Suspended` });
+    expect(await playbook.verify(contextFor(suspended))).toMatchObject({ compliant: false });
+  });
+
   it('rolls a never-versioned bucket back to Suspended, the closest state S3 allows, and its snapshot matches', async () => {
     // Prepare
     const name = await bucket();

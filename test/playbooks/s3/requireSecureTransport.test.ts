@@ -151,6 +151,34 @@ describe('requireSecureTransport (S3.5) against moto', () => {
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
   });
 
+  it.each([
+    [
+      'an Allow conditioned on aws:SecureTransport true (AWS\'s non-compliant example) and no deny',
+      (name: string) => [{ Sid: 'HttpsOnlyRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${arnOf(name)}/*`, Condition: { Bool: { 'aws:SecureTransport': 'true' } } }],
+    ],
+    ['a deny that covers objects only', (name: string) => [existingStatements(name)[1]!]],
+    ['a deny narrowed by another condition', (name: string) => [{ ...sslDeny(name), Condition: { Bool: { 'aws:SecureTransport': 'false' }, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }]],
+  ])('answers non-compliant for a policy with %s', async (_kind, statements) => {
+    // Prepare
+    const name = await bucket((n) => JSON.stringify({ Version: '2012-10-17', Statement: statements(n) }));
+    const ctx = contextFor(name);
+    // Act
+    const result = await playbook.verify(ctx);
+    // Assess
+    expect(result).toEqual({ compliant: false, detail: `The policy of bucket ${name} does not deny requests that do not use TLS` });
+  });
+
+  it('answers non-compliant again when the deny is removed after the fix', async () => {
+    // Prepare
+    const name = await bucket(handWritten);
+    const ctx = contextFor(name);
+    await playbook.apply(ctx, await playbook.plan(ctx, await playbook.snapshot(ctx)));
+    // Act
+    await s3().send(new PutBucketPolicyCommand({ Bucket: name, Policy: handWritten(name) }));
+    // Assess
+    expect(await playbook.verify(ctx)).toMatchObject({ compliant: false });
+  });
+
   it('keeps a single-statement policy and picks a Sid no other statement uses', async () => {
     // Prepare
     const partner = { Sid: 'RectifyDenyInsecureTransport', Effect: 'Allow', Principal: { AWS: PARTNER }, Action: 's3:ListBucket' };
