@@ -31,7 +31,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'ec2-make-snapshots-private',
     controls: ['EC2.1', 'pci-dss/v/3.2.1/PCI.EC2.1'],
     resourceType: 'AwsAccount',
-    impact: 'non-disruptive',
+    impact: 'disruptive',
   },
   {
     id: 'ec2-remove-default-security-group-rules',
