@@ -88,7 +88,7 @@ async function missingSettings(ctx: PlaybookContext<unknown>, config: BlockPubli
  *   Config rule s3-bucket-level-public-access-prohibited: fails when any of the four bucket-level
  *   settings is false. All four are turned on; `verify` reads exactly those four.
  * - S3.2 (PCI.S3.2): https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-2,
- *   rule s3-bucket-public-read-prohibited; S3.3 (PCI.S3.1): …#s3-3, rule s3-bucket-public-write-prohibited.
+ *   rule s3-bucket-public-read-prohibited; S3.3 (PCI.S3.1): …/s3-controls.html#s3-3, rule s3-bucket-public-write-prohibited.
  *   Compliant when Block Public Access restricts public policies or the policy allows no public
  *   read (write), and restricts public ACLs or the ACL allows none. Only the pair for a source
  *   that grants it is turned on (BlockPublicAcls+IgnorePublicAcls, BlockPublicPolicy+RestrictPublicBuckets).
