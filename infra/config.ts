@@ -2,6 +2,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { Mode, MODES } from '../tasks/domain/constants.js';
 import { PolicySchema, type Policy } from '../tasks/domain/policy.js';
+import { playbookSettingsProblems } from '../tasks/playbooks/registry.js';
 
 /** The cdk.json context key Rectify reads its configuration from. */
 export const CONTEXT_KEY = 'rectify';
@@ -190,6 +191,11 @@ export function loadConfig(rawContext: unknown): RectifyConfig {
     throw new RectifyConfigError(`invalid Rectify configuration (cdk.json context): ${describeIssues(parsed.error)}`, {
       cause: parsed.error,
     });
+  }
+  // Settings looser than a control would let verify pass what Security Hub fails (docs/decisions/011).
+  const settingsProblems = playbookSettingsProblems(parsed.data.policy.playbookSettings);
+  if (settingsProblems.length > 0) {
+    throw new RectifyConfigError(`invalid Rectify configuration (cdk.json context): policy.${settingsProblems.join('; policy.')}`);
   }
   return parsed.data;
 }

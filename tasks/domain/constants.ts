@@ -49,6 +49,8 @@ export const ErrorName = {
   /** At the moment of change the plan is not the approved one, and the policy says escalate (`onPlanChange`). */
   PlanChanged: 'PlanChanged',
   InvalidControlParameters: 'InvalidControlParameters',
+  /** A playbook setting in the policy is invalid or looser than its control (docs/decisions/011). */
+  InvalidPlaybookSettings: 'InvalidPlaybookSettings',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 

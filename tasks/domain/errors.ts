@@ -51,6 +51,13 @@ export class InvalidControlParametersError extends RectifyError {
   }
 }
 
+/** The policy's `playbookSettings` for a playbook are invalid, or looser than the control it fixes: fail closed. */
+export class InvalidPlaybookSettingsError extends RectifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorName.InvalidPlaybookSettings, message, options);
+  }
+}
+
 /** The exemption check could not decide (e.g. tags unreadable): fail closed. */
 export class ExemptionCheckFailedError extends RectifyError {
   constructor(message: string, options?: { cause?: unknown }) {

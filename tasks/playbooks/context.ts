@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { AwsClients } from '../aws/clientFactory.js';
+import { InvalidPlaybookSettingsError } from '../domain/errors.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import { parseControlParameters } from './controlParameters.js';
 import { PLAYBOOK_TIME_BUDGET_MS, resourceNameOf, type Playbook, type PlaybookContext } from './definePlaybook.js';
@@ -9,6 +11,7 @@ import { PLAYBOOK_TIME_BUDGET_MS, resourceNameOf, type Playbook, type PlaybookCo
  * finding's control parameters are parsed with the playbook's `parameters` declaration when
  * `controlId` is the control that takes them; otherwise they are Security Hub's defaults.
  *
+ * @throws {InvalidPlaybookSettingsError} the policy's settings for the playbook are invalid or looser than its control
  * @throws {InvalidControlParametersError} the finding's control parameters cannot be honoured
  */
 export function createPlaybookContext(
@@ -21,7 +24,10 @@ export function createPlaybookContext(
 ): PlaybookContext<unknown> {
   const parsed = playbook.settings.safeParse(settings ?? {});
   if (!parsed.success) {
-    throw new Error(`settings for playbook ${playbook.id} are invalid: ${parsed.error.message}`);
+    // Fail closed: a setting looser than the control would let verify pass what Security Hub fails.
+    throw new InvalidPlaybookSettingsError(
+      `the policy's settings for playbook ${playbook.id} are refused, nothing was changed: ${z.prettifyError(parsed.error)}. Fix playbookSettings.${playbook.id} in the policy.`,
+    );
   }
   const { parameters, fromFinding } = parseControlParameters(playbook.parameters, request, controlId, playbook.id);
   return {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { catalog } from './catalog.generated.js';
 import type { Playbook } from './definePlaybook.js';
 import { playbookCovering } from './playbookSummary.js';
@@ -55,4 +56,19 @@ export function readRoleActions(playbooks: readonly Playbook[] = catalog, reads:
   const notRead = reads.find((a) => !isReadAction(a));
   if (notRead) throw new Error(`readRoleActions: ${notRead} is not a read action (tasks/playbooks/readActions.ts); the read role holds reads only`);
   return [...new Set([...playbooks.flatMap((p) => p.permissions).filter(isReadAction), ...reads])].sort();
+}
+
+/**
+ * What is wrong with a policy's `playbookSettings`: an unknown playbook id, or settings the
+ * playbook's schema refuses — among them any looser than the control (the message names the
+ * control's requirement). Empty when they are all valid. Checked at synth (infra/config.ts) and
+ * again when a task builds the playbook context (tasks/playbooks/context.ts).
+ */
+export function playbookSettingsProblems(settings: Readonly<Record<string, unknown>>, playbooks: readonly Playbook[] = catalog): string[] {
+  return Object.entries(settings).flatMap(([id, value]) => {
+    const playbook = playbooks.find((p) => p.id === id);
+    if (!playbook) return [`playbookSettings.${id}: no playbook has this id`];
+    const parsed = playbook.settings.safeParse(value ?? {});
+    return parsed.success ? [] : [`playbookSettings.${id}: ${z.prettifyError(parsed.error)}`];
+  });
 }

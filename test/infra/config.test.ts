@@ -53,6 +53,9 @@ describe('loadConfig', () => {
     ['a fractional approval burst', { approvalBurstLimit: 2.5 }, /rectify\.approvalBurstLimit: /],
     ['an approval burst below the rate', { approvalRateLimit: 20 }, /rectify\.approvalBurstLimit: must be at least rectify\.approvalRateLimit/],
     ['an approval base URL without TLS', { approvalBaseUrl: 'http://approvals.example.com' }, /rectify\.approvalBaseUrl: /],
+    ['a password length below IAM.15', { policy: { playbookSettings: { 'iam-enforce-strong-password-policy': { minimumPasswordLength: 8 } } } }, /policy\.playbookSettings\.iam-enforce-strong-password-policy: .*IAM\.15 requires/s],
+    ['a key age beyond IAM.3', { policy: { playbookSettings: { 'iam-deactivate-stale-access-keys': { maxAccessKeyAgeDays: 365 } } } }, /IAM\.3 requires/],
+    ['settings for no playbook', { policy: { playbookSettings: { 'no-such-playbook': {} } } }, /playbookSettings\.no-such-playbook: no playbook has this id/],
   ];
   for (const [name, rectify, message] of BAD) {
     it(`rejects ${name}, naming the key`, () => {

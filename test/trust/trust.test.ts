@@ -76,6 +76,17 @@ describe('trust scenarios (test/trust/*.scenario.json)', () => {
     expect(result!.notifications.find((n) => n.topic === 'escalations')?.body).toMatch(/changed after Rectify's change .*left as it is/);
   });
 
+  it('a setting looser than the control is refused by name: the escalation says what the control requires, and nothing was planned', () => {
+    // Prepare
+    const result = results.get('loose-playbook-setting.scenario.json');
+    expect(result, 'the scenario ran').toBeDefined();
+    // Assess
+    expect(result!.error).toBe('SafetyCheckFailed');
+    expect(result!.cause).toMatch(/InvalidPlaybookSettings/);
+    expect(result!.notifications.find((n) => n.topic === 'escalations')?.body).toMatch(/IAM\.3 requires/);
+    expect(result!.audit.map((a) => a.event)).not.toContain(AuditEvent.PLANNED);
+  });
+
   it('untrusted products and suppressed findings say why in the note', () => {
     expect(results.get('untrusted-product.scenario.json')?.finding.note).toMatch(/product 123456789012\/default, which the policy does not trust/);
     expect(results.get('suppressed-after-import.scenario.json')?.audit.find((a) => a.event === AuditEvent.POLICY_LOADED)?.detail).toMatchObject({ reason: expect.stringMatching(/SUPPRESSED in Security Hub/) });

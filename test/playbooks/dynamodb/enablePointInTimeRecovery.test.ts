@@ -150,6 +150,6 @@ describe('enablePointInTimeRecovery (DynamoDB.2) against moto', () => {
     // Act
     const creating = () => contextFor('orders', { recoveryPeriodInDays: 36 });
     // Assess
-    expect(creating).toThrow(/settings for playbook dynamodb-enable-point-in-time-recovery are invalid/);
+    expect(creating).toThrow(/settings for playbook dynamodb-enable-point-in-time-recovery are refused/);
   });
 });

@@ -135,7 +135,7 @@ describe('revokeWorldOpenHighRiskPorts checks what Security Hub checks (moto)', 
     // Assess
     expect(playbook.settings.safeParse({ ports }).success).toBe(false);
     expect(building).toThrow(message);
-    expect(building).toThrow(/settings for playbook ec2-revoke-world-open-high-risk-ports are invalid/);
+    expect(building).toThrow(/settings for playbook ec2-revoke-world-open-high-risk-ports are refused/);
     expect(await rulesOf(groupId, 'in')).toEqual(before);
   });
 });
