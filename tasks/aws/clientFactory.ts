@@ -72,16 +72,18 @@ export function clientsFor(account: string, region: string, options: ClientFacto
   const env = options.env ?? process.env;
   const partition = options.partition ?? 'aws';
   const local = options.sameAccountShortcut && options.adminAccount === account;
-  const credentials = local
+  const assumedRoleArn = local ? undefined : `arn:${partition}:iam::${account}:role/${options.memberRoleName}`;
+  const credentials = !assumedRoleArn
     ? undefined
     : fromTemporaryCredentials({
         params: {
-          RoleArn: `arn:${partition}:iam::${account}:role/${options.memberRoleName}`,
+          RoleArn: assumedRoleArn,
           RoleSessionName: (options.sessionName ?? 'rectify').replace(/[^\w+=,.@-]/g, '-').slice(0, 64),
           DurationSeconds: 900,
         },
         clientConfig: { ...clientConfigForSts(region, env) },
-        clientPlugins: [callHooksPlugin],
+        // The AssumeRole itself is made with the process's own credentials.
+        clientPlugins: [callHooksPlugin({ region, ...(options.adminAccount ? { account: options.adminAccount } : {}) })],
       });
   const cache = new Map<unknown, unknown>();
   return {
@@ -90,7 +92,11 @@ export function clientsFor(account: string, region: string, options: ClientFacto
     client<C>(ctor: ClientConstructor<C>): C {
       let client = cache.get(ctor) as C | undefined;
       if (!client) {
-        client = applyClientHooks(new ctor(clientConfig(ctor as ClientConstructor<unknown>, region, credentials, env)));
+        client = applyClientHooks(new ctor(clientConfig(ctor as ClientConstructor<unknown>, region, credentials, env)), {
+          region,
+          account,
+          ...(assumedRoleArn ? { assumedRoleArn } : {}),
+        });
         cache.set(ctor, client);
       }
       return client;
@@ -105,5 +111,5 @@ function clientConfigForSts(region: string, env: NodeJS.ProcessEnv): Record<stri
 
 /** Clients for the administrator account itself (tables, topics, parameters, Step Functions). */
 export function adminClient<C>(ctor: ClientConstructor<C>, region = process.env.AWS_REGION ?? 'us-east-1'): C {
-  return applyClientHooks(new ctor(clientConfig(ctor as ClientConstructor<unknown>, region)));
+  return applyClientHooks(new ctor(clientConfig(ctor as ClientConstructor<unknown>, region)), { region });
 }

@@ -1,5 +1,6 @@
 import { clientsFor } from '../../tasks/aws/clientFactory.js';
 import { LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
+import { runAs } from './callerContext.js';
 
 /**
  * AWS SDK v3 packages a scenario step may name, by client name without `Client`.
@@ -56,7 +57,8 @@ export async function callAws(call: AwsCall, defaults: { account?: string; regio
     sameAccountShortcut: true,
     sessionName: 'rectify-scenario',
   }).client(Client);
-  const response = (await client.send(new Command(call.params ?? {}))) as Record<string, unknown>;
+  // A person or another tool, even when a fault makes the call from inside a task.
+  const response = (await runAs('harness', () => client.send(new Command(call.params ?? {})))) as Record<string, unknown>;
   const { $metadata: _metadata, ...rest } = response;
   return rest;
 }

@@ -1,13 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
 import { TASK_ACCESS } from '../../infra/taskAccess.js';
 import { addCallInterceptor, type SdkCall } from '../../tasks/aws/clientHooks.js';
 import type { MemberRole } from '../../tasks/aws/memberRole.js';
 import type { TaskHandlerName } from '../remediationWorkflow.js';
+import { currentCaller, runAs } from './callerContext.js';
 import type { TaskHandler } from './localStepFunctions.js';
 import { LOCAL_NAMES } from './provision.js';
 
-const running = new AsyncLocalStorage<TaskHandlerName>();
 let installed = false;
 
 /** What IAM answers a principal that may not assume a role. */
@@ -30,9 +29,10 @@ function grantOf(task: TaskHandlerName): { memberRole?: MemberRole; adminRole: s
 function checkAssumeRole(call: SdkCall): void {
   const memberRoleNames = LOCAL_NAMES.memberRoles;
   if (call.service !== 'STS' || call.command !== 'AssumeRole') return;
-  const task = running.getStore();
+  const caller = currentCaller();
   // Scenario setup and provisioning enter accounts their own way; only the tasks are held to their grants.
-  if (!task) return;
+  if (!Object.hasOwn(TASK_ACCESS, caller)) return;
+  const task = caller as TaskHandlerName;
   const roleArn = (call.input as { RoleArn?: string }).RoleArn ?? '';
   const { memberRole, adminRole } = grantOf(task);
   if (memberRole && roleArn.endsWith(`:role/${memberRoleNames[memberRole]}`)) return;
@@ -45,7 +45,7 @@ function checkAssumeRole(call: SdkCall): void {
 
 /**
  * IAM's side of "who assumes which" (docs/decisions/010), emulated: moto lets anyone assume any
- * role, so each task handler runs in a context naming it, and an AssumeRole it makes of a member
+ * role, so each task handler runs in a context naming it (callerContext.ts), and an AssumeRole it makes of a member
  * role other than the one its admin role may assume (TASK_ACCESS `actsOnMembers`) fails with
  * `AccessDenied`, as the deployed task role's policy and the member role's trust would refuse it.
  *
@@ -59,6 +59,6 @@ export function guardMemberRoles(handlers: Readonly<Record<TaskHandlerName, Task
     installed = true;
   }
   return Object.fromEntries(
-    Object.entries(handlers).map(([task, handler]) => [task, (event: unknown) => running.run(task as TaskHandlerName, () => handler(event))]),
+    Object.entries(handlers).map(([task, handler]) => [task, (event: unknown) => runAs(task as TaskHandlerName, () => handler(event))]),
   ) as Record<TaskHandlerName, TaskHandler>;
 }

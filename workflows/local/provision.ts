@@ -22,6 +22,8 @@ export const LOCAL_NAMES = {
   /** The member roles, by what a task does with the resource (docs/decisions/010). */
   memberRoles: { read: 'RectifyReadRole', change: 'RectifyRemediationRole' } satisfies Record<MemberRole, string>,
   approvalSecret: 'rectify/approval-signing-key',
+  /** The workflow the local control plane runs (runtime.ts). */
+  stateMachine: 'rectify-local',
 } as const;
 
 export interface LocalResources {

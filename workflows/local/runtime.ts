@@ -10,6 +10,8 @@ import { getApproval } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
 import { serveApproval, submitApprovalForm } from './approvalServer.js';
+import { runAs } from './callerContext.js';
+import { recordCallsFromEnv } from './callRecorder.js';
 import { buildLocalDefinition } from './definition.js';
 import { lookupWithFaults, type Faults, type FaultStepResolver } from './faults.js';
 import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.js';
@@ -77,11 +79,12 @@ export class LocalRuntime {
   ) {}
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+    recordCallsFromEnv();
     const region = options.region ?? 'us-east-1';
     const account = options.adminAccount ?? LOCAL_ADMIN_ACCOUNT;
     const port = await freePort();
     const controlPlaneUrl = `http://127.0.0.1:${port}`;
-    const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:rectify-local`;
+    const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${LOCAL_NAMES.stateMachine}`;
     const env: Record<string, string> = {
       ...localAwsEnv(options.motoEndpoint, region),
       AWS_ENDPOINT_URL_SFN: controlPlaneUrl,
@@ -120,7 +123,8 @@ export class LocalRuntime {
     const deps = { ...defaultPlaybookDeps, playbooks: lookupWithFaults(defaultPlaybookDeps.playbooks, options.faults, options.resolveFaultStep) };
     // Each task may assume only its own member role, as IAM would hold it (moto does not).
     const handlers = guardMemberRoles(createTaskHandlers(deps));
-    const approvalHandler = createApprovalHandler(deps);
+    const approval = createApprovalHandler(deps);
+    const approvalHandler: typeof approval = (event) => runAs('approval', () => approval(event));
     const executionStatus = createExecutionStatus(deps);
     let runtime: LocalRuntime | undefined;
     const definition = buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) });
@@ -134,11 +138,11 @@ export class LocalRuntime {
       },
       // The EventBridge rule on Step Functions status changes, delivered to the same handler.
       onStopped: async (execution) => {
-        await executionStatus({
+        await runAs('executionStatus', () => executionStatus({
           'detail-type': 'Step Functions Execution Status Change',
           source: 'aws.states',
           detail: { executionArn: execution.executionArn, name: execution.name, status: execution.status, error: execution.error ?? null, cause: execution.cause ?? null },
-        } as never);
+        } as never));
       },
     });
     const securityHub = new SecurityHubAdapter();
@@ -198,7 +202,12 @@ export class LocalRuntime {
     throw new Error(`no approval email with a link for ${approvalId}`);
   }
 
-  private async onApprovalRequested(request: TaskTokenRequest): Promise<void> {
+  /** The person behind the email: reads the inbox and opens the link (the harness; the endpoint's calls are the approval function's). */
+  private onApprovalRequested(request: TaskTokenRequest): Promise<void> {
+    return runAs('harness', () => this.answerApproval(request));
+  }
+
+  private async answerApproval(request: TaskTokenRequest): Promise<void> {
     const approvalId = (request.handlerResult as { approvalId?: string } | undefined)?.approvalId;
     if (!approvalId) return;
     try {
@@ -224,7 +233,8 @@ export class LocalRuntime {
 
   /** Drain the notifications queue (what SNS delivered to the approvals and escalations topics). */
   async collectNotifications(): Promise<Notification[]> {
-    const drain = this.draining.then(() => this.drainNotifications());
+    // The emulated inbox, not a Rectify function, whoever asks.
+    const drain = this.draining.then(() => runAs('harness', () => this.drainNotifications()));
     this.draining = drain.catch(() => undefined);
     await drain;
     return this.notifications;

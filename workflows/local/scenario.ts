@@ -8,6 +8,7 @@ import { executionNameFor, startExecutions } from '../../tasks/handlers/intake.j
 import { readAudit, type AuditRecord } from '../../tasks/store/table.js';
 import { callAws, matchesExpectation, showsAny, substitute, valueAt } from './awsCall.js';
 import { LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
+import { runAs } from './callerContext.js';
 import { FaultsSchema } from './faults.js';
 import { startMoto } from './moto.js';
 import { LocalRuntime, type ApprovalChoice, type Notification } from './runtime.js';
@@ -160,7 +161,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       source: 'aws.securityhub',
       detail: { findings: [finding] },
     };
-    await startExecutions(runtime.stateMachineArn, event);
+    await runAs('intake', () => startExecutions(runtime.stateMachineArn, event));
     const executionName = executionNameFor(finding, source);
     const execution = runtime.stepFunctions.byName(executionName);
     if (!execution) throw new Error(`intake did not start execution ${executionName}`);

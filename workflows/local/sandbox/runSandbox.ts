@@ -11,6 +11,7 @@ import { putExemption } from '../../../tasks/store/exemptions.js';
 import { readAudit } from '../../../tasks/store/table.js';
 import { callAws, matchesExpectation, showsAny, substitute, valueAt } from '../awsCall.js';
 import { LOCAL_MEMBER_ACCOUNT } from '../awsEnv.js';
+import { runAs } from '../callerContext.js';
 import { startMoto } from '../moto.js';
 import { LocalRuntime, type PendingApproval } from '../runtime.js';
 import { renderTraceHtml } from '../traceHtml.js';
@@ -105,7 +106,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     const findings = rows.map((r) => finding(r.item, r.resourceId));
     await adminClient(SecurityHubClient).send(new BatchImportFindingsCommand({ Findings: findings as never }));
     log('findings imported; sending them through intake…');
-    await startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', source: 'aws.securityhub', detail: { findings } });
+    await runAs('intake', () => startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', source: 'aws.securityhub', detail: { findings } }));
 
     const executions = rows.map((r) => runtime.stepFunctions.byName(r.executionName)!);
     const timer = setInterval(() => {

@@ -1,0 +1,89 @@
+/**
+ * Reviewed exceptions to the permission proof (docs/decisions/013). Each entry names what it
+ * excuses and why; the proof fails when an entry no longer applies, so the list cannot rot.
+ */
+
+/** A playbook's declared permission that no scenario run exercises, and why it is not dead. */
+export interface UnexercisedPermission {
+  /** Playbook id, or `tag reads` for the member roles' tag-read permissions (tasks/domain/resourceTags.ts). */
+  readonly playbook: string;
+  readonly action: string;
+  /** The code path that calls it, and why no scenario reaches it. */
+  readonly reason: string;
+}
+
+export const UNEXERCISED_PERMISSIONS: readonly UnexercisedPermission[] = [
+  {
+    playbook: 'iam-enforce-strong-password-policy',
+    action: 'iam:DeleteAccountPasswordPolicy',
+    reason:
+      'Rollback of an account that had no password policy before the change deletes the one Rectify wrote (iam/passwordPolicy.ts deletePolicy); ' +
+      'the rollback scenario starts from a weak policy, not from none.',
+  },
+  {
+    playbook: 'lambda-remove-public-function-permissions',
+    action: 'lambda:GetFunctionConfiguration',
+    reason:
+      'Only when GetPolicy answers ResourceNotFound: it tells a deleted function from one without a policy (lambda/functionPolicy.ts requireFunction); ' +
+      'every scenario\'s function exists and has a policy.',
+  },
+  {
+    playbook: 's3-require-secure-transport',
+    action: 's3:DeleteBucketPolicy',
+    reason: 'Rollback of a bucket that had no policy before the change (s3/requireSecureTransport.ts rollback); the scenarios\' buckets start with one.',
+  },
+  {
+    playbook: 's3-enable-bucket-block-public-access',
+    action: 's3:GetBucketAcl',
+    reason:
+      'Read only when the bucket\'s object ownership allows ACLs (s3/bucketExposure.ts readBucketExposure); the scenarios\' buckets have the ' +
+      'default BucketOwnerEnforced. The ACL path runs in test/playbooks/s3/enableBucketBlockPublicAccess.publicReadWrite.test.ts, outside the workflow.',
+  },
+  {
+    playbook: 's3-enable-bucket-block-public-access',
+    action: 's3:ListBucketVersions',
+    reason: 'ListObjectVersions, on the same ACL path as s3:GetBucketAcl (s3/bucketExposure.ts); same reason.',
+  },
+  {
+    playbook: 'rds-enable-instance-deletion-protection-runbook',
+    action: 'rds:ModifyDBInstance',
+    reason:
+      'Rollback only, once the runbook has enabled protection (the runbook modifies the instance as the automation role); moto has no SSM ' +
+      'Automation, so in the rollback scenario the runbook never starts and the rollback finds nothing to undo.',
+  },
+  {
+    playbook: 'rds-enable-instance-deletion-protection-runbook',
+    action: 'ssm:GetAutomationExecution',
+    reason:
+      'Polls the runbook started by StartAutomationExecution (playbooks/ssmAutomation.ts), which moto does not implement: the start fails and nothing ' +
+      'is polled. enableDeletionProtectionWithRunbook.workflow.test.ts stubs SSM in the SDK, below the recorder.',
+  },
+  {
+    playbook: 'rds-enable-instance-deletion-protection-runbook',
+    action: 'ssm:StopAutomationExecution',
+    reason: 'Cancels a runbook that outlives its deadline (playbooks/ssmAutomation.ts); moto does not run runbooks, as for ssm:GetAutomationExecution.',
+  },
+];
+
+/**
+ * A denial the proof reports and that is kept open on purpose, with what keeps it open. The proof
+ * fails on every other denial, and on an entry here that no longer occurs.
+ */
+export interface DenialUnderReview {
+  /** The role's label as the proof prints it (`approval's role …` is matched by its start). */
+  readonly role: string;
+  readonly action: string;
+  readonly reason: string;
+}
+
+export const DENIALS_UNDER_REVIEW: readonly DenialUnderReview[] = [
+  ...(['states:SendTaskSuccess', 'states:SendTaskFailure'] as const).map((action) => ({
+    role: "approval's role",
+    action,
+    reason:
+      'The Service Authorization Reference (and so the IAM dataset) lists no resource type for the task-token calls: a policy must name "*". ' +
+      'The approval function is granted them on the state machine only (ApprovalEndpoint.allowTaskResponses; decision 006 pins it), as CDK\'s ' +
+      'own grantTaskResponse does, which AWS honours for callback tasks in practice (aws/aws-cdk#8486). Widening to "*" would let the function ' +
+      'answer any task token of the account; keeping the scope relies on undocumented behaviour. Open until decided.',
+  })),
+];

