@@ -51,7 +51,10 @@ export async function recheckBeforeChange(
   checked.push(`policy: mode ${decision.mode}, control setting ${decision.controlSetting}`);
 
   // The live tag through the change role Remediate holds: its task role may assume no other (docs/decisions/010).
-  const exemption = await decideExemption(deps, state, () => liveTagsOf(target.playbook, target.ctx));
+  // One live read serves the exemption and, when the plan became more disruptive, the criticality.
+  let tags: Promise<Record<string, string>> | undefined;
+  const liveTags = () => (tags ??= liveTagsOf(target.playbook, target.ctx));
+  const exemption = await decideExemption(deps, state, liveTags);
   if (exemption.exempt) throw new ExemptAtChangeError(`exempt at the moment of change: ${exemption.reason}; nothing was changed`);
   checked.push(`exemption: ${exemption.reason}`);
 
@@ -66,7 +69,7 @@ export async function recheckBeforeChange(
     const impact = impactOf(target.playbook, target.plan);
     const classified = state.risk?.impact ?? earlier.impact ?? impact.level;
     if (IMPACTS.indexOf(impact.level) > IMPACTS.indexOf(classified)) {
-      const now = classifySeverity(request, impact, await liveTagsOf(target.playbook, target.ctx), policy);
+      const now = classifySeverity(request, impact, await liveTags(), policy);
       if (now.approvalRequired) throw new ApprovalNeededError(`the plan is now ${impact.level} (${impact.why}); risk ${now.level} needs a person`);
     }
     checked.push(`plan impact ${impact.level}`);

@@ -9,10 +9,9 @@
  *   npm run mutation -- kms-enable-key-rotation s3-enable-bucket-versioning
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { playbookSources, REPO_ROOT as ROOT } from '../support/playbookSources.js';
 
 interface Target {
   readonly playbookId: string;
@@ -20,15 +19,9 @@ interface Target {
   readonly module: string;
 }
 
-/** Playbook ids and their modules, from the generated catalog (the registry's own list). */
+/** The playbooks to mutate: all, or those named. */
 function targets(only: readonly string[]): Target[] {
-  const catalog = readFileSync(path.join(ROOT, 'tasks/playbooks/catalog.generated.ts'), 'utf8');
-  const all = [...catalog.matchAll(/^import \{ \w+ \} from '\.\/([\w/]+)\.js';$/gm)].map(([, module]) => {
-    const source = readFileSync(path.join(ROOT, `tasks/playbooks/${module}.ts`), 'utf8');
-    const playbookId = /definePlaybook[^(]*\(\{\s*id: '([^']+)'/.exec(source)?.[1];
-    if (!playbookId) throw new Error(`tasks/playbooks/${module}.ts: cannot read the playbook id`);
-    return { playbookId, module: module! };
-  });
+  const all = playbookSources().map(({ playbookId, module }) => ({ playbookId, module }));
   const unknown = only.filter((id) => !all.some((t) => t.playbookId === id));
   if (unknown.length > 0) throw new Error(`no playbook ${unknown.join(', ')}; known: ${all.map((t) => t.playbookId).join(', ')}`);
   return only.length > 0 ? all.filter((t) => only.includes(t.playbookId)) : all;

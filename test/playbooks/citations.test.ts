@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allPlaybooks } from '../../tasks/playbooks/registry.js';
+import { playbookSources } from '../support/playbookSources.js';
 
 /**
  * Every playbook cites the Security Hub control page of each consolidated control it fixes
  * (docs/writing-a-playbook.md, "Fidelity"): its doc comment names the anchor, e.g.
  * `ec2-controls.html#ec2-19`, so a reader can check verify against the control's own words.
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const catalog = readFileSync(path.join(ROOT, 'tasks/playbooks/catalog.generated.ts'), 'utf8');
-const sources = [...catalog.matchAll(/^import \{ \w+ \} from '\.\/([\w/]+)\.js';$/gm)].map(([, module]) =>
-  readFileSync(path.join(ROOT, `tasks/playbooks/${module}.ts`), 'utf8'),
-);
+const sources = playbookSources();
 
 /** `EC2.19` → `ec2-controls.html#ec2-19`; legacy per-standard ids (with a `/`) have no page of their own. */
 function anchorOf(control: string): string | undefined {
@@ -29,9 +24,9 @@ describe('each playbook cites the control page of every control it fixes', () =>
 
   for (const playbook of allPlaybooks()) {
     it(playbook.id, () => {
-      const source = sources.find((text) => text.includes(`id: '${playbook.id}'`));
+      const source = sources.find((s) => s.playbookId === playbook.id);
       expect(source, `the source of ${playbook.id}`).toBeDefined();
-      const missing = playbook.controls.map(anchorOf).filter((anchor): anchor is string => anchor !== undefined && !source!.includes(anchor));
+      const missing = playbook.controls.map(anchorOf).filter((anchor): anchor is string => anchor !== undefined && !source!.text.includes(anchor));
       expect(missing, `${playbook.id} does not cite ${missing.join(', ')}`).toEqual([]);
     });
   }
