@@ -1,8 +1,9 @@
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { PASS_ROLE } from '../automationRunbooks.js';
+import { acknowledgePlaybookScopes, playbookStatements } from '../playbookStatements.js';
 
 /** A role the remediation role may hand to one AWS service. */
 export interface PassableRole {
@@ -47,8 +48,10 @@ export interface MemberRemediationRoleProps {
 /**
  * A role Rectify assumes in a member account: the change role (read and fix resources) or, with
  * `readOnly`, the read role. It trusts exactly the admin account's task roles that need it, by
- * ARN, and can do exactly what the registered playbooks declare (the read role only the reads);
- * iam:PassRole only on the named roles, and only to their service.
+ * ARN, and can do exactly what the registered playbooks declare (the read role only the reads),
+ * each action on the resource types IAM authorizes it on in this account
+ * (tasks/playbooks/resourceScopes.ts), on `*` only where IAM has none; iam:PassRole only on the
+ * named roles, and only to their service.
  *
  * @example
  * new MemberRemediationRole(this, 'Remediation', {
@@ -79,10 +82,8 @@ export class MemberRemediationRole extends Construct {
     if (trusted.length === 0) throw new Error('MemberRemediationRole: no trusted role ARNs: name the admin account\'s member-facing roles');
     const notRole = trusted.find((arn) => !Token.isUnresolved(arn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(arn));
     if (notRole) throw new Error(`MemberRemediationRole: ${notRole} is not an IAM role ARN; trust the admin roles by exact ARN, never an account`);
-    const statements = [
-      new iam.PolicyStatement({ actions: props.actions.filter((a) => a !== PASS_ROLE), resources: ['*'] }),
-      ...passRoleStatements(props.actions.includes(PASS_ROLE), props.passableRoles ?? []),
-    ];
+    const playbookActions = props.actions.filter((a) => a !== PASS_ROLE);
+    const statements = [...playbookStatements(playbookActions), ...passRoleStatements(props.actions.includes(PASS_ROLE), props.passableRoles ?? [])];
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description:
@@ -96,12 +97,7 @@ export class MemberRemediationRole extends Construct {
         PlaybookPermissions: new iam.PolicyDocument({ statements }),
       },
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Playbooks read and fix whichever resource a finding names (any security group, bucket or key of the account), so the ' +
-        'generated actions cannot be scoped to resources known at deploy time; the actions themselves are exact, with no wildcards.',
-    });
+    acknowledgePlaybookScopes(this.role, playbookActions, props.readOnly ? 'Read role' : 'Change role');
   }
 }
 

@@ -14,6 +14,7 @@ import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
 import { automationRoles, PASS_ROLE, SSM_SERVICE } from '../automationRunbooks.js';
 import { grantTaskAccess } from '../grantTaskAccess.js';
+import { playbookManagedPolicies } from '../playbookStatements.js';
 import { REMEDIATION_TASK_ROLE_NAME, roleArn } from '../names.js';
 import { TASK_ACCESS, type TaskAccess, type TopicName } from '../taskAccess.js';
 import { AutomationRole } from './AutomationRole.js';
@@ -207,7 +208,7 @@ export class TaskFunctions extends Construct {
   }
 
   /**
-   * The same-account shortcut: the member-facing roles get the playbooks' permissions here, the
+   * The same-account shortcut: the member-facing roles get the playbooks' permissions here (as customer managed policies, scoped by resource), the
    * read-side roles only the read actions. Returns the automation roles it made.
    */
   private allowPlaybooksHere(readRoles: readonly iam.Role[], changeRoles: readonly iam.Role[]): AutomationRole[] {
@@ -218,44 +219,17 @@ export class TaskFunctions extends Construct {
     const made = automationRoles(playbooks).map((spec) => new AutomationRole(this, `Automation${spec.roleName}`, spec));
     const tagReads = tagReadPermissionsFor(playbooks);
     if (readRoles.length > 0) {
-      const reads = new iam.Policy(this, 'SameAccountReadPolicy', {
-        roles: [...readRoles],
-        statements: [new iam.PolicyStatement({ actions: readRoleActions(playbooks, tagReads), resources: ['*'] })],
-      });
-      Validations.of(reads).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'sameAccountShortcut: the tasks that only look read any resource of a playbook\'s type that a finding names in this ' +
-          'account, so the actions (the playbooks\' declared read actions and the tag reads, no wildcards, no writes) cannot be ' +
-          'scoped to resources known at deploy time.',
-      });
+      playbookManagedPolicies(this, 'SameAccountRead', readRoles, readRoleActions(playbooks, tagReads), 'sameAccountShortcut, the tasks that only look (read actions only)');
     }
     if (changeRoles.length === 0) return made;
     const actions = changeRoleActions(playbooks, tagReads);
     // iam:PassRole never on "*": only the runbooks' automation roles of this account, only to SSM.
     const passable = automationRoles(playbooks).map((spec) => roleArn(partition, account, spec.roleName));
-    const policy = new iam.Policy(this, 'SameAccountPlaybookPolicy', {
-      roles: [...changeRoles],
-      statements: [
-        new iam.PolicyStatement({ actions: actions.filter((a) => a !== PASS_ROLE), resources: ['*'] }),
-        ...(actions.includes(PASS_ROLE) && passable.length > 0
-          ? [
-              new iam.PolicyStatement({
-                actions: [PASS_ROLE],
-                resources: passable,
-                conditions: { StringEquals: { 'iam:PassedToService': SSM_SERVICE } },
-              }),
-            ]
-          : []),
-      ],
-    });
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'sameAccountShortcut: the playbooks fix any resource of their type that a finding names in this account, so the ' +
-        'actions (generated from the playbooks\' declared permissions, no action wildcards) cannot be scoped to resources known at deploy time; ' +
-        'iam:PassRole is not among them: it has its own statement on the automation roles\' ARNs.',
-    });
+    const passRole =
+      actions.includes(PASS_ROLE) && passable.length > 0
+        ? [new iam.PolicyStatement({ actions: [PASS_ROLE], resources: passable, conditions: { StringEquals: { 'iam:PassedToService': SSM_SERVICE } } })]
+        : [];
+    playbookManagedPolicies(this, 'SameAccountPlaybook', changeRoles, actions.filter((a) => a !== PASS_ROLE), 'sameAccountShortcut, Remediate and Rollback', passRole);
     return made;
   }
 }

@@ -1,4 +1,8 @@
 import type { Playbook } from './definePlaybook.js';
+import { isScoped, RESOURCE_ARN_PATTERNS } from './resourceScopes.js';
+
+/** An action as the catalog lists it: `(*)` when IAM cannot scope it to a resource. */
+const shownAction = (action: string) => (isScoped(action) ? `\`${action}\`` : `\`${action}\` (*)`);
 
 /** docs/playbooks.md, generated from the registry so it cannot drift from the code. */
 export function renderPlaybookDocs(playbooks: readonly Playbook[]): string {
@@ -13,8 +17,9 @@ export function renderPlaybookDocs(playbooks: readonly Playbook[]): string {
     '',
     '| Playbook | Controls | Resource type | Impact | IAM actions (member role) |',
     '| --- | --- | --- | --- | --- |',
-    ...sorted.map((p) => `| \`${p.id}\` — ${p.title} | ${p.controls.join(', ')} | ${p.resourceType} | ${p.impact} | ${p.permissions.map((a) => `\`${a}\``).join(', ')} |`),
+    ...sorted.map((p) => `| \`${p.id}\` — ${p.title} | ${p.controls.join(', ')} | ${p.resourceType} | ${p.impact} | ${p.permissions.map(shownAction).join(', ')} |`),
     '',
+    ...renderScopes(),
     ...renderParameters(sorted),
     'Each playbook has `snapshot` (read the state it may change), `plan` (the human-readable change),',
     '`apply` (idempotent), `verify` (read back, decide compliance) and `rollback` (restore the snapshot).',
@@ -22,6 +27,23 @@ export function renderPlaybookDocs(playbooks: readonly Playbook[]): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** Which resources the member roles are granted each action on (tasks/playbooks/resourceScopes.ts). */
+function renderScopes(): string[] {
+  return [
+    '## Resource scope of the member roles',
+    '',
+    'Each action is granted on the resource types IAM authorizes it on, in the member account and any region (one member role',
+    'serves every region the administrator account aggregates). Actions marked (*) have no resource type in the Service',
+    'Authorization Reference (EC2 `Describe*`, account-wide settings such as the password policy or the account\'s public',
+    'access block): IAM requires `*` for them, so the roles are granted them on `*`.',
+    '',
+    '| Resource type | ARN pattern in the member account |',
+    '| --- | --- |',
+    ...Object.entries(RESOURCE_ARN_PATTERNS).map(([type, pattern]) => `| ${type} | \`${pattern}\` |`),
+    '',
+  ];
 }
 
 /** The control parameters each playbook honours, with Security Hub's defaults (what a finding without them means). */

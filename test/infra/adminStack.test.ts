@@ -5,7 +5,9 @@ import { PolicySchema } from '../../tasks/domain/policy.js';
 import { BY_KIND_INDEX } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { APPROVAL_REQUEST_ROLE_NAME, CHANGE_TASK_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
+import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { isReadAction } from '../../tasks/playbooks/readActions.js';
+import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
 import { EXECUTION_STATUS_ACCESS, TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
@@ -480,8 +482,10 @@ describe('RectifyAdminStack', () => {
       const policies = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
       const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 
-      const shortcut = policies.filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => actionsOf(s).includes('ec2:RevokeSecurityGroupIngress')));
-      const readShortcut = policies.filter((p) => (p.Properties.PolicyDocument.Statement as Statement[]).some((s) => actionsOf(s).includes('ec2:DescribeSecurityGroups')) && !shortcut.includes(p));
+      const managed = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy');
+      const shortcut = managed.filter((p) => String(p.Properties.Description).includes('Remediate and Rollback'));
+      const readShortcut = managed.filter((p) => String(p.Properties.Description).includes('only look'));
+      const statementsIn = (found: typeof managed) => found.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
       const roleNameOf = (ref: { Ref: string }) => json.Resources[ref.Ref]!.Properties.RoleName as string;
 
       // Assess
@@ -491,13 +495,20 @@ describe('RectifyAdminStack', () => {
         'arn:aws:iam::222222222222:role/RectifyReadRole',
         'arn:aws:iam::222222222222:role/RectifyRemediationRole',
       ]);
-      expect(shortcut).toHaveLength(1);
-      expect((shortcut[0]!.Properties.PolicyDocument.Statement as Statement[])[0]!.Resource).toBe('*');
-      expect((shortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf)).toEqual([CHANGE_TASK_ROLE_NAME]);
+      // The playbooks' statements as customer managed policies (off the roles' inline budget), every action once.
+      expect(shortcut.length).toBeGreaterThan(0);
+      expect(statementsIn(shortcut).flatMap(actionsOf).sort()).toEqual(changeRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())));
+      for (const policy of shortcut) expect((policy.Properties.Roles as { Ref: string }[]).map(roleNameOf)).toEqual([CHANGE_TASK_ROLE_NAME]);
+      // Scoped as the member roles are (tasks/playbooks/resourceScopes.ts), in this account: `*` only for what IAM cannot scope.
+      const resourceOf = (action: string) => statementsIn(shortcut).find((s) => actionsOf(s).includes(action))!.Resource;
+      expect(resourceOf('ec2:RevokeSecurityGroupIngress')).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:security-group/*' });
+      expect(resourceOf('ec2:DescribeSecurityGroups')).toBe('*');
       // The read-side roles get only the read actions here, as the member read role would give them.
-      expect(readShortcut).toHaveLength(1);
-      expect((readShortcut[0]!.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
-      const readActions = (readShortcut[0]!.Properties.PolicyDocument.Statement as Statement[]).flatMap(actionsOf);
+      expect(readShortcut.length).toBeGreaterThan(0);
+      for (const policy of readShortcut) {
+        expect((policy.Properties.Roles as { Ref: string }[]).map(roleNameOf).sort()).toEqual([APPROVAL_REQUEST_ROLE_NAME, CLASSIFY_TASK_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME]);
+      }
+      const readActions = statementsIn(readShortcut).flatMap(actionsOf);
       expect(readActions.length).toBeGreaterThan(0);
       expect(readActions.filter((a) => !isReadAction(a))).toEqual([]);
       // No member stack runs here under the shortcut: the runbook playbooks' automation role is made in this stack,
@@ -510,7 +521,7 @@ describe('RectifyAdminStack', () => {
           Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '111111111111' } }),
         }),
       ]);
-      expect(statements.filter((s) => actionsOf(s).includes('iam:PassRole'))).toEqual([
+      expect([...statements, ...statementsIn(managed)].filter((s) => actionsOf(s).includes('iam:PassRole'))).toEqual([
         expect.objectContaining({ Resource: 'arn:aws:iam::111111111111:role/RectifyAutomationRole', Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } }),
       ]);
       admin.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);

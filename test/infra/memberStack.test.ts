@@ -7,6 +7,7 @@ import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { enableDeletionProtectionWithRunbook } from '../../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
 import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
+import { resourcesFor } from '../../tasks/playbooks/resourceScopes.js';
 import { removeOutdirs, templatesOf, testApp } from './testApp.js';
 
 interface RoleJson {
@@ -20,9 +21,11 @@ interface RoleJson {
   };
 }
 
-/** Flatten the `arn:${Partition}:iam::...` join the way CloudFormation would in the aws partition. */
+/** Flatten the `arn:${Partition}:iam::...` join or sub the way CloudFormation would in the aws partition. */
 function joined(value: unknown, refs: Record<string, string>): string {
   if (typeof value === 'string') return value;
+  const sub = (value as { 'Fn::Sub'?: string })['Fn::Sub'];
+  if (typeof sub === 'string') return sub.replace(/\$\{([^}]+)\}/g, (_, name: string) => refs[name] ?? `\${${name}}`);
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (join) return join[1].map((part) => joined(part, refs)).join(join[0]);
   const ref = (value as { Ref?: string }).Ref;
@@ -57,6 +60,15 @@ describe('RectifyMemberStack', () => {
 
   const statementsOf = (role: RoleJson) => role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
   const actionsOf = (role: RoleJson) => statementsOf(role).flatMap((s) => [s.Action].flat()).sort();
+  /** Each action with the resources its statement names, as CloudFormation resolves them in member account 222222222222. */
+  const scopeOf = (role: RoleJson) =>
+    Object.fromEntries(
+      statementsOf(role)
+        .filter((s) => s.Action !== PASS_ROLE)
+        .flatMap((s) => [s.Action].flat().map((action) => [action, [s.Resource].flat().map((r) => joined(r, REFS)).sort()])),
+    );
+  const expectedScope = (actions: readonly string[]) =>
+    Object.fromEntries(actions.filter((a) => a !== PASS_ROLE).map((a) => [a, resourcesFor(a, { partition: 'aws', account: '222222222222' }).sort()]));
   const trustedNames = (role: RoleJson, refs: Record<string, string> = { 'AWS::Partition': 'aws' }) =>
     trustedArns(role.Properties.AssumeRolePolicyDocument.Statement[0]!.Principal.AWS, refs);
 
@@ -74,9 +86,12 @@ describe('RectifyMemberStack', () => {
     expect(roles).toHaveLength(3);
     expect(expected).toContain(PASS_ROLE);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(expected);
-    expect(statements).toHaveLength(2);
-    expect(statements[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
-    expect([statements[0]!.Action].flat()).not.toContain(PASS_ROLE);
+    // Each action on its resource types in the member account, `*` only where IAM has none (tasks/playbooks/resourceScopes.ts).
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(scopeOf(role)).toEqual(expectedScope(expected));
+    expect(scopeOf(role)['s3:PutBucketPolicy']).toEqual(['arn:aws:s3:::*']);
+    expect(scopeOf(role)['iam:UpdateAccessKey']).toEqual(['arn:aws:iam::222222222222:user/*']);
+    expect(scopeOf(role)['ec2:DescribeSecurityGroups']).toEqual(['*']);
     expect(passRole).toHaveLength(1);
     expect(passRole[0]).toMatchObject({ Effect: 'Allow', Action: PASS_ROLE, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } });
     expect(joined(passRole[0]!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
@@ -99,7 +114,8 @@ describe('RectifyMemberStack', () => {
     expect(reads).toEqual([...new Set([...declared.filter(isReadAction), ...tagReads])].sort());
     expect(reads).not.toContain(PASS_ROLE);
     expect(reads).not.toContain('s3:PutBucketPolicy');
-    expect(statementsOf(readRole)).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: '*' })]);
+    expect(statementsOf(readRole).every((s) => s.Effect === 'Allow' && !s.Condition)).toBe(true);
+    expect(scopeOf(readRole)).toEqual(expectedScope(reads));
     expect(readRole.Properties).toMatchObject({ RoleName: 'RectifyReadRole', MaxSessionDuration: 3600 });
     expect(readRole.Properties.ManagedPolicyArns).toBeUndefined();
     // Every declared action lands in one of the two roles: the change role holds them all.
@@ -134,7 +150,7 @@ describe('RectifyMemberStack', () => {
       const resources = Object.values(t.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
       return [
         ...resources.filter((r) => r.Type === 'AWS::IAM::Role').flatMap((r) => (r.Properties.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement)),
-        ...resources.filter((r) => r.Type === 'AWS::IAM::Policy').flatMap((r) => r.Properties.PolicyDocument.Statement),
+        ...resources.filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy').flatMap((r) => r.Properties.PolicyDocument.Statement),
       ] as { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
     });
 

@@ -80,6 +80,13 @@ class IntrinsicResolver {
       const [separator, parts] = arg as [string, unknown[]];
       return parts.map((p) => this.resolve(p)).join(separator);
     }
+    // The string form only (the scoped playbook statements use it): `${Name}` is a Ref, `${Id.Attr}` a GetAtt.
+    if (entries.length === 1 && key === 'Fn::Sub' && typeof arg === 'string') {
+      return arg.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+        const [id, attribute] = name.split('.') as [string, string | undefined];
+        return attribute && !name.startsWith('AWS::') ? this.getAtt(id, attribute) : this.ref(name);
+      });
+    }
     if (entries.length === 1 && key?.startsWith('Fn::')) throw new Error(`SynthesizedPolicies: ${key} is not resolved here; teach IntrinsicResolver it`);
     return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
   }
@@ -202,6 +209,13 @@ export class SynthesizedPolicies {
       if (targets.some((t) => matchesPattern(resourceArn, String(resolver.resolve(t))))) return resolver.resolve(document) as PolicyDocument;
     }
     return undefined;
+  }
+
+  /** The local stand-in for one of Rectify's own resources, by the TaskEnv variable that names it to the functions. */
+  localResource(variable: string): string {
+    const value = this.world.localResources[variable];
+    if (!value) throw new Error(`SynthesizedPolicies: the local world names no resource for ${variable}`);
+    return value;
   }
 
   /** ARNs (or patterns) of the admin stack's resources the local run stood in for: Rectify's own, not a finding's. */

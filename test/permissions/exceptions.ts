@@ -76,14 +76,5 @@ export interface DenialUnderReview {
   readonly reason: string;
 }
 
-export const DENIALS_UNDER_REVIEW: readonly DenialUnderReview[] = [
-  ...(['states:SendTaskSuccess', 'states:SendTaskFailure'] as const).map((action) => ({
-    role: "approval's role",
-    action,
-    reason:
-      'The Service Authorization Reference (and so the IAM dataset) lists no resource type for the task-token calls: a policy must name "*". ' +
-      'The approval function is granted them on the state machine only (ApprovalEndpoint.allowTaskResponses; decision 006 pins it), as CDK\'s ' +
-      'own grantTaskResponse does, which AWS honours for callback tasks in practice (aws/aws-cdk#8486). Widening to "*" would let the function ' +
-      'answer any task token of the account; keeping the scope relies on undocumented behaviour. Open until decided.',
-  })),
-];
+/** None today: the task-token answers were the last (decision 017). */
+export const DENIALS_UNDER_REVIEW: readonly DenialUnderReview[] = [];

@@ -1,3 +1,4 @@
+import { TaskEnv } from '../../tasks/taskConfig.js';
 import type { RecordedCall } from '../../workflows/local/callRecorder.js';
 
 /** IAM service prefix of each AWS SDK client Rectify uses (the client's name without `Client`). */
@@ -27,8 +28,39 @@ export interface RequiredAction {
   readonly action: string;
   /** The resource ARN, when the action is authorized on another resource than the call names (iam:PassRole on the passed role). */
   readonly resourceArn?: string;
+  /**
+   * Rectify's own resource IAM authorizes the action on, by the TaskEnv variable that names it to
+   * the functions, when the call names none (a task token's state machine).
+   */
+  readonly ownResource?: string;
+  /**
+   * Why IAM authorizes this action on a resource the Service Authorization Reference gives it no
+   * type for: the evaluator then skips the dataset's "must use *" check for it, and evaluates the
+   * policies against that resource as AWS does.
+   */
+  readonly beyondReference?: string;
   /** Context keys IAM sets for this authorization. */
   readonly context?: Readonly<Record<string, string>>;
+}
+
+/**
+ * AWS authorizes a task token's answer on the state machine of the execution that issued it: an
+ * AccessDenied for it names `…:stateMachine:<name>` as the resource (NOAA-OWP/hydrovis#837), CDK's
+ * StateMachine.grantTaskResponse grants it there, and its authors saw it work for Lambda-backed
+ * callback tasks (aws/aws-cdk#8486). The Reference lists no resource type for it.
+ */
+const TASK_TOKEN_SCOPE = 'observed: IAM authorizes SendTaskSuccess/SendTaskFailure on the token\'s state machine';
+
+/**
+ * An AWS-owned document's ARN has no account ("The account ID shouldn't be specified in the ARN for
+ * Amazon owned public documents", Systems Manager User Guide); only AWS may name a document
+ * `AWS…`, `Amazon…` or `amzn…`. Other documents are left to the dataset's format (with the account).
+ */
+function awsOwnedDocument(call: RecordedCall): Pick<RequiredAction, 'resourceArn' | 'beyondReference'> {
+  const name = [call.names.DocumentName ?? []].flat()[0];
+  if (!name || !/^(aws|amazon|amzn)/i.test(name)) return {};
+  // The dataset's document format requires an account, so its validated run cannot take this ARN.
+  return { resourceArn: `arn:aws:ssm:${call.region}::document/${name}`, beyondReference: 'AWS-owned document ARNs carry no account' };
 }
 
 type Irregular = readonly string[] | ((call: RecordedCall) => readonly RequiredAction[]);
@@ -65,9 +97,12 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'S3Control.DeletePublicAccessBlock': ['s3:PutAccountPublicAccessBlock'],
   // Starting a runbook passes its AutomationAssumeRole to SSM: IAM checks iam:PassRole on that role too.
   'SSM.StartAutomationExecution': (call) => [
-    { action: 'ssm:StartAutomationExecution' },
+    { action: 'ssm:StartAutomationExecution', ...awsOwnedDocument(call) },
     ...[call.names.AutomationAssumeRole ?? []].flat().map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'ssm.amazonaws.com' } })),
   ],
+  // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
+  'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
+  'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
 };
 
 /**
