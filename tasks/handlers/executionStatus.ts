@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notify } from '../aws/notify.js';
 import { AuditEvent } from '../domain/constants.js';
 import { logger } from '../observability.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { adminClient } from '../aws/clientFactory.js';
 import { CUSTOM_ACTION, Source } from '../domain/constants.js';
 import { logger } from '../observability.js';

@@ -1,5 +1,5 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { adminClient } from '../aws/clientFactory.js';
 import { AuditEvent, ControlSetting, Mode, Outcome, StateName } from '../domain/constants.js';
 import type { RemediationRequest } from '../domain/finding.js';

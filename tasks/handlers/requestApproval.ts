@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalLink } from '../approval/signing.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
 import { adminClient } from '../aws/clientFactory.js';

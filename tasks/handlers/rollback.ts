@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { RollbackFailedError } from '../domain/errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalog } from './catalog.generated.js';
 import type { Playbook } from './definePlaybook.js';
 import { playbookCovering } from './playbookSummary.js';
