@@ -19,7 +19,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  */
 export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Remediate, EventSchema, async ({ execution, state }): Promise<RemediationResult> => {
-    const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.change);
+    const { playbook, ctx, request } = await playbookContextFor(deps, state, execution, MemberRole.change);
     const dryRun = state.policy?.dryRun ?? true;
     const { tableName } = deps.config();
     try {
