@@ -76,12 +76,27 @@ export type StormResult = z.infer<typeof StormResultSchema>;
 
 export const BundleResultSchema = z.object({
   handler: z.string(),
+  /** Every chunk of the asset (JavaScript, no source maps). */
   bytes: Amount,
+  /** What importing the handler loads: the entry and the chunks it imports statically. */
+  coldBytes: Amount,
   sourcemapBytes: Amount,
-  /** Bytes each of the biggest contributors (npm package or project folder) adds to the bundle. */
+  /** Bytes each of the biggest contributors (npm package or project folder) adds to what loads at cold start. */
   largestInputs: Counts,
   loadMsRuns: z.array(Amount).min(1),
   loadMsMedian: Amount,
+  /** Functions that run playbooks: loading the entry and then one member service's playbook (its heaviest) and tag reader. */
+  onDemand: z
+    .object({
+      services: Amount,
+      worstService: z.string(),
+      worstPlaybook: z.string(),
+      /** Bytes the worst service's chunks add to the cold start's. */
+      worstBytes: Amount,
+      worstLoadMsMedian: Amount,
+      loadMsMedianByService: Counts,
+    })
+    .optional(),
 });
 export type BundleResult = z.infer<typeof BundleResultSchema>;
 
@@ -108,6 +123,8 @@ export const ResultsSchema = z.object({
     buildOverlappedOtherSections: z.boolean(),
     runsPerBundle: Amount,
     bundles: z.array(BundleResultSchema).min(1),
+    /** The functions whose bundles follow the catalog, rebuilt with a synthetic catalog several times the real one's size. */
+    synthetic: z.object({ playbooks: Amount, realPlaybooks: Amount, bundles: z.array(BundleResultSchema).min(1) }),
   }),
   /** Wall time of each part of the run. */
   sectionSeconds: Counts,
@@ -120,3 +137,9 @@ export const StormRunSchema = ResultsSchema.pick({ generatedAt: true, mode: true
   only: z.literal('storm'),
 });
 export type StormRun = z.infer<typeof StormRunSchema>;
+
+/** What `npm run bench -- --only cold-start` writes: section c alone, with the machine it ran on. */
+export const ColdStartRunSchema = ResultsSchema.pick({ generatedAt: true, mode: true, machine: true, coldStart: true, sectionSeconds: true, durationSeconds: true }).extend({
+  only: z.literal('cold-start'),
+});
+export type ColdStartRun = z.infer<typeof ColdStartRunSchema>;

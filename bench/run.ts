@@ -10,10 +10,10 @@ import { runCostModel } from './cost/costModel.js';
 import { describeMachine, loadAverage } from './machine.js';
 import { PRICES } from './prices.js';
 import { ProgressBar } from './progress.js';
-import { renderResults, renderStormRun } from './report.js';
-import { ResultsSchema, StormRunSchema, type Results, type StormRun } from './results.js';
+import { renderColdStartRun, renderResults, renderStormRun } from './report.js';
+import { ColdStartRunSchema, ResultsSchema, StormRunSchema, type ColdStartRun, type Results, type StormRun } from './results.js';
 import { runStorm } from './storm/runStorm.js';
-import { readTaskFunctionSettings } from './taskFunctionSettings.js';
+import { readTaskFunctionSettings, type TaskFunctionSettings } from './taskFunctionSettings.js';
 
 /** Sizes of a run: `--quick` for development and CI (under 2 minutes), the full run for the figures in docs/benchmarks.md. */
 const PROFILES = {
@@ -32,17 +32,19 @@ const { values: args } = parseArgs({
     'storm-seconds': { type: 'string' },
     concurrency: { type: 'string', default: '32' },
     'moto-servers': { type: 'string', default: '2' },
-    // `--only storm`: the storm alone, into bench/results-storm.json unless --out says otherwise.
+    // `--only storm`: the storm alone, into bench/results-storm.json unless --out says otherwise;
+    // `--only cold-start`: section c alone, into bench/results-cold-start.json.
     only: { type: 'string' },
   },
 });
 
 async function main(): Promise<void> {
-  if (args.only !== undefined && args.only !== 'storm') throw new Error(`--only accepts "storm", not "${args.only}"`);
+  if (args.only !== undefined && args.only !== 'storm' && args.only !== 'cold-start') throw new Error(`--only accepts "storm" or "cold-start", not "${args.only}"`);
   const motoServers = Number(args['moto-servers']);
   if (motoServers !== 1 && motoServers !== 2) throw new Error(`--moto-servers must be 1 or 2, not "${args['moto-servers']}"`);
   const stormOnly = args.only === 'storm';
-  const out = args.out ?? path.resolve(import.meta.dirname, stormOnly ? 'results-storm.json' : 'results.json');
+  const coldStartOnly = args.only === 'cold-start';
+  const out = args.out ?? path.resolve(import.meta.dirname, stormOnly ? 'results-storm.json' : coldStartOnly ? 'results-cold-start.json' : 'results.json');
   const mode = args.quick ? 'quick' : 'full';
   const profile = PROFILES[mode];
   const started = Date.now();
@@ -55,9 +57,26 @@ async function main(): Promise<void> {
     seconds[section] = (Date.now() - mark) / 1000;
     mark = Date.now();
   };
-  process.stderr.write(`rectify bench (${mode}${stormOnly ? ', storm only' : ''}): ${machine.nproc} cores, node ${machine.node}, moto ${machine.moto}\n`);
+  process.stderr.write(`rectify bench (${mode}${args.only ? `, ${args.only} only` : ''}): ${machine.nproc} cores, node ${machine.node}, moto ${machine.moto}\n`);
+  if (coldStartOnly) {
+    const coldStart = await runColdStart(settings, profile.coldRuns, false);
+    lap('coldStart');
+    load.end = loadAverage();
+    const run = ColdStartRunSchema.parse({
+      generatedAt: new Date().toISOString(),
+      mode,
+      only: 'cold-start',
+      machine: { ...machine, loadAverage: load },
+      coldStart,
+      sectionSeconds: seconds,
+      durationSeconds: (Date.now() - started) / 1000,
+    } satisfies ColdStartRun);
+    writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`);
+    process.stdout.write(`${renderColdStartRun(run)}\nResults: ${path.relative(process.cwd(), out)}\n`);
+    return;
+  }
 
-  const earlyBuild: Promise<Bundles> | undefined = profile.buildEarly && !stormOnly ? buildBundles(settings) : undefined;
+  const earlyBuild: Promise<Bundles> | undefined = profile.buildEarly && !stormOnly ? buildBundles() : undefined;
   // A failed early build is reported in the cold-start section, not as an unhandled rejection now.
   earlyBuild?.catch(() => undefined);
   let costPaths: Results['costModel']['paths'] | undefined;
@@ -119,16 +138,7 @@ async function main(): Promise<void> {
   }
 
   load.coldStart = loadAverage();
-  const built = await (earlyBuild ?? buildBundles(settings));
-  const coldBar = new ProgressBar('cold start   ');
-  const bundles = measureBundles(built, settings, {
-    runs: profile.coldRuns,
-    onProgress: (done, total) => {
-      coldBar.total = total;
-      coldBar.update(done, 'bundles loaded', true);
-    },
-  });
-  process.stderr.write('\n');
+  const coldStart = await runColdStart(settings, profile.coldRuns, profile.buildEarly, earlyBuild);
   lap('coldStart');
   load.end = loadAverage();
 
@@ -139,12 +149,27 @@ async function main(): Promise<void> {
     prices: PRICES,
     costModel: { memoryMb: settings.memoryMb, runsPerPath: profile.costRuns, paths: costPaths! },
     storm,
-    coldStart: { esbuild: settings.esbuild, buildSeconds: built.buildSeconds, buildOverlappedOtherSections: profile.buildEarly, runsPerBundle: profile.coldRuns, bundles },
+    coldStart,
     sectionSeconds: seconds,
     durationSeconds: (Date.now() - started) / 1000,
   } satisfies Results);
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${renderResults(results)}\nResults: ${path.relative(process.cwd(), out)}\n`);
+}
+
+/** Section c: build (unless built early) and load every function's bundle, real and synthetic catalog. */
+async function runColdStart(settings: TaskFunctionSettings, runs: number, builtEarly: boolean, earlyBuild?: Promise<Bundles>): Promise<Results['coldStart']> {
+  const built = await (earlyBuild ?? buildBundles());
+  const coldBar = new ProgressBar('cold start   ');
+  const { bundles, synthetic } = measureBundles(built, settings, {
+    runs,
+    onProgress: (done, total) => {
+      coldBar.total = total;
+      coldBar.update(done, 'bundles loaded', true);
+    },
+  });
+  process.stderr.write('\n');
+  return { esbuild: { ...settings.esbuild }, buildSeconds: built.buildSeconds, buildOverlappedOtherSections: builtEarly, runsPerBundle: runs, bundles, synthetic };
 }
 
 main().then(

@@ -1,13 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Outcome } from './domain/constants.js';
 
 /** One structured logger for every task; the correlation id is the execution name. */
 export const logger = new Logger({ serviceName: 'rectify' });
 
-/** X-Ray through Powertools; a no-op outside Lambda. */
-export const tracer = new Tracer({ serviceName: 'rectify' });
+// No Powertools Tracer: Lambda's active tracing records each invocation's segment without it, and
+// its only use here (an annotation on the function's own segment, which Lambda does not allow)
+// did nothing while its X-Ray SDK was a tenth of every bundle (docs/decisions/014).
 
 let instance: Metrics | undefined;
 /**

@@ -1,22 +1,30 @@
-import { z } from 'zod';
+// zod/mini: every function reads its configuration, and the functions that parse nothing else
+// with zod then bundle ~18 KB of it instead of ~95 KB of the classic API (docs/decisions/014).
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import type { MemberRole } from './aws/memberRole.js';
+
+// zod/mini ships no messages; the English ones (the classic API's default) name what is wrong.
+z.config(en());
+
+const required = () => z.string().check(z.minLength(1));
 
 /**
  * Settings every task reads from its environment. The CDK stack sets them on each function;
  * the local runtime sets them for the in-process handlers. Parsed once, at the edge.
  */
 const TaskConfigSchema = z.object({
-  RECTIFY_TABLE_NAME: z.string().min(1),
-  RECTIFY_POLICY_PARAMETER: z.string().min(1),
-  RECTIFY_APPROVALS_TOPIC_ARN: z.string().min(1),
-  RECTIFY_ESCALATIONS_TOPIC_ARN: z.string().min(1),
-  RECTIFY_READ_ROLE_NAME: z.string().min(1),
-  RECTIFY_CHANGE_ROLE_NAME: z.string().min(1),
-  RECTIFY_ADMIN_ACCOUNT: z.string().regex(/^\d{12}$/),
-  RECTIFY_SAME_ACCOUNT_SHORTCUT: z.enum(['true', 'false']).default('true'),
-  RECTIFY_APPROVAL_BASE_URL: z.string().default(''),
-  RECTIFY_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(86_400),
-  AWS_REGION: z.string().default('us-east-1'),
+  RECTIFY_TABLE_NAME: required(),
+  RECTIFY_POLICY_PARAMETER: required(),
+  RECTIFY_APPROVALS_TOPIC_ARN: required(),
+  RECTIFY_ESCALATIONS_TOPIC_ARN: required(),
+  RECTIFY_READ_ROLE_NAME: required(),
+  RECTIFY_CHANGE_ROLE_NAME: required(),
+  RECTIFY_ADMIN_ACCOUNT: z.string().check(z.regex(/^\d{12}$/)),
+  RECTIFY_SAME_ACCOUNT_SHORTCUT: z._default(z.enum(['true', 'false']), 'true'),
+  RECTIFY_APPROVAL_BASE_URL: z._default(z.string(), ''),
+  RECTIFY_APPROVAL_TIMEOUT_SECONDS: z._default(z.pipe(z.coerce.number(), z.int().check(z.positive())), 86_400),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
 });
 
 export interface TaskConfig {

@@ -1,25 +1,41 @@
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { spawnSync } from 'node:child_process';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations, type ILocalBundling } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { REPO_ROOT } from '../bundling/functionBundle.js';
 import { acknowledgeControl, ControlTowerRule } from '../controlTowerRules.js';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The runtime the handlers are built for (esbuild target) and tested on. */
+/** The runtime the handlers are built for (esbuild target `node22`) and tested on. */
 export const TASK_RUNTIME = lambda.Runtime.NODEJS_22_X;
-const ESBUILD_TARGET = 'node22';
+
+/** Memory of every function unless its props say otherwise (the benchmark prices with it). */
+export const DEFAULT_MEMORY_MB = 256;
+
+/** Source maps for the stack traces in the logs; the benchmark loads bundles with the same option. */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
 /**
- * esbuild's ESM output has no `require`; bundled CommonJS dependencies (the AWS SDK's) need one.
- * The alias keeps the import from clashing with a bundled `createRequire`.
+ * Bundles a handler on this machine with infra/bundling/functionBundle.ts, in a process of its
+ * own (CDK bundles synchronously; esbuild runs plugins only asynchronously). NodejsFunction cannot
+ * split code or take esbuild plugins, which lean bundles need (docs/decisions/014).
  */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as rectifyCreateRequire } from 'node:module'; const require = rectifyCreateRequire(import.meta.url);";
+class LocalFunctionBundling implements ILocalBundling {
+  constructor(private readonly handlerName: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'infra/bundling/bundleCommand.ts', `tasks/handlers/${this.handlerName}.ts`, outputDir],
+      { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] },
+    );
+    // Never fall back to Docker: say why the bundle failed.
+    if (run.status !== 0) throw new Error(`bundling the ${this.handlerName} function failed: ${run.stderr || run.error?.message || `exit ${run.status}`}`);
+    return true;
+  }
+}
 
 export interface TaskFunctionProps {
   /** The handler module: `tasks/handlers/<handlerName>.ts`, exporting `handler`. */
@@ -38,7 +54,7 @@ export interface TaskFunctionProps {
    */
   readonly timeout?: Duration;
   /**
-   * @default 256
+   * @default DEFAULT_MEMORY_MB (256)
    */
   readonly memorySize?: number;
   /**
@@ -53,13 +69,14 @@ export interface TaskFunctionProps {
 
 /**
  * One Rectify Lambda function: a handler from `tasks/handlers/` bundled by esbuild as ESM for
- * Node 22 on ARM, with active tracing and a KMS-encrypted log group of bounded retention.
+ * Node 22 on ARM (infra/bundling/functionBundle.ts: code splitting, the AWS SDK pinned), with
+ * active tracing and a KMS-encrypted log group of bounded retention.
  *
  * @example
  * new TaskFunction(this, 'Verify', { handlerName: 'verify', role, logKey: key });
  */
 export class TaskFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: TaskFunctionProps) {
@@ -71,14 +88,20 @@ export class TaskFunction extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.logGroup.grantWrite(props.role);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: `${REPO_ROOT}tasks/handlers/${props.handlerName}.ts`,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+    this.function = new lambda.Function(this, 'Function', {
+      code: lambda.Code.fromAsset(REPO_ROOT, {
+        // Hashed from the bundle; when a test skips bundling, CDK uses a placeholder instead of hashing the repository.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Required by the API and never pulled: local bundling always answers or throws.
+          image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
+          local: new LocalFunctionBundling(props.handlerName),
+        },
+      }),
+      handler: 'index.handler',
       runtime,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(50),
       role: props.role,
       tracing: lambda.Tracing.ACTIVE,
@@ -86,18 +109,7 @@ export class TaskFunction extends Construct {
       environment: {
         ...props.environment,
         RECTIFY_HANDLER: props.handlerName,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: ESBUILD_TARGET,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Pin the SDK version the handlers were tested with instead of the runtime's.
-        bundleAwsSDK: true,
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
       },
     });
     acknowledgeControl(

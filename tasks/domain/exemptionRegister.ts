@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The shortest reason the register accepts, in characters (after trimming). */
 export const MIN_REASON_LENGTH = 3;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Source } from './constants.js';
 import { InvalidFindingError } from './errors.js';
 import { canonicalResourceId, UnresolvableResourceIdError, type ResourceScope } from './resourceIdentity.js';

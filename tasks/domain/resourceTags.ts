@@ -1,171 +1,48 @@
-import { CloudTrailClient, ListTagsCommand as ListTrailTagsCommand } from '@aws-sdk/client-cloudtrail';
-import { DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVolumesCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-  type Tag as Ec2Tag,
-} from '@aws-sdk/client-ec2';
-import { IAMClient, paginateListUserTags } from '@aws-sdk/client-iam';
-import { KMSClient, paginateListResourceTags } from '@aws-sdk/client-kms';
-import { LambdaClient, ListTagsCommand as ListFunctionTagsCommand } from '@aws-sdk/client-lambda';
-import { ListTagsForResourceCommand as ListRdsTagsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { ListTagsForResourceCommand as ListTopicTagsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws/clientFactory.js';
+import type { ReadTags, TaggedResource, Tags } from './tagReaders/common.js';
 
-/** The resource whose tags are read: its canonical ARN (docs/decisions/008) and the account it must be in. */
-export interface TaggedResource {
-  readonly arn: string;
-  readonly account: string;
-}
-
-type Tags = Record<string, string>;
+export type { TaggedResource } from './tagReaders/common.js';
 
 /**
- * Reads the live tags of one resource type with that service's own API. A reader must vouch
- * for the resource: when the resource does not exist (or is not the finding's account's), it
+ * How the live tags of one resource type are read, with that service's own API. A reader must
+ * vouch for the resource: when the resource does not exist (or is not the finding's account's), it
  * throws, and the caller fails closed. (The Resource Groups Tagging API cannot do this: it
  * answers nothing for a resource that was never tagged, exactly as for one that does not exist.)
+ * The readers live in `./tagReaders/<service>.ts` and are imported when first used, so a function
+ * bundle loads only the SDK client of the service whose resource it looks at (docs/decisions/014).
  */
 interface TagReader {
   /** IAM actions the reader calls (the member read role is generated from these). */
   readonly permissions: readonly string[];
-  read(aws: AwsClients, resource: TaggedResource): Promise<Tags>;
+  readonly load: () => Promise<ReadTags>;
 }
 
-class ResourceNotFoundForTagsError extends Error {
-  constructor(arn: string) {
-    super(`${arn} was not found, so its tags cannot vouch for it`);
-    this.name = 'ResourceNotFound';
-  }
-}
-
-const lastSegment = (arn: string) => arn.split(/[:/]/).pop() ?? arn;
-const fromList = (list: readonly { Key?: string; Value?: string }[] | undefined): Tags =>
-  Object.fromEntries((list ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
-
-function ec2Reader(
-  action: string,
-  describe: (ec2: EC2Client, id: string) => Promise<{ Tags?: Ec2Tag[] } | undefined>,
-): TagReader {
-  return {
-    permissions: [`ec2:${action}`],
-    async read(aws, { arn }) {
-      const found = await describe(aws.client(EC2Client), lastSegment(arn));
-      if (!found) throw new ResourceNotFoundForTagsError(arn);
-      return fromList(found.Tags);
-    },
-  };
-}
+const ec2 = (type: string, action: string): TagReader => ({
+  permissions: [`ec2:${action}`],
+  load: async () => (await import('./tagReaders/ec2.js')).ec2TagReaders[type]!,
+});
+const rds: TagReader = { permissions: ['rds:ListTagsForResource'], load: async () => (await import('./tagReaders/rds.js')).readRdsTags };
 
 const READERS: Readonly<Record<string, TagReader>> = {
-  AwsEc2SecurityGroup: ec2Reader('DescribeSecurityGroups', async (ec2, id) => (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }))).SecurityGroups?.find((g) => g.GroupId === id)),
-  AwsEc2Instance: ec2Reader('DescribeInstances', async (ec2, id) =>
-    (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id),
-  ),
-  AwsEc2Subnet: ec2Reader('DescribeSubnets', async (ec2, id) => (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }))).Subnets?.find((s) => s.SubnetId === id)),
-  AwsEc2Vpc: ec2Reader('DescribeVpcs', async (ec2, id) => (await ec2.send(new DescribeVpcsCommand({ VpcIds: [id] }))).Vpcs?.find((v) => v.VpcId === id)),
-  AwsEc2Volume: ec2Reader('DescribeVolumes', async (ec2, id) => (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] }))).Volumes?.find((v) => v.VolumeId === id)),
-  AwsKmsKey: {
-    permissions: ['kms:ListResourceTags'],
-    async read(aws, { arn }) {
-      const tags: Tags = {};
-      for await (const page of paginateListResourceTags({ client: aws.client(KMSClient) }, { KeyId: arn })) {
-        for (const tag of page.Tags ?? []) if (tag.TagKey !== undefined) tags[tag.TagKey] = tag.TagValue ?? '';
-      }
-      return tags;
-    },
-  },
-  AwsSqsQueue: {
-    permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'],
-    async read(aws, { arn, account }) {
-      const sqs = aws.client(SQSClient);
-      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: lastSegment(arn), QueueOwnerAWSAccountId: account }));
-      if (!QueueUrl) throw new ResourceNotFoundForTagsError(arn);
-      return { ...(await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags };
-    },
-  },
-  AwsSnsTopic: {
-    permissions: ['sns:ListTagsForResource'],
-    async read(aws, { arn }) {
-      return fromList((await aws.client(SNSClient).send(new ListTopicTagsCommand({ ResourceArn: arn }))).Tags);
-    },
-  },
-  AwsDynamoDbTable: {
-    permissions: ['dynamodb:ListTagsOfResource'],
-    async read(aws, { arn }) {
-      const tags: Tags = {};
-      let next: string | undefined;
-      do {
-        const page = await aws.client(DynamoDBClient).send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken: next }));
-        Object.assign(tags, fromList(page.Tags));
-        next = page.NextToken;
-      } while (next);
-      return tags;
-    },
-  },
-  AwsCloudTrailTrail: {
-    permissions: ['cloudtrail:ListTags'],
-    async read(aws, { arn }) {
-      const answer = await aws.client(CloudTrailClient).send(new ListTrailTagsCommand({ ResourceIdList: [arn] }));
-      const mine = answer.ResourceTagList?.find((r) => r.ResourceId === arn);
-      if (!mine) throw new ResourceNotFoundForTagsError(arn);
-      return fromList(mine.TagsList);
-    },
-  },
-  AwsLambdaFunction: {
-    permissions: ['lambda:ListTags'],
-    async read(aws, { arn }) {
-      return { ...(await aws.client(LambdaClient).send(new ListFunctionTagsCommand({ Resource: arn }))).Tags };
-    },
-  },
-  AwsIamUser: {
-    permissions: ['iam:ListUserTags'],
-    async read(aws, { arn }) {
-      const tags: Tags = {};
-      for await (const page of paginateListUserTags({ client: aws.client(IAMClient) }, { UserName: lastSegment(arn) })) Object.assign(tags, fromList(page.Tags));
-      return tags;
-    },
-  },
-  AwsS3Bucket: {
-    permissions: ['s3:ListAllMyBuckets', 's3:GetBucketTagging'],
-    async read(aws, { arn, account }) {
-      // A bucket name is global: only a bucket the finding's account owns is its resource.
-      // ListBuckets answers only the caller's own buckets (ExpectedBucketOwner below says the same where it is enforced).
-      const name = lastSegment(arn);
-      let owned = false;
-      let token: string | undefined;
-      do {
-        const page = await aws.client(S3Client).send(new ListBucketsCommand({ Prefix: name, MaxBuckets: 1000, ContinuationToken: token }));
-        owned = (page.Buckets ?? []).some((b) => b.Name === name);
-        token = page.ContinuationToken;
-      } while (!owned && token);
-      if (!owned) throw new ResourceNotFoundForTagsError(`${arn} (not a bucket of account ${account})`);
-      try {
-        // ExpectedBucketOwner: a bucket name is global; a bucket of another account is not this finding's resource.
-        return fromList((await aws.client(S3Client).send(new GetBucketTaggingCommand({ Bucket: lastSegment(arn), ExpectedBucketOwner: account }))).TagSet);
-      } catch (error) {
-        if ((error as Error).name === 'NoSuchTagSet') return {};
-        throw error;
-      }
-    },
-  },
+  AwsEc2SecurityGroup: ec2('AwsEc2SecurityGroup', 'DescribeSecurityGroups'),
+  AwsEc2Instance: ec2('AwsEc2Instance', 'DescribeInstances'),
+  AwsEc2Subnet: ec2('AwsEc2Subnet', 'DescribeSubnets'),
+  AwsEc2Vpc: ec2('AwsEc2Vpc', 'DescribeVpcs'),
+  AwsEc2Volume: ec2('AwsEc2Volume', 'DescribeVolumes'),
+  AwsKmsKey: { permissions: ['kms:ListResourceTags'], load: async () => (await import('./tagReaders/kms.js')).readKmsKeyTags },
+  AwsSqsQueue: { permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'], load: async () => (await import('./tagReaders/sqs.js')).readQueueTags },
+  AwsSnsTopic: { permissions: ['sns:ListTagsForResource'], load: async () => (await import('./tagReaders/sns.js')).readTopicTags },
+  AwsDynamoDbTable: { permissions: ['dynamodb:ListTagsOfResource'], load: async () => (await import('./tagReaders/dynamodb.js')).readTableTags },
+  AwsCloudTrailTrail: { permissions: ['cloudtrail:ListTags'], load: async () => (await import('./tagReaders/cloudtrail.js')).readTrailTags },
+  AwsLambdaFunction: { permissions: ['lambda:ListTags'], load: async () => (await import('./tagReaders/lambda.js')).readFunctionTags },
+  AwsIamUser: { permissions: ['iam:ListUserTags'], load: async () => (await import('./tagReaders/iam.js')).readUserTags },
+  AwsS3Bucket: { permissions: ['s3:ListAllMyBuckets', 's3:GetBucketTagging'], load: async () => (await import('./tagReaders/s3.js')).readBucketTags },
+  AwsRdsDbInstance: rds,
+  AwsRdsDbSnapshot: rds,
+  AwsRdsDbClusterSnapshot: rds,
   // An account has no resource tags: exempt it in the register, mark it production with `productionAccounts`.
-  AwsAccount: { permissions: [], read: async () => ({}) },
+  AwsAccount: { permissions: [], load: async () => async () => ({}) },
 };
-for (const type of ['AwsRdsDbInstance', 'AwsRdsDbSnapshot', 'AwsRdsDbClusterSnapshot']) {
-  (READERS as Record<string, TagReader>)[type] = {
-    permissions: ['rds:ListTagsForResource'],
-    async read(aws, { arn }) {
-      return fromList((await aws.client(RDSClient).send(new ListRdsTagsCommand({ ResourceName: arn }))).TagList);
-    },
-  };
-}
 
 /** Resource types whose live tags Rectify can read (a test keeps every playbook's type here). */
 export const TAG_READABLE_TYPES: readonly string[] = Object.keys(READERS);
@@ -188,9 +65,9 @@ export class NoTagReaderError extends Error {
  * (denied, throttled, not found, or no reader for the type): callers fail closed.
  */
 export async function readResourceTags(aws: AwsClients, type: string, resource: TaggedResource): Promise<Tags> {
-  const reader = READERS[type];
+  const reader = Object.hasOwn(READERS, type) ? READERS[type] : undefined;
   if (!reader) throw new NoTagReaderError(type);
-  return reader.read(aws, resource);
+  return (await reader.load())(aws, resource);
 }
 
 /**

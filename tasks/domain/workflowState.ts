@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONTROL_SETTINGS, IMPACTS, MODES, Outcome, RISKS } from './constants.js';
 import { RemediationRequestSchema } from './finding.js';
 import { PolicySchema } from './policy.js';

@@ -6,7 +6,7 @@ import { csrfTokenFor, verifyApprovalSignature, verifyCsrfToken } from '../appro
 import { cancelApproval } from '../approval/cancelPending.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
 import { AuditEvent, ErrorName, Mode, StateName } from '../domain/constants.js';
-import { readPolicy } from './loadPolicy.js';
+import { readPolicy } from '../aws/policyParameter.js';
 import { emitApprovalLatency, logger } from '../observability.js';
 import { appendAudit, decideApproval, getApproval, markApprovalExpired } from '../store/table.js';
 import { defaultDeps, type TaskDeps } from './deps.js';

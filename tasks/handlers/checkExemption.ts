@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { ExemptionCheckFailedError, InvalidControlParametersError } from '../domain/errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { classifySeverity } from '../domain/classifySeverity.js';
@@ -30,7 +30,7 @@ export function createClassifySeverity(deps: PlaybookDeps = defaultPlaybookDeps)
     const policy = decision.policy ?? DEFAULT_POLICY;
 
     // 1. Risk.
-    const { playbook, ctx } = playbookContextFor(deps, state, execution, MemberRole.read);
+    const { playbook, ctx } = await playbookContextFor(deps, state, execution, MemberRole.read);
     // Live tags only: the finding's copy of the tags is never evidence (docs/decisions/008).
     const liveTags = await liveTagsOf(playbook, ctx);
     // Impact is decided per plan (DESIGN §5); Remediate checks it again on the plan it applies.

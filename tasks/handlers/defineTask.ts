@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorName } from '../domain/constants.js';
 import { RectifyError } from '../domain/errors.js';
-import { logger, tracer } from '../observability.js';
+import { logger } from '../observability.js';
 
 /** What every workflow Task sends its function: the execution's identity and its state. */
 export const ExecutionRefSchema = z.object({
@@ -35,7 +35,6 @@ export function defineTask<S extends z.ZodType, R>(
     // task line names the resource, for the "what changed on resource X" query.
     const resourceId = (parsed.data as { state?: { request?: { resource?: { id?: string } } } }).state?.request?.resource?.id;
     logger.appendKeys({ task, ...(executionName ? { correlationId: executionName } : {}), ...(resourceId ? { resourceId } : {}) });
-    if (executionName) tracer.putAnnotation('execution', executionName);
     try {
       const result = await body(parsed.data);
       logger.info('task completed');

@@ -1,24 +1,18 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
-import { adminClient } from '../aws/clientFactory.js';
+import * as z from 'zod';
+import { readPolicy } from '../aws/policyParameter.js';
 import { AuditEvent, ControlSetting, Mode, Outcome, StateName } from '../domain/constants.js';
 import type { RemediationRequest } from '../domain/finding.js';
-import { parsePolicy, type Policy } from '../domain/policy.js';
+import type { Policy } from '../domain/policy.js';
 import { WorkflowStateSchema, type PolicyDecision } from '../domain/workflowState.js';
 import { playbookIndex } from '../playbooks/index.generated.js';
 import { playbookCovering } from '../playbooks/playbookSummary.js';
 import { defineTask, ExecutionRefSchema } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
 
-const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
+// Where callers have always read it; the approval endpoint imports it from its own module.
+export { readPolicy };
 
-/** Read the policy parameter. Any failure throws: the workflow fails closed. */
-export async function readPolicy(parameterName: string): Promise<Policy> {
-  const response = await adminClient(SSMClient).send(new GetParameterCommand({ Name: parameterName }));
-  const value = response.Parameter?.Value;
-  if (value === undefined) throw new Error(`policy parameter ${parameterName} has no value`);
-  return parsePolicy(value);
-}
+const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
 /** Workflow statuses that mean a person (or Rectify) closed the finding. */
 const CLOSED_WORKFLOWS: readonly string[] = ['SUPPRESSED', 'RESOLVED'];

@@ -5,7 +5,8 @@ import type { WorkflowState } from '../domain/workflowState.js';
 import { liveTagsOf } from '../domain/resourceTags.js';
 import { createPlaybookContext } from '../playbooks/context.js';
 import type { Playbook, PlaybookContext } from '../playbooks/definePlaybook.js';
-import { playbookById, type PlaybookLookup } from '../playbooks/registry.js';
+import { loadPlaybook } from '../playbooks/loadPlaybook.js';
+import type { PlaybookLookup } from '../playbooks/registry.js';
 import type { TaskConfig } from '../taskConfig.js';
 import type { ExecutionRef } from './defineTask.js';
 import { defaultDeps, type TaskDeps } from './deps.js';
@@ -13,7 +14,8 @@ import { defaultDeps, type TaskDeps } from './deps.js';
 /**
  * What the handlers that run a playbook in the member account depend on (CheckExemption,
  * ClassifySeverity, RequestApproval, Remediate, Verify, Rollback). Only they import this
- * module, so only their bundles carry the registry, every playbook and their SDK clients.
+ * module; it loads the one playbook a finding needs (and its SDK client) on demand, so their
+ * bundles' cold start stays the same however many playbooks the catalog holds.
  * The lookup is injectable: the local runtime passes a fault-injecting one.
  */
 export interface PlaybookDeps extends TaskDeps {
@@ -22,7 +24,7 @@ export interface PlaybookDeps extends TaskDeps {
 
 export const defaultPlaybookDeps: PlaybookDeps = {
   ...defaultDeps,
-  playbooks: playbookById,
+  playbooks: loadPlaybook,
 };
 
 /**
@@ -41,16 +43,16 @@ export function clientsForRequest(config: TaskConfig, request: RemediationReques
 }
 
 /** The playbook chosen by LoadPolicy, with a context for the finding's account, through the member role `role`. */
-export function playbookContextFor(
+export async function playbookContextFor(
   deps: PlaybookDeps,
   state: WorkflowState,
   execution: ExecutionRef,
   role: MemberRole,
-): { playbook: Playbook; ctx: PlaybookContext<unknown>; request: RemediationRequest } {
+): Promise<{ playbook: Playbook; ctx: PlaybookContext<unknown>; request: RemediationRequest }> {
   const request = state.request;
   const playbookId = state.policy?.playbookId;
   if (!request || !playbookId) throw new Error('state has no request or playbook: LoadPolicy must run first');
-  const playbook = deps.playbooks(playbookId);
+  const playbook = await deps.playbooks(playbookId);
   if (!playbook) throw new Error(`playbook ${playbookId} is not registered`);
   const ctx = createPlaybookContext(
     playbook,
@@ -67,6 +69,6 @@ export function playbookContextFor(
  * (or the playbook's reader). Throws when they cannot be read or cannot vouch for the resource.
  */
 export async function liveTagsFor(deps: PlaybookDeps, state: WorkflowState, execution: ExecutionRef, role: MemberRole): Promise<Record<string, string>> {
-  const { playbook, ctx } = playbookContextFor(deps, state, execution, role);
+  const { playbook, ctx } = await playbookContextFor(deps, state, execution, role);
   return liveTagsOf(playbook, ctx);
 }

@@ -9,7 +9,8 @@ import type { WorkflowState } from '../domain/workflowState.js';
 import { acquireLock, readBreaker } from '../store/guardrails.js';
 import { decideExemption } from './checkExemption.js';
 import type { ExecutionRef } from './defineTask.js';
-import { decidePolicy, readPolicy } from './loadPolicy.js';
+import { readPolicy } from '../aws/policyParameter.js';
+import { decidePolicy } from './loadPolicy.js';
 import type { PlaybookDeps } from './playbookDeps.js';
 
 /**

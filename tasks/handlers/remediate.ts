@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { ApprovalNeededError, describeError, ExemptAtChangeError, PlanChangedError, RemediationFailedError, SkippedAtChangeError } from '../domain/errors.js';
@@ -19,7 +19,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  */
 export function createRemediate(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Remediate, EventSchema, async ({ execution, state }): Promise<RemediationResult> => {
-    const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.change);
+    const { playbook, ctx, request } = await playbookContextFor(deps, state, execution, MemberRole.change);
     const dryRun = state.policy?.dryRun ?? true;
     const { tableName } = deps.config();
     try {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { approvalLink } from '../approval/signing.js';
 import { approvalSigningKey } from '../approval/signingKey.js';
 import { adminClient } from '../aws/clientFactory.js';
@@ -29,7 +29,7 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
   return defineTask(StateName.AwaitApproval, EventSchema, async ({ taskToken, execution, state }) => {
     const config = deps.config();
     // Snapshot and plan only read: the read role.
-    const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.read);
+    const { playbook, ctx, request } = await playbookContextFor(deps, state, execution, MemberRole.read);
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
     const impact = impactOf(playbook, plan);
     // The approval is bound to this exact plan: Remediate applies only a plan with the same digest.

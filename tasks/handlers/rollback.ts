@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { RollbackFailedError } from '../domain/errors.js';
@@ -51,7 +51,7 @@ export function createRollback(deps: PlaybookDeps = defaultPlaybookDeps) {
       });
       return { outcome: Outcome.FAILED_ROLLED_BACK, reason: `${failure}; it failed before any change, so there was nothing to restore`, changeAttempted: false };
     }
-    const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.change);
+    const { playbook, ctx, request } = await playbookContextFor(deps, state, execution, MemberRole.change);
     // Undo only our own change: when the resource no longer reads as Rectify left it (a person or
     // another run changed it since), restoring the snapshot would undo their change too. Leave it.
     const applied = await getAppliedState(deps.config().tableName, execution.name);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MemberRole } from '../aws/memberRole.js';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { NotYetCompliantError } from '../domain/errors.js';
@@ -15,7 +15,7 @@ const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowSta
  */
 export function createVerify(deps: PlaybookDeps = defaultPlaybookDeps) {
   return defineTask(StateName.Verify, EventSchema, async ({ execution, state }) => {
-    const { playbook, ctx, request } = playbookContextFor(deps, state, execution, MemberRole.read);
+    const { playbook, ctx, request } = await playbookContextFor(deps, state, execution, MemberRole.read);
     const result = await playbook.verify(ctx);
     await audit(deps, execution, state, {
       event: AuditEvent.VERIFIED,

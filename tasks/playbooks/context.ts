@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AwsClients } from '../aws/clientFactory.js';
 import { InvalidPlaybookSettingsError } from '../domain/errors.js';
 import type { RemediationRequest } from '../domain/finding.js';

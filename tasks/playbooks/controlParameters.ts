@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidControlParametersError } from '../domain/errors.js';
 import { quoteId, type RemediationRequest } from '../domain/finding.js';
 import type { ControlParameters, PlaybookContext } from './definePlaybook.js';

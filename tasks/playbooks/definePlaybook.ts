@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IMPACTS, type Impact } from '../domain/constants.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import type { AwsClients } from '../aws/clientFactory.js';

@@ -1,19 +1,19 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalog } from './catalog.generated.js';
 import type { Playbook } from './definePlaybook.js';
 import { playbookCovering } from './playbookSummary.js';
 import { isReadAction } from './readActions.js';
 
-/** Look a playbook up by id. */
-export type PlaybookLookup = (id: string) => Playbook | undefined;
+/** Look a playbook up by id; asynchronous, as the Lambda functions import each playbook when it is needed (./loadPlaybook.ts). */
+export type PlaybookLookup = (id: string) => Promise<Playbook | undefined>;
 
 /** Every registered playbook. */
 export function allPlaybooks(): readonly Playbook[] {
   return catalog;
 }
 
-/** The playbook with this id, if any. */
-export const playbookById: PlaybookLookup = (id) => catalog.find((p) => p.id === id);
+/** The playbook with this id, if any, from the whole catalog (the Lambda functions use ./loadPlaybook.ts). */
+export const playbookById: PlaybookLookup = async (id) => catalog.find((p) => p.id === id);
 
 /** The playbook that fixes the first of these control ids it covers, with the id it matched. */
 export function playbookForControls(

@@ -1,46 +1,100 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_ACCESS } from '../../infra/taskAccess.js';
+import { bundleFunction, ENTRY_FILE } from '../../infra/bundling/functionBundle.js';
+import { staticClosure } from '../../infra/bundling/bundleGraph.js';
+import { catalogEntries } from '../../tasks/playbooks/generateCatalog.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const HANDLERS = path.join(REPO_ROOT, 'tasks/handlers');
-/** The functions that act on member resources (and have the role for it): the only ones that may bundle playbooks. */
+/** The functions that act on member resources (and have the role for it): the only ones that may run playbooks. */
 const ACTS_ON_MEMBERS = Object.entries(TASK_ACCESS).flatMap(([name, access]) => (access.actsOnMembers ? [name] : []));
-/** What LoadPolicy needs to choose a playbook: data and a pure lookup, no playbook module. */
-const PLAYBOOK_DATA = ['tasks/playbooks/index.generated.ts', 'tasks/playbooks/playbookSummary.ts'];
+
+/**
+ * The AWS SDK clients each function that runs no playbook calls. A client a bundle carries
+ * beyond its list is weight on every cold start: fail, and either drop the import that drags it
+ * in or, when the function really calls the service now, add it here.
+ */
+const CLIENTS_USED: Readonly<Record<string, readonly string[]>> = {
+  intake: ['client-sfn'],
+  approval: ['client-dynamodb', 'client-secrets-manager', 'client-sfn', 'client-ssm'],
+  executionStatus: ['client-dynamodb', 'client-sns'],
+  loadPolicy: ['client-dynamodb', 'client-ssm'],
+  validateFinding: ['client-dynamodb', 'client-securityhub'],
+  escalate: ['client-dynamodb', 'client-securityhub', 'client-sns'],
+  recordOutcome: ['client-dynamodb', 'client-securityhub', 'client-sns'],
+};
+/** The administrator-account clients a playbook-running function may load at cold start; member services' come with the playbook. */
+const ADMIN_CLIENTS = ['client-dynamodb', 'client-secrets-manager', 'client-securityhub', 'client-sfn', 'client-sns', 'client-ssm'];
 
 const deployable = readdirSync(HANDLERS)
   .filter((file) => file.endsWith('.ts'))
   .filter((file) => /export (const|async function|function) handler\b/.test(readFileSync(path.join(HANDLERS, file), 'utf8')))
   .map((file) => file.replace(/\.ts$/, ''));
+const playbookFree = deployable.filter((h) => !ACTS_ON_MEMBERS.includes(h));
+const playbookRunning = deployable.filter((h) => ACTS_ON_MEMBERS.includes(h));
+
+/** A playbook module (`tasks/playbooks/<service>/<file>.ts`) or the generated catalog that imports them all. */
+const isPlaybookCode = (input: string): boolean => /^tasks\/playbooks\/[^/]+\//.test(input) || input === 'tasks/playbooks/catalog.generated.ts';
+const clientOf = (input: string): string | undefined => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(input)?.[1];
+
+/** Every source file in these outputs of a metafile. */
+function inputsOf(metafile: Metafile, outputs: Iterable<string>): string[] {
+  return [...new Set([...outputs].flatMap((output) => Object.keys(metafile.outputs[output]!.inputs)))];
+}
+
+const metafiles = new Map<string, { metafile: Metafile; entry: string }>();
+let outRoot: string;
+
+beforeAll(async () => {
+  // Bundled exactly as TaskFunction deploys them (code splitting, the SDK schema plugin), not written.
+  outRoot = mkdtempSync(path.join(tmpdir(), 'rectify-bundle-test-'));
+  await Promise.all(
+    deployable.map(async (handler) => {
+      const outDir = path.join(outRoot, handler);
+      const metafile = await bundleFunction({ entry: `tasks/handlers/${handler}.ts`, outDir, write: false });
+      metafiles.set(handler, { metafile, entry: path.relative(REPO_ROOT, path.join(outDir, ENTRY_FILE)) });
+    }),
+  );
+}, 120_000);
+
+afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 
 describe('function bundles', () => {
-  it('carry the playbooks (and their SDK clients) only in the functions that run them', async () => {
-    // Prepare: every function that runs no playbook, and one that does (so the check can fail)
-    const playbookFree = deployable.filter((h) => !ACTS_ON_MEMBERS.includes(h));
-    expect(playbookFree).toEqual(expect.arrayContaining(['validateFinding', 'loadPolicy', 'recordOutcome', 'escalate', 'executionStatus', 'approval']));
+  it('knows which functions run playbooks and which do not', () => {
+    expect(playbookFree.sort()).toEqual(Object.keys(CLIENTS_USED).sort());
+    expect(playbookRunning.sort()).toEqual(['checkExemption', 'classifySeverity', 'remediate', 'requestApproval', 'rollback', 'verify']);
+  });
 
-    // Act
-    const { metafile } = await build({
-      entryPoints: Object.fromEntries([...playbookFree, 'remediate'].map((h) => [h, path.join(HANDLERS, `${h}.ts`)])),
-      outdir: 'out',
-      absWorkingDir: REPO_ROOT,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+  it.each(Object.keys(CLIENTS_USED))('%s bundles no playbook and only the SDK clients it uses', (handler) => {
+    // Prepare
+    const { metafile } = metafiles.get(handler)!;
+
+    // Act: the whole asset, chunks loaded later included
+    const inputs = inputsOf(metafile, Object.keys(metafile.outputs).filter((o) => !o.endsWith('.map')));
 
     // Assess
-    const inputs = (handler: string): string[] => Object.keys(metafile.outputs[`out/${handler}.js`]!.inputs);
-    // The playbooks' SDK clients come with them; EC2's is the largest (about 0.5 MB minified).
-    const playbookCode = (handler: string): string[] =>
-      inputs(handler).filter((i) => (i.startsWith('tasks/playbooks/') && !PLAYBOOK_DATA.includes(i)) || i.includes('/@aws-sdk/client-ec2/'));
-    for (const handler of playbookFree) expect({ handler, playbookCode: playbookCode(handler) }).toEqual({ handler, playbookCode: [] });
-    expect(playbookCode('remediate')).toEqual(expect.arrayContaining(['tasks/playbooks/registry.ts', expect.stringContaining('/@aws-sdk/client-ec2/')]));
+    expect(inputs.filter(isPlaybookCode)).toEqual([]);
+    expect([...new Set(inputs.flatMap((i) => clientOf(i) ?? []))].sort()).toEqual([...CLIENTS_USED[handler]!].sort());
+  });
+
+  it.each(playbookRunning)('%s loads no playbook and no member service client at cold start, and every playbook on demand', (handler) => {
+    // Prepare
+    const { metafile, entry } = metafiles.get(handler)!;
+
+    // Act
+    const atColdStart = inputsOf(metafile, staticClosure(metafile, entry));
+    const onDemand = inputsOf(metafile, Object.keys(metafile.outputs).filter((o) => !o.endsWith('.map')));
+
+    // Assess
+    expect(atColdStart.filter(isPlaybookCode)).toEqual([]);
+    expect(atColdStart.flatMap((i) => clientOf(i) ?? []).filter((c) => !ADMIN_CLIENTS.includes(c))).toEqual([]);
+    // The check can fail: the same asset does hold every playbook, and the whole catalog is never bundled.
+    const playbookFiles = catalogEntries().map((e) => `tasks/playbooks/${e.file.slice(2).replace(/\.js$/, '.ts')}`);
+    expect(onDemand).toEqual(expect.arrayContaining(playbookFiles));
+    expect(onDemand).not.toContain('tasks/playbooks/catalog.generated.ts');
   });
 });

@@ -14,7 +14,7 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-6000));
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', reject);
@@ -52,8 +52,12 @@ describe('npm run bench -- --quick (smoke)', () => {
     expect(storm.duplicateRemediations).toBe(0);
     expect(storm.executionsWithoutOutcomeRecord).toBe(0);
     expect(results.coldStart.bundles.map((b) => b.handler)).toEqual(deployableHandlers());
-    for (const bundle of results.coldStart.bundles) expect(bundle.bytes).toBeGreaterThan(0);
+    for (const bundle of results.coldStart.bundles) expect(bundle.bytes).toBeGreaterThanOrEqual(bundle.coldBytes);
+    expect(results.coldStart.synthetic.realPlaybooks).toBeGreaterThan(0);
+    expect(results.coldStart.synthetic.playbooks).toBe(3 * results.coldStart.synthetic.realPlaybooks);
+    expect(results.coldStart.bundles.filter((b) => b.onDemand).map((b) => b.handler)).toEqual(results.coldStart.synthetic.bundles.filter((b) => b.onDemand).map((b) => b.handler));
     expect(output).toContain('Cost per 1,000 findings');
+    expect(output).toContain('synthetic catalog');
     // A generous limit, not a timing assertion: the quick run takes about 2–3 minutes, more on a loaded machine.
   }, 480_000);
 });

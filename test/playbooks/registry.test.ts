@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { definePlaybook } from '../../tasks/playbooks/definePlaybook.js';
-import { CATALOG_FILE, INDEX_FILE, renderCatalog, renderIndex } from '../../tasks/playbooks/generateCatalog.js';
+import { loadPlaybook } from '../../tasks/playbooks/loadPlaybook.js';
+import { CATALOG_FILE, catalogEntries, INDEX_FILE, LOADERS_FILE, renderCatalog, renderIndex, renderLoaders } from '../../tasks/playbooks/generateCatalog.js';
 import { playbookIndex } from '../../tasks/playbooks/index.generated.js';
 import { summaryOf } from '../../tasks/playbooks/playbookSummary.js';
 import { renderPlaybookDocs } from '../../tasks/playbooks/renderDocs.js';
@@ -148,6 +149,13 @@ describe('playbook registry', () => {
   it('has a generated index that equals the metadata of the catalog (run `npm run generate` when this fails)', () => {
     expect(readFileSync(INDEX_FILE, 'utf8')).toBe(renderIndex(allPlaybooks()));
     expect(playbookIndex).toEqual(allPlaybooks().map(summaryOf));
+  });
+
+  it('has generated loaders that import each playbook by its id (run `npm run generate` when this fails)', async () => {
+    expect(readFileSync(LOADERS_FILE, 'utf8')).toBe(renderLoaders(allPlaybooks(), catalogEntries()));
+    for (const playbook of allPlaybooks()) expect(await loadPlaybook(playbook.id)).toBe(playbook);
+    expect(await loadPlaybook('no-such-playbook')).toBeUndefined();
+    expect(await loadPlaybook('constructor')).toBeUndefined();
   });
 
   it('keeps the index plain data: it imports types only, never a playbook module', () => {

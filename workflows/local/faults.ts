@@ -93,8 +93,8 @@ export function withFaults(playbook: Playbook, faults: Faults, resolve: FaultSte
 
 export function lookupWithFaults(lookup: PlaybookLookup, faults: Faults | undefined, resolve?: FaultStepResolver): PlaybookLookup {
   if (!faults || Object.keys(faults).length === 0) return lookup;
-  return (id) => {
-    const playbook = lookup(id);
+  return async (id) => {
+    const playbook = await lookup(id);
     if (playbook && faults.playbooks && !faults.playbooks.includes(playbook.id)) return playbook;
     return playbook ? withFaults(playbook, faults, resolve) : undefined;
   };

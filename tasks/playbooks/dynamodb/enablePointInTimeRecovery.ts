@@ -1,5 +1,5 @@
 import { DescribeContinuousBackupsCommand, DynamoDBClient, UpdateContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 
 const Settings = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybook, type PlanImpact, type PlaybookContext } from '../definePlaybook.js';
 import {
   beyondFlagged,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chooseValue, ParameterValue, SOURCE_WORDS, type ChosenValue } from '../controlParameters.js';
 import { definePlaybook, type PlanImpact, type PlaybookContext } from '../definePlaybook.js';
 import {

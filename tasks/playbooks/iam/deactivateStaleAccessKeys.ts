@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 import {
   DAY_MS,

@@ -1,5 +1,5 @@
 import { GetAccessKeyLastUsedCommand, IAMClient } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Impact } from '../../domain/constants.js';
 import { definePlaybook, type PlanImpact, type PlaybookContext } from '../definePlaybook.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RemediationFailedError } from '../../domain/errors.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 import { AUTOMATION_PERMISSIONS, runAutomation } from '../ssmAutomation.js';

@@ -87,7 +87,7 @@ describe('enableDeletionProtectionWithRunbook (RDS.8) through the workflow, SSM 
     const EXECUTION = 'rds8-runbook-outlived';
     // The table and the instance are moto's, in the administrator account: no member role to assume.
     const config = taskConfig({ ...TASK_ENV, [TaskEnv.tableName]: TABLE, [TaskEnv.adminAccount]: LOCAL_ADMIN_ACCOUNT, [TaskEnv.sameAccountShortcut]: 'true' });
-    const deps: PlaybookDeps = { config: () => config, now: () => new Date(), playbooks: (id) => (id === playbook.id ? playbook : undefined) };
+    const deps: PlaybookDeps = { config: () => config, now: () => new Date(), playbooks: async (id) => (id === playbook.id ? playbook : undefined) };
 
     beforeEach(async () => {
       await adminClient(DynamoDBClient).send(

@@ -1,0 +1,9 @@
+import { IAMClient, paginateListUserTags } from '@aws-sdk/client-iam';
+import { fromList, lastSegment, type ReadTags, type Tags } from './common.js';
+
+/** Tags of an IAM user (`iam:ListUserTags`, every page). */
+export const readUserTags: ReadTags = async (aws, { arn }) => {
+  const tags: Tags = {};
+  for await (const page of paginateListUserTags({ client: aws.client(IAMClient) }, { UserName: lastSegment(arn) })) Object.assign(tags, fromList(page.Tags));
+  return tags;
+};
