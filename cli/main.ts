@@ -1,8 +1,14 @@
 import './quiet.js';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { MODES } from '../tasks/domain/constants.js';
 import { DECISIONS } from '../workflows/local/decisions.js';
+import { ExitCode, explainError } from './errors.js';
+import { installLifecycle } from './lifecycle.js';
 import { TARGET_OPTIONS } from './target.js';
+
+installLifecycle();
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Commands load their modules when they run: `rectify mode get` should not pay for the CDK and the local runtime.
 const lazy =
@@ -26,6 +32,7 @@ const exemptionsRemoveCommand = lazy(() => import('./commands/exemptions.js'), '
 
 const program = new Command()
   .name('rectify')
+  .version(version, '-V, --version', 'print the version')
   .exitOverride()
   .description('Closed-loop remediation of Security Hub findings — run, test and inspect Rectify locally.')
   .showHelpAfterError();
@@ -128,15 +135,17 @@ program
     process.stdout.write(`moto is available through ${ensureMoto()}\n`);
   });
 
-// Exit codes: 0 success, 1 a run finished with a failed outcome or check (set by the command), 2 usage or input error.
+// Exit codes (README, "Exit codes"): the table is ExitCode in errors.ts; commands set CHECK_FAILED themselves.
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // commander has already printed its message (or the help)
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    // commander has already printed its message (or the help, or the version)
+    process.exitCode = error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   } else {
-    process.stderr.write(`rectify: ${(error as Error).message}\n`);
-    process.exitCode = 2;
+    const { message, exitCode } = explainError(error);
+    process.stderr.write(`rectify: ${message}\n`);
+    if (process.env.RECTIFY_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    process.exitCode = exitCode;
   }
 }

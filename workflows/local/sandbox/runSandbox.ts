@@ -15,10 +15,10 @@ import { runAs } from '../callerContext.js';
 import { startMoto } from '../moto.js';
 import { LocalRuntime, type PendingApproval } from '../runtime.js';
 import { renderTraceHtml } from '../traceHtml.js';
-import { loadTrace, TRACE_DIR } from '../traceStore.js';
+import { sandboxDir, traceDir } from '../rectifyHome.js';
+import { loadTrace } from '../traceStore.js';
 import { ESTATE, EXPIRED_REGISTER_BUCKET, FAILING_TABLE_ARN, type EstateItem } from './estate.js';
 
-export const SANDBOX_DIR = path.resolve(import.meta.dirname, '../../../.rectify/sandbox');
 
 export interface SandboxRow {
   readonly item: EstateItem;
@@ -141,12 +141,12 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       }
       row.stateOk = row.problems.length === 0;
       const trace = loadTrace(row.executionName);
-      row.tracePath = path.join(TRACE_DIR, `${row.executionName}.html`);
+      row.tracePath = path.join(traceDir(), `${row.executionName}.html`);
       writeFileSync(row.tracePath, renderTraceHtml(trace));
     }
     const report = await buildReport(runtime.resources.tableName, new Date(started - 60_000));
-    mkdirSync(SANDBOX_DIR, { recursive: true });
-    const reportPath = path.join(SANDBOX_DIR, 'report.html');
+    mkdirSync(sandboxDir(), { recursive: true });
+    const reportPath = path.join(sandboxDir(), 'report.html');
     writeFileSync(reportPath, renderReportHtml(report));
     return { rows, report, reportPath, wallSeconds: (Date.now() - started) / 1000, ok: rows.every((r) => r.stateOk) };
   } finally {
