@@ -73,9 +73,15 @@ program
 program
   .command('sandbox')
   .description('The main job, locally: start moto, build a two-account estate, run its findings through Rectify, show what happened')
+  .argument('[action]', '"stop": stop a sandbox kept running with --keep')
   .option('--auto-approve', 'approve the production change without waiting for a person (for scripts)')
+  .option('--keep', 'leave moto running afterwards, to explore with mode, exemptions, report and trace (Ctrl-C or `rectify sandbox stop` ends it)')
   .option('--json', 'print the results as JSON')
-  .addHelpText('after', '\nExamples:\n  npm run sandbox                    # waits for you to approve in a browser\n  npm run sandbox -- --auto-approve  # for scripts and CI')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  npm run sandbox                    # waits for you to approve in a browser\n  npm run sandbox -- --auto-approve  # for scripts and CI\n' +
+      '  npm run sandbox -- --keep          # then explore its state; prints the commands\n  npx rectify sandbox stop           # stops a kept sandbox',
+  )
   .action(sandboxCommand);
 
 const withTarget = (command: Command) => {

@@ -37,14 +37,14 @@ async function storedPolicy(endpoint: string): Promise<Policy | undefined> {
 export async function policyForRun(scenario: Scenario, options: { endpoint?: string; mode?: Mode; keepEndpointPolicy?: boolean }): Promise<RunPolicy> {
   const mode = options.mode ?? scenario.mode;
   const overrides: Record<string, unknown> = { ...scenario.policy, ...(mode ? { mode } : {}) };
-  const named = Object.keys(overrides);
+  const words = (policy: Policy) => Object.keys(overrides).map((key) => (key === 'mode' ? `mode ${policy.mode}` : key)).join(', ');
   const stored = options.endpoint && options.keepEndpointPolicy ? await storedPolicy(options.endpoint) : undefined;
   if (stored) {
     const policy = PolicySchema.parse({ ...stored, ...overrides });
     const kept = `the endpoint's ${LOCAL_NAMES.policyParameter} (kept)`;
-    return { policy, source: 'endpoint', description: named.length ? `${kept}, with the scenario's ${named.join(', ')}` : kept };
+    return { policy, source: 'endpoint', description: Object.keys(overrides).length ? `${kept}, with the scenario's ${words(policy)}` : kept };
   }
   const policy = PolicySchema.parse(overrides);
-  if (named.length === 0) return { policy, source: 'default', description: `the default (mode ${policy.mode}; the scenario sets none)` };
-  return { policy, source: 'scenario', description: `the scenario's (${named.join(', ')}; mode ${policy.mode})` };
+  if (Object.keys(overrides).length === 0) return { policy, source: 'default', description: `the default (mode ${policy.mode}; the scenario sets none)` };
+  return { policy, source: 'scenario', description: `the scenario's (${words(policy)})` };
 }

@@ -12,7 +12,7 @@ import { readAudit } from '../../../tasks/store/table.js';
 import { callAws, matchesExpectation, showsAny, substitute, valueAt } from '../awsCall.js';
 import { LOCAL_MEMBER_ACCOUNT } from '../awsEnv.js';
 import { runAs } from '../callerContext.js';
-import { startMoto } from '../moto.js';
+import { startMoto, type MotoServer } from '../moto.js';
 import { LocalRuntime, type PendingApproval } from '../runtime.js';
 import { renderTraceHtml } from '../traceHtml.js';
 import { sandboxDir, traceDir } from '../rectifyHome.js';
@@ -37,6 +37,8 @@ export interface SandboxResult {
   readonly reportPath: string;
   readonly wallSeconds: number;
   readonly ok: boolean;
+  /** With `keep`: the moto server, still running with the estate's state, for the caller to stop. */
+  readonly moto?: MotoServer;
 }
 
 export interface SandboxOptions {
@@ -46,6 +48,12 @@ export interface SandboxOptions {
   /** Called about four times a second while executions run. */
   readonly onProgress?: (rows: readonly SandboxRow[]) => void;
   readonly log?: (line: string) => void;
+  /**
+   * Leave moto running at the end (returned as `moto`), so the estate can be explored with the
+   * operator commands; it is still stopped if the run fails.
+   * @default false
+   */
+  readonly keep?: boolean;
 }
 
 const finding = (item: EstateItem, resourceId: string) => ({
@@ -87,6 +95,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       return 'external';
     },
   });
+  let kept = false;
   try {
     log(`building the estate: ${ESTATE.length} non-compliant resources in two accounts…`);
     const saved: Record<string, unknown> = {};
@@ -148,9 +157,10 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     mkdirSync(sandboxDir(), { recursive: true });
     const reportPath = path.join(sandboxDir(), 'report.html');
     writeFileSync(reportPath, renderReportHtml(report));
-    return { rows, report, reportPath, wallSeconds: (Date.now() - started) / 1000, ok: rows.every((r) => r.stateOk) };
+    kept = options.keep === true;
+    return { rows, report, reportPath, wallSeconds: (Date.now() - started) / 1000, ok: rows.every((r) => r.stateOk), ...(kept ? { moto } : {}) };
   } finally {
     await runtime.stop();
-    await moto.stop();
+    if (!kept) await moto.stop();
   }
 }
