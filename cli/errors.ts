@@ -83,9 +83,10 @@ export function explainError(error: unknown): { message: string; exitCode: ExitC
     const fix = context.endpoint ? `this moto holds no Rectify state; ${PROVISION}` : 'pass --parameter (the stack output PolicyParameterName) and --region of the deployment';
     return { message: `no policy parameter ${context.parameter ?? '/rectify/policy'} at ${where}: ${fix}`, exitCode: ExitCode.UNREACHABLE };
   }
-  if (e?.name === 'ResourceNotFoundException' && /table/i.test(e.message)) {
+  // The operator commands' only DynamoDB resource is the table (moto does not name it in the message).
+  if (e?.name === 'ResourceNotFoundException' && context.table !== undefined) {
     const fix = context.endpoint ? `this moto holds no Rectify state; ${PROVISION}` : 'pass --table (the stack output TableName) and --region of the deployment';
-    return { message: `no table ${context.table ?? ''} at ${where}: ${fix}`.replace('  ', ' '), exitCode: ExitCode.UNREACHABLE };
+    return { message: `no table ${context.table} at ${where}: ${fix}`, exitCode: ExitCode.UNREACHABLE };
   }
   if (e?.name === 'CredentialsProviderError') {
     return { message: 'no AWS credentials: configure a profile (AWS_PROFILE) or pass --endpoint for a local moto', exitCode: ExitCode.UNREACHABLE };

@@ -8,7 +8,7 @@ export function printResult(result: ScenarioResult, failures: string[]): void {
   out(`  outcome    ${result.outcome}`);
   out(`  policy     ${result.policy}`);
   if (result.intake === 'redelivered') {
-    out(`  intake     a redelivery: this finding version already ran here (${outcomeNote(result) ?? 'no outcome recorded'}); Step Functions started nothing, as in AWS`);
+    out(`  intake     a redelivery: this finding version already ran here (${[...result.audit].reverse().find((a) => a.outcome)?.outcome ?? 'no outcome recorded'}); Step Functions started nothing, as in AWS`);
   } else {
     out(`  path       ${result.path.join(' → ')}`);
     out(`  counted    ${result.transitions} transitions, ${result.lambdaInvocations} Lambda invocations, ${result.durationMs} ms`);

@@ -153,8 +153,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   });
   try {
     const saved: Record<string, unknown> = {};
-    for (const step of scenario.setup) {
-      const response = await callAws(substitute(step, saved));
+    for (const [index, step] of scenario.setup.entries()) {
+      const response = await callAws(substitute(step, saved)).catch((error: Error) => {
+        const again = options.endpoint
+          ? `; if this scenario ran on ${options.endpoint} before, its setup already exists there: run it without --endpoint, or reset that moto (curl -X POST ${options.endpoint}/moto-api/reset)`
+          : '';
+        throw new Error(`setup step ${index + 1} (${step.service}.${step.command}) failed: ${error.name}: ${error.message}${again}`, { cause: error });
+      });
       for (const [name, path] of Object.entries(step.save ?? {})) {
         const value = valueAt(response, path);
         if (value === undefined) throw new Error(`setup ${step.service}.${step.command}: response has no "${path}" to save as \${${name}}`);
