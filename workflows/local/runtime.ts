@@ -13,7 +13,7 @@ import { serveApproval, submitApprovalForm } from './approvalServer.js';
 import { runAs } from './callerContext.js';
 import { recordCallsFromEnv } from './callRecorder.js';
 import { buildLocalDefinition } from './definition.js';
-import { answerKnownExecution } from './executionHistory.js';
+import { answerKnownExecution, tableHadItems } from './executionHistory.js';
 import { lookupWithFaults, type Faults, type FaultStepResolver } from './faults.js';
 import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.js';
 import { guardMemberRoles } from './memberRoleGuard.js';
@@ -147,13 +147,14 @@ export class LocalRuntime {
       },
     });
     const securityHub = new SecurityHubAdapter();
+    const hadItems = await tableHadItems(resources.tableName);
     const server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         void (async () => {
           try {
-            const history = { tableName: resources.tableName, stateMachineArn, inMemory: (name: string) => stepFunctions.byName(name) !== undefined };
+            const history = { tableName: resources.tableName, stateMachineArn, hadItems, inMemory: (name: string) => stepFunctions.byName(name) !== undefined };
             if (await answerKnownExecution(request, response, body, history)) return;
             if (await stepFunctions.handle(request, response, body)) return;
             if (await securityHub.handle(request, response, body)) return;
