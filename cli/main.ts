@@ -59,7 +59,7 @@ program
   .command('trace')
   .description('Draw a local execution as the Step Functions console would: graph, path taken, each state\'s input, output, duration, retries and error')
   .argument('<execution>', 'execution name (or a unique prefix), as printed by sandbox and simulate')
-  .option('--html <file>', 'where to write the page (default .rectify/traces/<execution>.html)')
+  .option('--html <file>', 'where to write the page (default .rectify/traces/<execution>.html, or under $RECTIFY_HOME)')
   .option('--json', 'print the states as JSON instead')
   .addHelpText('after', '\nExample:\n  npx rectify trace S3-8-a-1a2b --html trace.html')
   .action(traceCommand);
