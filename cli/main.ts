@@ -1,8 +1,14 @@
 import './quiet.js';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { MODES } from '../tasks/domain/constants.js';
 import { DECISIONS } from '../workflows/local/decisions.js';
+import { ExitCode, explainError } from './errors.js';
+import { installLifecycle } from './lifecycle.js';
 import { TARGET_OPTIONS } from './target.js';
+
+installLifecycle();
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Commands load their modules when they run: `rectify mode get` should not pay for the CDK and the local runtime.
 const lazy =
@@ -26,6 +32,7 @@ const exemptionsRemoveCommand = lazy(() => import('./commands/exemptions.js'), '
 
 const program = new Command()
   .name('rectify')
+  .version(version, '-V, --version', 'print the version')
   .exitOverride()
   .description('Closed-loop remediation of Security Hub findings — run, test and inspect Rectify locally.')
   .showHelpAfterError();
@@ -52,7 +59,7 @@ program
   .command('trace')
   .description('Draw a local execution as the Step Functions console would: graph, path taken, each state\'s input, output, duration, retries and error')
   .argument('<execution>', 'execution name (or a unique prefix), as printed by sandbox and simulate')
-  .option('--html <file>', 'where to write the page (default .rectify/traces/<execution>.html)')
+  .option('--html <file>', 'where to write the page (default .rectify/traces/<execution>.html, or under $RECTIFY_HOME)')
   .option('--json', 'print the states as JSON instead')
   .addHelpText('after', '\nExample:\n  npx rectify trace S3-8-a-1a2b --html trace.html')
   .action(traceCommand);
@@ -66,9 +73,15 @@ program
 program
   .command('sandbox')
   .description('The main job, locally: start moto, build a two-account estate, run its findings through Rectify, show what happened')
+  .argument('[action]', '"stop": stop a sandbox kept running with --keep')
   .option('--auto-approve', 'approve the production change without waiting for a person (for scripts)')
+  .option('--keep', 'leave moto running afterwards, to explore with mode, exemptions, report and trace (Ctrl-C or `rectify sandbox stop` ends it)')
   .option('--json', 'print the results as JSON')
-  .addHelpText('after', '\nExamples:\n  npm run sandbox                    # waits for you to approve in a browser\n  npm run sandbox -- --auto-approve  # for scripts and CI')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  npm run sandbox                    # waits for you to approve in a browser\n  npm run sandbox -- --auto-approve  # for scripts and CI\n' +
+      '  npm run sandbox -- --keep          # then explore its state; prints the commands\n  npx rectify sandbox stop           # stops a kept sandbox',
+  )
   .action(sandboxCommand);
 
 const withTarget = (command: Command) => {
@@ -128,15 +141,17 @@ program
     process.stdout.write(`moto is available through ${ensureMoto()}\n`);
   });
 
-// Exit codes: 0 success, 1 a run finished with a failed outcome or check (set by the command), 2 usage or input error.
+// Exit codes (README, "Exit codes"): the table is ExitCode in errors.ts; commands set CHECK_FAILED themselves.
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    // commander has already printed its message (or the help)
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    // commander has already printed its message (or the help, or the version)
+    process.exitCode = error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   } else {
-    process.stderr.write(`rectify: ${(error as Error).message}\n`);
-    process.exitCode = 2;
+    const { message, exitCode } = explainError(error);
+    process.stderr.write(`rectify: ${message}\n`);
+    if (process.env.RECTIFY_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    process.exitCode = exitCode;
   }
 }

@@ -1,16 +1,12 @@
 /**
- * The AWS SDK warns on every start that releases after January 2027 need Node 22. The CLI
- * prints machine-readable output; that notice is said once in README, not on every run.
+ * The AWS SDK warns on every start that its releases after January 2027 need Node 22. The CLI
+ * prints machine-readable output; that notice is said once, in README, not on every run. This
+ * is the SDK's own switch (@aws-sdk/core, emitWarningIfUnsupportedVersion), read when a client
+ * is built.
  */
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const name = typeof warning === 'string' ? (rest[0] as { type?: string } | string | undefined) : warning.name;
-  const type = typeof name === 'string' ? name : name?.type;
-  if (type === 'NodeVersionSupportWarning' || String(warning).includes('NodeVersionSupportWarning')) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
-export {};
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // Outside Lambda, EMF metric lines would only clutter the output and there is no X-Ray daemon.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+export {};

@@ -1,5 +1,6 @@
 import { localAwsEnv } from '../workflows/local/awsEnv.js';
 import { LOCAL_NAMES } from '../workflows/local/provision.js';
+import { setErrorContext, UsageError } from './errors.js';
 
 export interface TargetOptions {
   readonly endpoint?: string;
@@ -16,8 +17,10 @@ export function resolveTarget(options: TargetOptions): { table: string; paramete
   if (options.endpoint) Object.assign(process.env, localAwsEnv(options.endpoint, options.region));
   else if (options.region) process.env.AWS_REGION = options.region;
   const table = options.table ?? process.env.RECTIFY_TABLE_NAME ?? (options.endpoint ? LOCAL_NAMES.table : undefined);
-  if (!table) throw new Error('which table? pass --table (the RectifyAdmin stack output TableName) or --endpoint for a local moto');
-  return { table, parameter: options.parameter ?? process.env.RECTIFY_POLICY_PARAMETER ?? LOCAL_NAMES.policyParameter };
+  if (!table) throw new UsageError('which table? pass --table (the RectifyAdmin stack output TableName) or --endpoint for a local moto');
+  const parameter = options.parameter ?? process.env.RECTIFY_POLICY_PARAMETER ?? LOCAL_NAMES.policyParameter;
+  setErrorContext({ ...(options.endpoint ? { endpoint: options.endpoint } : {}), table, parameter });
+  return { table, parameter };
 }
 
 /** Commander option definitions shared by the operator commands. */

@@ -1,11 +1,11 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { normaliseControlId } from '../../tasks/domain/controlIds.js';
 import { ExemptionEntrySchema, scopeKey, validateNewEntry, type ExemptionEntry } from '../../tasks/domain/exemptionRegister.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../tasks/domain/policy.js';
 import { canonicalArn } from '../../tasks/domain/resourceIdentity.js';
 import { listExemptions, putExemption, removeExemption } from '../../tasks/store/exemptions.js';
+import { UsageError } from '../errors.js';
 import { table } from '../format.js';
 import { resolveTarget, type TargetOptions } from '../target.js';
 
@@ -20,14 +20,21 @@ interface AddOptions extends TargetOptions {
 
 const ACCOUNT_ID = /^\d{12}$/;
 
+/** The command-line option that sets each field of a register entry, to name it in an error. */
+const OPTION_OF: Readonly<Record<string, string>> = { reason: '--reason:', requestedBy: '--by:', expiresOn: '--expires: must be a date YYYY-MM-DD;', resourceArn: '--resource:', account: '--account:', controlId: '--control:' };
+
 /**
  * The scope an operator asked for, in the identity the workflow looks up
  * (`candidateScopes(request.resource.id, …)`): the canonical ARN, the catalog's spelling of the
  * control. Throws on a scope that could never match a finding.
  */
 function scopeOf(options: Pick<AddOptions, 'resource' | 'account' | 'control'>): Pick<ExemptionEntry, 'resourceArn' | 'account' | 'controlId'> {
-  if (options.resource !== undefined && options.account !== undefined) throw new Error('pass --resource or --account, not both');
-  if (options.control !== undefined && options.account === undefined) throw new Error('--control needs --account');
+  if (options.resource !== undefined && options.account !== undefined) {
+    throw new Error('pass --resource ARN (one resource, every control) or --account ID (a whole account), not both');
+  }
+  if (options.control !== undefined && options.account === undefined) {
+    throw new Error(`--control needs --account: a control is exempted in one account (--account 222222222222 --control ${options.control.trim()}); a --resource exemption already covers every control`);
+  }
   if (options.resource !== undefined) return { resourceArn: canonicalArn(options.resource.trim()) };
   if (options.account === undefined) throw new Error('pass --resource ARN (one resource) or --account ID (an account, or with --control one control in it)');
   const account = options.account.trim();
@@ -40,7 +47,7 @@ export async function exemptionsAddCommand(options: AddOptions): Promise<void> {
   try {
     scope = scopeOf(options);
   } catch (error) {
-    throw new Error(`exemption not added: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`exemption not added: ${(error as Error).message}`, { cause: error });
   }
   const target = resolveTarget(options);
   const parsed = ExemptionEntrySchema.safeParse({
@@ -49,7 +56,10 @@ export async function exemptionsAddCommand(options: AddOptions): Promise<void> {
     requestedBy: options.by,
     expiresOn: options.expires,
   });
-  if (!parsed.success) throw new Error(`exemption not added: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${OPTION_OF[String(issue.path[0])] ?? String(issue.path[0] ?? 'scope')} ${issue.message}`);
+    throw new UsageError(`exemption not added: ${problems.join('; ')}`);
+  }
   let maxDays = DEFAULT_POLICY.maxExemptionDays;
   try {
     const value = (await adminClient(SSMClient).send(new GetParameterCommand({ Name: target.parameter }))).Parameter?.Value;
@@ -57,7 +67,11 @@ export async function exemptionsAddCommand(options: AddOptions): Promise<void> {
   } catch (error) {
     if ((error as Error).name !== 'ParameterNotFound') throw error;
   }
-  validateNewEntry(parsed.data, new Date(), maxDays);
+  try {
+    validateNewEntry(parsed.data, new Date(), maxDays);
+  } catch (error) {
+    throw new UsageError(`exemption not added: ${(error as Error).message.replace('expiresOn', '--expires')}; choose a date from tomorrow to ${maxDays} days away`);
+  }
   const key = await putExemption(target.table, parsed.data);
   process.stdout.write(`exemption added: ${key} until ${parsed.data.expiresOn}\n`);
 }
@@ -104,5 +118,5 @@ export async function exemptionsRemoveCommand(scope: string, options: TargetOpti
     }
   }
   const scopes = (await listExemptions(target.table)).map((e) => e.scope);
-  throw new Error(`no exemption with scope ${typed}; ${scopes.length ? `the register holds: ${scopes.join(', ')}` : 'the register is empty'}`);
+  throw new UsageError(`no exemption with scope ${typed}; ${scopes.length ? `the register holds: ${scopes.join(', ')}` : 'the register is empty'}`);
 }

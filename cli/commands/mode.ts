@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { cancelPendingApprovals } from '../../tasks/approval/cancelPending.js';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
@@ -31,8 +32,8 @@ export async function modeGetCommand(options: TargetOptions & { json?: boolean }
 export async function modeSetCommand(value: string, options: TargetOptions & { control?: string }): Promise<void> {
   // Checked before anything is read or written: a typo stores nothing.
   const control = options.control === undefined ? undefined : normaliseControlId(options.control);
-  if (control !== undefined && !(CONTROL_SETTINGS as readonly string[]).includes(value)) throw new Error(`a control setting is one of ${CONTROL_SETTINGS.join(', ')}, not "${value}"`);
-  if (control === undefined && !(MODES as readonly string[]).includes(value)) throw new Error(`mode is one of ${MODES.join(', ')}, not "${value}"`);
+  if (control !== undefined && !(CONTROL_SETTINGS as readonly string[]).includes(value)) throw new UsageError(`a control setting is one of ${CONTROL_SETTINGS.join(', ')}, not "${value}"`);
+  if (control === undefined && !(MODES as readonly string[]).includes(value)) throw new UsageError(`mode is one of ${MODES.join(', ')}, not "${value}"`);
   const target = resolveTarget(options);
   const policy = await readPolicyAt(target.parameter);
   let next: Policy;
@@ -58,12 +59,12 @@ export async function modeSetCommand(value: string, options: TargetOptions & { c
 }
 
 export async function resetBreakerCommand(scope: string, options: TargetOptions): Promise<void> {
-  if (scope !== 'global' && !/^\d{12}$/.test(scope)) throw new Error(`a breaker scope is a 12-digit account id or "global", not "${scope}"`);
+  if (scope !== 'global' && !/^\d{12}$/.test(scope)) throw new UsageError(`a breaker scope is a 12-digit account id or "global", not "${scope}"`);
   const target = resolveTarget(options);
   const breakers = await listBreakers(target.table);
   if (!breakers.some((b) => b.scope === scope)) {
     const recorded = breakers.map((b) => `${b.scope} (${b.state})`).join(', ');
-    throw new Error(`no circuit breaker ${scope} is recorded, so there is nothing to reset; ${recorded ? `recorded: ${recorded}` : 'none is recorded'}`);
+    throw new UsageError(`no circuit breaker ${scope} is recorded, so there is nothing to reset; ${recorded ? `recorded: ${recorded}` : 'none is recorded'}`);
   }
   await resetBreaker(target.table, scope);
   process.stdout.write(`circuit breaker ${scope} reset (closed, history cleared)\n`);

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { writeFileSync } from 'node:fs';
 import { buildReport } from '../../tasks/report/effectiveness.js';
 import { renderReportHtml, renderReportText } from '../../tasks/report/renderHtml.js';
@@ -11,7 +12,7 @@ export function parseSince(value: string, now = new Date()): Date {
     return new Date(now.getTime() - Number(relative[1]) * unit);
   }
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new Error(`--since "${value}" is neither a duration (7d, 24h, 30m) nor a date`);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--since "${value}" is neither a duration (7d, 24h, 30m) nor a date`);
   return date;
 }
 

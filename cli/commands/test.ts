@@ -1,7 +1,22 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startMoto } from '../../workflows/local/moto.js';
 import { checkExpectations, loadScenario, runScenario } from '../../workflows/local/scenario.js';
+import { ExitCode, setErrorContext, UsageError } from '../errors.js';
+
+/** The scenario files of a directory, or a usage error saying what to pass instead. */
+function scenarioFiles(dir: string): string[] {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`${dir} does not exist: pass a directory of scenario files, e.g. \`rectify test scenarios\``);
+  }
+  if (!isDirectory) throw new UsageError(`${dir} is a file, not a directory: run one scenario with \`rectify simulate ${dir}\``);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  if (files.length === 0) throw new UsageError(`no scenario files (*.json) in ${dir}: see docs/scenarios.md for what one holds`);
+  return files;
+}
 
 export interface ScenarioVerdict {
   readonly file: string;
@@ -13,8 +28,8 @@ export interface ScenarioVerdict {
 
 /** Run every scenario of a directory against one moto server, reset between scenarios. */
 export async function runScenarioDirectory(dir: string, endpoint?: string, onResult?: (v: ScenarioVerdict) => void): Promise<ScenarioVerdict[]> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  if (files.length === 0) throw new Error(`no scenario files (*.json) in ${dir}`);
+  const files = scenarioFiles(dir);
+  if (endpoint) setErrorContext({ endpoint });
   const moto = endpoint ? undefined : await startMoto();
   const verdicts: ScenarioVerdict[] = [];
   try {
@@ -47,5 +62,5 @@ export async function testCommand(dir: string, options: { endpoint?: string; jso
   const failed = verdicts.filter((v) => v.failures.length > 0).length;
   if (options.json) process.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
   else process.stdout.write(`\n${verdicts.length - failed} passed, ${failed} failed\n`);
-  if (failed > 0) process.exitCode = 1;
+  if (failed > 0) process.exitCode = ExitCode.CHECK_FAILED;
 }

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderTraceHtml } from '../../workflows/local/traceHtml.js';
-import { loadTrace, TRACE_DIR } from '../../workflows/local/traceStore.js';
+import { traceDir } from '../../workflows/local/rectifyHome.js';
+import { loadTrace } from '../../workflows/local/traceStore.js';
 import { summariseTrace } from '../../workflows/local/trace.js';
 
 /** `rectify trace <execution>`: the local execution's graph and states as an HTML page (or JSON). */
@@ -11,7 +12,7 @@ export function traceCommand(name: string, options: { html?: string; json?: bool
     process.stdout.write(`${JSON.stringify({ ...trace.execution, steps: summariseTrace(trace.execution.events), events: undefined }, null, 2)}\n`);
     return;
   }
-  const file = options.html ?? path.join(TRACE_DIR, `${trace.execution.name}.html`);
+  const file = options.html ?? path.join(traceDir(), `${trace.execution.name}.html`);
   writeFileSync(file, renderTraceHtml(trace));
   process.stdout.write(`${file}\n`);
 }

@@ -22,9 +22,14 @@ describe('npx rectify simulate --json', () => {
     expect(result.lambdaInvocations).toBe(7);
   });
 
-  it('overrides the mode and the decision from the command line', async () => {
-    const { stdout } = await run('npx', ['rectify', 'simulate', 'scenarios/approved.json', '--json', '--decision', 'reject', '--mode', 'approve-all'], { cwd: ROOT, timeout: 120_000 });
-    expect(JSON.parse(stdout)).toMatchObject({ outcome: 'REJECTED' });
+  it('overrides the mode and the decision from the command line (then the scenario\'s expected REMEDIATED is not met: exit 1)', async () => {
+    const failed = await run('npx', ['rectify', 'simulate', 'scenarios/approved.json', '--json', '--decision', 'reject', '--mode', 'approve-all'], { cwd: ROOT, timeout: 120_000 }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(JSON.parse(failed!.stdout)).toMatchObject({ outcome: 'REJECTED' });
+    expect(failed!.stderr).toContain('rectify: expectations NOT met: outcome REJECTED, expected REMEDIATED');
   });
 
   it('fails with a clear message on a bad scenario file', async () => {

@@ -66,13 +66,26 @@ export interface MotoServer {
 }
 
 /**
- * Runs `moto.server` with two lookups that moto 5.2.1 repeats on every request memoised: the
- * list of its service packages (a directory listing and ~200 `stat` calls, under a process-wide
- * lock) and the method names of a response class (`inspect.getmembers`). Both depend only on the
- * installed moto, so every answer is the same; a busy server spends about a tenth less CPU.
+ * moto ends when the process that started it ends, however that happens (Ctrl-C, a closed pipe,
+ * SIGKILL): a thread checks once a second that its parent is still the one that started it.
+ */
+const EXIT_WITH_PARENT = [
+  'import os, threading, time',
+  'parent = os.getppid()',
+  'def watch():',
+  '    while os.getppid() == parent:',
+  '        time.sleep(1)',
+  '    os._exit(0)',
+  'threading.Thread(target=watch, daemon=True).start()',
+];
+
+/**
+ * Memoises two lookups that moto 5.2.1 repeats on every request: the list of its service packages
+ * (a directory listing and ~200 `stat` calls, under a process-wide lock) and the method names of a
+ * response class (`inspect.getmembers`). Both depend only on the installed moto, so every answer is
+ * the same; a busy server spends about a tenth less CPU.
  */
 const MEMOISED_DISPATCH = [
-  'import sys',
   'import moto.backends as backends',
   'import moto.core.responses as responses',
   'modules = tuple(backends.list_of_moto_modules())',
@@ -80,9 +93,22 @@ const MEMOISED_DISPATCH = [
   'names = {}',
   'original = responses.method_names_from_class',
   'responses.method_names_from_class = lambda cls: names.get(cls) or names.setdefault(cls, frozenset(original(cls)))',
-  'from moto.server import main',
-  'main(sys.argv[1:])',
-].join('\n');
+];
+
+const RUN_SERVER = ['import sys', 'from moto.server import main', 'main(sys.argv[1:])'];
+
+/** The moto servers this process started and has not stopped yet. */
+const running = new Set<ChildProcess>();
+let stopOnExit = false;
+
+/** Stop every moto this process started when it exits (normal end, `process.exit`, uncaught error). */
+function stopAllOnExit(): void {
+  if (stopOnExit) return;
+  stopOnExit = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGTERM');
+  });
+}
 
 export interface StartMotoOptions {
   /**
@@ -103,11 +129,14 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   const python = ensureMoto(options);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const entry = options.memoisedDispatch ? ['-c', MEMOISED_DISPATCH] : ['-m', 'moto.server'];
-  const child: ChildProcess = spawn(python, [...entry, '-H', '127.0.0.1', '-p', String(port)], {
+  const program = [...EXIT_WITH_PARENT, ...(options.memoisedDispatch ? MEMOISED_DISPATCH : []), ...RUN_SERVER].join('\n');
+  stopAllOnExit();
+  const child: ChildProcess = spawn(python, ['-c', program, '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, MOTO_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

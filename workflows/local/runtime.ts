@@ -13,6 +13,7 @@ import { serveApproval, submitApprovalForm } from './approvalServer.js';
 import { runAs } from './callerContext.js';
 import { recordCallsFromEnv } from './callRecorder.js';
 import { buildLocalDefinition } from './definition.js';
+import { answerKnownExecution, tableHadItems } from './executionHistory.js';
 import { lookupWithFaults, type Faults, type FaultStepResolver } from './faults.js';
 import { LocalStepFunctions, type TaskTokenRequest } from './localStepFunctions.js';
 import { guardMemberRoles } from './memberRoleGuard.js';
@@ -53,7 +54,7 @@ export interface LocalRuntimeOptions {
   /** Base URL of the approval page the emailed link points at. */
   readonly approvalBaseUrl?: string;
   /**
-   * Save every execution's trace for `rectify trace` (into .rectify/traces).
+   * Save every execution's trace for `rectify trace` (into the traces of rectifyHome()).
    * @default true
    */
   readonly saveTraces?: boolean;
@@ -146,12 +147,15 @@ export class LocalRuntime {
       },
     });
     const securityHub = new SecurityHubAdapter();
+    const hadItems = await tableHadItems(resources.tableName);
     const server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         void (async () => {
           try {
+            const history = { tableName: resources.tableName, stateMachineArn, hadItems, inMemory: (name: string) => stepFunctions.byName(name) !== undefined };
+            if (await answerKnownExecution(request, response, body, history)) return;
             if (await stepFunctions.handle(request, response, body)) return;
             if (await securityHub.handle(request, response, body)) return;
             if (await serveApproval(approvalHandler, request, response, body)) return;

@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { z } from 'zod';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { MODES, Outcome, Source } from '../../tasks/domain/constants.js';
-import { PolicySchema } from '../../tasks/domain/policy.js';
 import { executionNameFor, startExecutions } from '../../tasks/handlers/intake.js';
 import { readAudit, type AuditRecord } from '../../tasks/store/table.js';
 import { callAws, matchesExpectation, showsAny, substitute, valueAt } from './awsCall.js';
 import { LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
 import { runAs } from './callerContext.js';
+import { policyForRun } from './scenarioPolicy.js';
+import { asScenarioDocument, describeScenarioIssues, readScenarioJson, ScenarioFileError } from './scenarioInput.js';
 import { FaultsSchema } from './faults.js';
 import { startMoto } from './moto.js';
 import { LocalRuntime, type ApprovalChoice, type Notification } from './runtime.js';
@@ -64,15 +64,13 @@ export const ScenarioSchema = z
   .strict();
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
+/**
+ * Load a scenario file: a scenario, or a raw ASFF finding or Security Hub event taken as one
+ * (scenarioInput.ts). Throws {@link ScenarioFileError} saying what to fix.
+ */
 export function loadScenario(file: string): Scenario {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file}: not readable JSON: ${(error as Error).message}`);
-  }
-  const parsed = ScenarioSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${file}: not a valid scenario: ${z.prettifyError(parsed.error)}`);
+  const parsed = ScenarioSchema.safeParse(asScenarioDocument(readScenarioJson(file), file));
+  if (!parsed.success) throw new ScenarioFileError(describeScenarioIssues(file, parsed.error));
   return parsed.data;
 }
 
@@ -102,6 +100,14 @@ export interface ScenarioResult {
   /** Results of the scenario's `expect.state` reads, after the run. */
   readonly state: StateCheckResult[];
   readonly durationMs: number;
+  /** The policy the run used, in words: the scenario's, the default, or the endpoint's kept. */
+  readonly policy: string;
+  /**
+   * `redelivered`: an execution of this finding version already ran against the endpoint, so the
+   * intake's StartExecution was a no-op, as in AWS; the outcome is then DUPLICATE and the audit is
+   * that earlier execution's.
+   */
+  readonly intake: 'started' | 'redelivered';
 }
 
 export interface RunOptions {
@@ -111,6 +117,11 @@ export interface RunOptions {
   readonly mode?: (typeof MODES)[number];
   /** Called with the approval link when the decision is `link`; the run then waits for a person. */
   readonly onApprovalLink?: (url: string) => void;
+  /**
+   * With `endpoint`: keep the policy stored there; the scenario's fields replace only their own.
+   * @default false (the scenario's policy, as a fresh deployment would have it)
+   */
+  readonly keepEndpointPolicy?: boolean;
 }
 
 /** Run one scenario end to end: setup, intake, the workflow, and the reads that check it. */
@@ -119,7 +130,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const moto = options.endpoint ? undefined : await startMoto();
   const endpoint = options.endpoint ?? moto!.endpoint;
   const decision = options.decision ?? scenario.decision ?? 'approve';
-  const policy = PolicySchema.parse({ ...scenario.policy, ...(options.mode ?? scenario.mode ? { mode: options.mode ?? scenario.mode } : {}) });
+  const runPolicy = await policyForRun(scenario, options);
+  const policy = runPolicy.policy;
   const accounts = new Set<string>([...scenario.setup.map((s) => s.account ?? LOCAL_ADMIN_ACCOUNT), String(scenario.finding.AwsAccountId ?? LOCAL_ADMIN_ACCOUNT)]);
   accounts.delete(LOCAL_ADMIN_ACCOUNT);
   let movedDuringApproval = false;
@@ -141,8 +153,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   });
   try {
     const saved: Record<string, unknown> = {};
-    for (const step of scenario.setup) {
-      const response = await callAws(substitute(step, saved));
+    for (const [index, step] of scenario.setup.entries()) {
+      const response = await callAws(substitute(step, saved)).catch((error: Error) => {
+        const again = options.endpoint
+          ? `; if this scenario ran on ${options.endpoint} before, its setup already exists there: run it without --endpoint, or reset that moto (curl -X POST ${options.endpoint}/moto-api/reset)`
+          : '';
+        throw new Error(`setup step ${index + 1} (${step.service}.${step.command}) failed: ${error.name}: ${error.message}${again}`, { cause: error });
+      });
       for (const [name, path] of Object.entries(step.save ?? {})) {
         const value = valueAt(response, path);
         if (value === undefined) throw new Error(`setup ${step.service}.${step.command}: response has no "${path}" to save as \${${name}}`);
@@ -161,9 +178,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       source: 'aws.securityhub',
       detail: { findings: [finding] },
     };
-    await runAs('intake', () => startExecutions(runtime.stateMachineArn, event));
+    const intake = await runAs('intake', () => startExecutions(runtime.stateMachineArn, event));
     const executionName = executionNameFor(finding, source);
     const execution = runtime.stepFunctions.byName(executionName);
+    if (!execution && intake.duplicates.includes(executionName)) {
+      const audit = await readAudit(runtime.resources.tableName, executionName);
+      return {
+        scenario: scenario.name, executionName, status: 'NOT_STARTED', outcome: Outcome.DUPLICATE, path: [], transitions: 0, lambdaInvocations: 0,
+        finding: { notes: [] }, audit, notifications: [], trace: { events: [], steps: [] }, saved,
+        state: await readBackState(scenario, saved), durationMs: Date.now() - started, policy: runPolicy.description, intake: 'redelivered',
+      };
+    }
     if (!execution) throw new Error(`intake did not start execution ${executionName}`);
     await execution.done;
     if (runtime.approverErrors.length > 0) throw new Error(`the scripted approver failed: ${runtime.approverErrors.map((e) => e.message).join('; ')}`);
@@ -172,20 +197,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const outcome = [...audit].reverse().find((a) => a.outcome)?.outcome ?? 'UNKNOWN';
     const stored = typeof finding.Id === 'string' ? runtime.securityHub.get(finding.Id) : undefined;
     const notifications = (await runtime.collectNotifications()).filter((n) => n.body.includes(executionName));
-    const state: StateCheckResult[] = [];
-    for (const check of scenario.expect?.state ?? []) {
-      const step = substitute(check, saved);
-      const label = `${step.service}.${step.command}`;
-      try {
-        const response = await callAws(step);
-        const problems: string[] = [];
-        if (step.match !== undefined && !matchesExpectation(response, step.match)) problems.push(`does not match ${JSON.stringify(step.match)}`);
-        if (step.absent !== undefined && showsAny(response, step.absent)) problems.push(`still contains ${JSON.stringify(step.absent)}`);
-        state.push({ step: label, ok: problems.length === 0, response, ...(problems.length ? { detail: problems.join('; ') } : {}) });
-      } catch (error) {
-        state.push({ step: label, ok: false, detail: `${(error as Error).name}: ${(error as Error).message}` });
-      }
-    }
+    const state = await readBackState(scenario, saved);
     const path = execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.state!);
     return {
       scenario: scenario.name,
@@ -208,6 +220,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       saved,
       state,
       durationMs: Date.now() - started,
+      policy: runPolicy.description,
+      intake: 'started',
     };
   } finally {
     await runtime.stop();
@@ -215,13 +229,38 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 }
 
+/** Run the scenario's `expect.state` reads after the workflow; each says whether it matched. */
+async function readBackState(scenario: Scenario, saved: Record<string, unknown>): Promise<StateCheckResult[]> {
+  const state: StateCheckResult[] = [];
+  for (const check of scenario.expect?.state ?? []) {
+    const step = substitute(check, saved);
+    const label = `${step.service}.${step.command}`;
+    try {
+      const response = await callAws(step);
+      const problems: string[] = [];
+      if (step.match !== undefined && !matchesExpectation(response, step.match)) problems.push(`does not match ${JSON.stringify(step.match)}`);
+      if (step.absent !== undefined && showsAny(response, step.absent)) problems.push(`still contains ${JSON.stringify(step.absent)}`);
+      state.push({ step: label, ok: problems.length === 0, response, ...(problems.length ? { detail: problems.join('; ') } : {}) });
+    } catch (error) {
+      state.push({ step: label, ok: false, detail: `${(error as Error).name}: ${(error as Error).message}` });
+    }
+  }
+  return state;
+}
+
 /** Compare a result with the scenario's `expect` block; returns the failures (empty = pass). */
 export function checkExpectations(scenario: Scenario, result: ScenarioResult): string[] {
   const failures: string[] = [];
   const expected = scenario.expect;
   if (!expected) return failures;
-  if (result.outcome !== expected.outcome) failures.push(`outcome ${result.outcome}, expected ${expected.outcome}`);
-  if (expected.path && JSON.stringify(result.path) !== JSON.stringify(expected.path)) {
+  if (result.intake === 'redelivered' && expected.outcome !== Outcome.DUPLICATE) {
+    const earlier = [...result.audit].reverse().find((a) => a.outcome)?.outcome ?? 'no outcome recorded';
+    failures.push(
+      `outcome DUPLICATE, expected ${expected.outcome}: this finding version already ran on this endpoint (${result.executionName}: ${earlier}), so intake started nothing, as in AWS;` +
+        ' give the finding a new UpdatedAt, or use a fresh endpoint, to run it again',
+    );
+  } else if (result.outcome !== expected.outcome) failures.push(`outcome ${result.outcome}, expected ${expected.outcome}`);
+  if (result.intake === 'started' && expected.path && JSON.stringify(result.path) !== JSON.stringify(expected.path)) {
     failures.push(`path ${result.path.join(' → ')}, expected ${expected.path.join(' → ')}`);
   }
   for (const check of result.state) if (!check.ok) failures.push(`${check.step}: ${check.detail}`);

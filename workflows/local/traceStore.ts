@@ -2,9 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import type { LocalExecution } from './localStepFunctions.js';
 import type { TraceEvent } from './trace.js';
+import { traceDir } from './rectifyHome.js';
 
-/** Where local runs keep each execution's trace (gitignored). */
-export const TRACE_DIR = path.resolve(import.meta.dirname, '../../.rectify/traces');
 
 export interface SavedTrace {
   readonly definition: Record<string, unknown>;
@@ -21,7 +20,7 @@ export interface SavedTrace {
   };
 }
 
-export function saveTrace(definition: Record<string, unknown>, execution: LocalExecution, dir = TRACE_DIR): string {
+export function saveTrace(definition: Record<string, unknown>, execution: LocalExecution, dir = traceDir()): string {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${execution.name}.json`);
   const trace: SavedTrace = {
@@ -43,7 +42,7 @@ export function saveTrace(definition: Record<string, unknown>, execution: LocalE
 }
 
 /** A saved trace by execution name (or a unique prefix of it). */
-export function loadTrace(name: string, dir = TRACE_DIR): SavedTrace {
+export function loadTrace(name: string, dir = traceDir()): SavedTrace {
   const exact = path.join(dir, `${name}.json`);
   if (existsSync(exact)) return JSON.parse(readFileSync(exact, 'utf8')) as SavedTrace;
   const matches = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(name) && f.endsWith('.json')) : [];

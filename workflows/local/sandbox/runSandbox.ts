@@ -12,13 +12,13 @@ import { readAudit } from '../../../tasks/store/table.js';
 import { callAws, matchesExpectation, showsAny, substitute, valueAt } from '../awsCall.js';
 import { LOCAL_MEMBER_ACCOUNT } from '../awsEnv.js';
 import { runAs } from '../callerContext.js';
-import { startMoto } from '../moto.js';
+import { startMoto, type MotoServer } from '../moto.js';
 import { LocalRuntime, type PendingApproval } from '../runtime.js';
 import { renderTraceHtml } from '../traceHtml.js';
-import { loadTrace, TRACE_DIR } from '../traceStore.js';
+import { sandboxDir, traceDir } from '../rectifyHome.js';
+import { loadTrace } from '../traceStore.js';
 import { ESTATE, EXPIRED_REGISTER_BUCKET, FAILING_TABLE_ARN, type EstateItem } from './estate.js';
 
-export const SANDBOX_DIR = path.resolve(import.meta.dirname, '../../../.rectify/sandbox');
 
 export interface SandboxRow {
   readonly item: EstateItem;
@@ -37,6 +37,8 @@ export interface SandboxResult {
   readonly reportPath: string;
   readonly wallSeconds: number;
   readonly ok: boolean;
+  /** With `keep`: the moto server, still running with the estate's state, for the caller to stop. */
+  readonly moto?: MotoServer;
 }
 
 export interface SandboxOptions {
@@ -46,6 +48,12 @@ export interface SandboxOptions {
   /** Called about four times a second while executions run. */
   readonly onProgress?: (rows: readonly SandboxRow[]) => void;
   readonly log?: (line: string) => void;
+  /**
+   * Leave moto running at the end (returned as `moto`), so the estate can be explored with the
+   * operator commands; it is still stopped if the run fails.
+   * @default false
+   */
+  readonly keep?: boolean;
 }
 
 const finding = (item: EstateItem, resourceId: string) => ({
@@ -87,6 +95,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       return 'external';
     },
   });
+  let kept = false;
   try {
     log(`building the estate: ${ESTATE.length} non-compliant resources in two accounts…`);
     const saved: Record<string, unknown> = {};
@@ -141,16 +150,17 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       }
       row.stateOk = row.problems.length === 0;
       const trace = loadTrace(row.executionName);
-      row.tracePath = path.join(TRACE_DIR, `${row.executionName}.html`);
+      row.tracePath = path.join(traceDir(), `${row.executionName}.html`);
       writeFileSync(row.tracePath, renderTraceHtml(trace));
     }
     const report = await buildReport(runtime.resources.tableName, new Date(started - 60_000));
-    mkdirSync(SANDBOX_DIR, { recursive: true });
-    const reportPath = path.join(SANDBOX_DIR, 'report.html');
+    mkdirSync(sandboxDir(), { recursive: true });
+    const reportPath = path.join(sandboxDir(), 'report.html');
     writeFileSync(reportPath, renderReportHtml(report));
-    return { rows, report, reportPath, wallSeconds: (Date.now() - started) / 1000, ok: rows.every((r) => r.stateOk) };
+    kept = options.keep === true;
+    return { rows, report, reportPath, wallSeconds: (Date.now() - started) / 1000, ok: rows.every((r) => r.stateOk), ...(kept ? { moto } : {}) };
   } finally {
     await runtime.stop();
-    await moto.stop();
+    if (!kept) await moto.stop();
   }
 }
