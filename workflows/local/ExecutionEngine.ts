@@ -59,6 +59,23 @@ export interface EngineRun {
 const TOKEN_PLACEHOLDER = 'LOCAL_TASK_TOKEN_PLACEHOLDER';
 const WAIT_FOR_TOKEN_LAMBDA = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/;
 
+/**
+ * Validated machines by definition text. Validating a definition (asl-validator) costs 0.4–1.4 s
+ * and a `StateMachine` keeps no state between runs, so every runtime in a process that runs the
+ * same definition shares one: the test suites and `rectify test` start a runtime per scenario.
+ */
+const validatedMachines = new Map<string, StateMachine>();
+
+function validatedMachine(definition: Record<string, unknown>): StateMachine {
+  const text = JSON.stringify(definition);
+  let machine = validatedMachines.get(text);
+  if (!machine) {
+    machine = new StateMachine(JSON.parse(text) as StateMachineDefinition);
+    validatedMachines.set(text, machine);
+  }
+  return machine;
+}
+
 /** An error shaped the way the Lambda service reports a function error to Step Functions. */
 function asLambdaError(error: unknown): Error {
   const source = error instanceof Error ? error : new Error(String(error));
@@ -81,8 +98,7 @@ export class ExecutionEngine {
   private readonly retryOverrides: Record<string, number | number[]> = {};
 
   constructor(private readonly options: ExecutionEngineOptions) {
-    const definition = options.definition as unknown as StateMachineDefinition;
-    this.machine = new StateMachine(definition);
+    this.machine = validatedMachine(options.definition);
     for (const [stateName, state] of Object.entries(options.definition.States as Record<string, Record<string, unknown>>)) {
       if (state.Type !== 'Task') continue;
       this.overrides[stateName] = this.taskOverride(stateName, state);
