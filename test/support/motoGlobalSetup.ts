@@ -4,13 +4,16 @@ import type {} from './moto.js';
 
 /**
  * vitest globalSetup: one moto server per worker for the whole run, instead of one per test file.
- * Starting moto costs a Python interpreter importing moto and Flask (1–3 s of CPU on these cores);
- * with ~50 files that use it, that was minutes of the suite. A file resets its worker's server
- * before its tests (`useMoto`), so it still starts from an empty AWS. A missing moto fails the run
- * here, with the install command ({@link startMoto}).
+ * Starting moto costs a Python interpreter importing moto and Flask (a second or more of CPU on
+ * these cores), and ~50 files use it. A file resets its worker's server before its tests
+ * (`useMoto`), so it still starts from an empty AWS. The servers memoise moto's per-request service
+ * lookups, as the benchmark's do (`memoisedDispatch`: answers unchanged). Where no Python can run
+ * moto it is installed into `.rectify/venv`; failing that, the run fails here with the command to
+ * run ({@link startMoto}).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const workers = Math.max(1, project.config.maxWorkers);
+  // Beyond eight workers (a big machine), a worker without one starts its own per file, as before.
+  const workers = Math.min(8, Math.max(1, project.config.maxWorkers));
   const servers: MotoServer[] = await Promise.all(Array.from({ length: workers }, () => startMoto({ memoisedDispatch: true })));
   project.provide(
     'motoEndpoints',
