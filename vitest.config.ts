@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Test files of the slow tier (`npm run test:slow`); `npm test` runs every other test file (docs/decisions/015). */
+export const SLOW_TESTS = 'test/**/*.slow.test.ts';
 
 /** Tests leave traces and reports here, never in the project's .rectify/ (one directory per checkout). */
 const TEST_HOME = path.join(tmpdir(), `rectify-test-${createHash('sha256').update(import.meta.dirname).digest('hex').slice(0, 8)}`);
@@ -9,8 +12,13 @@ const TEST_HOME = path.join(tmpdir(), `rectify-test-${createHash('sha256').updat
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, SLOW_TESTS],
     // NodejsFunction bundling breaks under worker threads (TOOLCHAIN.md).
     pool: 'forks',
+    // vitest's default is one worker per core but one: a single worker on two cores, which leaves a core idle while it waits on moto.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // One moto server per worker for the whole run; each file resets its worker's (test/support/moto.ts).
+    globalSetup: ['test/support/motoGlobalSetup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // A focused test must never pass CI silently.

@@ -43,11 +43,25 @@ function resolveIntrinsics(value: Cfn, pseudo: Record<string, string>): Cfn {
   return value;
 }
 
+/** Definitions already built in this process, as JSON text, by their options. */
+const built = new Map<string, string>();
+
 /**
  * The remediation workflow's ASL, synthesised from the same CDK construct the stack deploys,
  * with the task functions as plain ARNs the local runtime routes to in-process handlers.
  */
 export function buildLocalDefinition(options: LocalDefinitionOptions): Record<string, unknown> {
+  // Building is pure and costs 0.1–0.7 s; each caller gets its own copy to keep.
+  const key = JSON.stringify([options.account, options.region, options.approvalTimeoutSeconds ?? null]);
+  let text = built.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(synthesizeLocalDefinition(options));
+    built.set(key, text);
+  }
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+function synthesizeLocalDefinition(options: LocalDefinitionOptions): Record<string, unknown> {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'RectifyLocal', { env: { account: options.account, region: options.region } });
   const functions = Object.fromEntries(

@@ -1,38 +1,8 @@
-import './polyfills.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { ErrorName } from '../../tasks/domain/constants.js';
 import type { TaskHandlerName } from '../remediationWorkflow.js';
-import { handlerOfArn } from './definition.js';
+import { ExecutionEngine, type LocalExecution, type TaskHandler, type TaskTokenRequest } from './ExecutionEngine.js';
 import type { TraceEvent } from './trace.js';
-
-export type TaskHandler = (event: unknown) => Promise<unknown>;
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-export interface LocalExecution {
-  readonly executionArn: string;
-  readonly name: string;
-  readonly input: string;
-  readonly startDate: Date;
-  status: ExecutionStatus;
-  stopDate?: Date;
-  output?: string;
-  error?: string;
-  cause?: string;
-  readonly events: TraceEvent[];
-  lambdaInvocations: number;
-  /** Resolves when the execution has stopped, whatever its status. */
-  readonly done: Promise<LocalExecution>;
-}
-
-/** A waitForTaskToken task is waiting: who, where, and what its function returned. */
-export interface TaskTokenRequest {
-  readonly executionName: string;
-  readonly state: string;
-  readonly token: string;
-  readonly handlerResult: unknown;
-}
 
 export interface LocalStepFunctionsOptions {
   readonly definition: Record<string, unknown>;
@@ -51,35 +21,22 @@ export interface LocalStepFunctionsOptions {
   readonly onFinished?: (execution: LocalExecution) => void;
 }
 
-const TOKEN_PLACEHOLDER = 'LOCAL_TASK_TOKEN_PLACEHOLDER';
-const WAIT_FOR_TOKEN_LAMBDA = /^arn:aws[\w-]*:states:::lambda:invoke\.waitForTaskToken$/;
-
 class ApiError extends Error {
   constructor(readonly type: string, message: string) {
     super(message);
   }
 }
 
-/** An error shaped the way the Lambda service reports a function error to Step Functions. */
-function asLambdaError(error: unknown): Error {
-  const source = error instanceof Error ? error : new Error(String(error));
-  const wrapped = new Error(JSON.stringify({ errorType: source.name, errorMessage: source.message }));
-  wrapped.name = source.name;
-  return wrapped;
-}
-
 /**
- * Runs the workflow definition in-process with aws-local-stepfunctions and answers the Step
- * Functions API calls the project makes (StartExecution, DescribeExecution, SendTaskSuccess,
- * SendTaskFailure, GetExecutionHistory, ListExecutions) so production code runs unchanged
- * with `AWS_ENDPOINT_URL_SFN` pointed here.
+ * Answers the Step Functions API calls the project makes (StartExecution, DescribeExecution,
+ * StopExecution, SendTaskSuccess, SendTaskFailure, GetExecutionHistory, ListExecutions) over the
+ * workflow definition run in-process by {@link ExecutionEngine}, so production code runs unchanged
+ * with `AWS_ENDPOINT_URL_SFN` pointed here. It keeps the executions, their names' idempotency, the
+ * status-change hooks and the service's error shapes; the engine runs them.
  */
 export class LocalStepFunctions {
-  private readonly machine: StateMachine;
+  private readonly engine: ExecutionEngine;
   private readonly executions = new Map<string, LocalExecution>();
-  private readonly tokens = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  private readonly overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
-  private readonly retryOverrides: Record<string, number | number[]> = {};
   private readonly aborts = new Map<string, () => void>();
   /** The definition being run (for trace pages). */
   get definition(): Record<string, unknown> {
@@ -87,89 +44,33 @@ export class LocalStepFunctions {
   }
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
-    const definition = options.definition as unknown as StateMachineDefinition;
-    this.machine = new StateMachine(definition);
-    for (const [stateName, state] of Object.entries(options.definition.States as Record<string, Record<string, unknown>>)) {
-      if (state.Type !== 'Task') continue;
-      this.overrides[stateName] = this.taskOverride(stateName, state);
-      // Retries are fast locally, except waiting for another change to the same resource, which must last long enough for it to finish.
-      if (Array.isArray(state.Retry)) {
-        this.retryOverrides[stateName] = (state.Retry as { ErrorEquals: string[] }[]).map((r) => (r.ErrorEquals.includes(ErrorName.ResourceBusy) ? 400 : (options.retryIntervalMs ?? 5)));
-      }
-    }
-  }
-
-  private taskOverride(stateName: string, state: Record<string, unknown>) {
-    const resource = String(state.Resource);
-    if (WAIT_FOR_TOKEN_LAMBDA.test(resource)) {
-      const params = state.Parameters as { FunctionName?: string } | undefined;
-      const handler = this.handlerFor(stateName, params?.FunctionName ?? '');
-      return async (input: unknown) => this.waitForToken(stateName, handler, input as { Payload: Record<string, unknown> });
-    }
-    const handler = this.handlerFor(stateName, resource);
-    return async (input: unknown) => {
-      this.count(input);
-      try {
-        return await handler(input);
-      } catch (error) {
-        throw asLambdaError(error);
-      }
-    };
-  }
-
-  private handlerFor(stateName: string, arn: string): TaskHandler {
-    const name = handlerOfArn(arn);
-    const handler = name ? this.options.handlers[name] : undefined;
-    // Every Task needs a local implementation, or the engine would call a real Lambda.
-    if (!handler) throw new Error(`Task ${stateName} (${arn}) has no local implementation`);
-    return handler;
-  }
-
-  /** Count a Lambda invocation against its execution (every payload names its execution). */
-  private count(payload: unknown): LocalExecution | undefined {
-    const name = (payload as { execution?: { name?: string } } | undefined)?.execution?.name;
-    const execution = name ? this.byName(name) : undefined;
-    if (execution) execution.lambdaInvocations++;
-    return execution;
-  }
-
-  private async waitForToken(stateName: string, handler: TaskHandler, input: { Payload: Record<string, unknown> }) {
-    const token = `local-${randomUUID()}`;
-    const payload = { ...input.Payload, taskToken: input.Payload.taskToken === TOKEN_PLACEHOLDER ? token : input.Payload.taskToken };
-    const settled = new Promise<unknown>((resolve, reject) => this.tokens.set(token, { resolve, reject }));
-    const execution = this.count(payload);
-    let handlerResult: unknown;
-    try {
-      handlerResult = await handler(payload);
-    } catch (error) {
-      this.tokens.delete(token);
-      throw asLambdaError(error);
-    }
-    this.options.onTaskToken?.({ executionName: execution?.name ?? '', state: stateName, token, handlerResult });
-    return settled;
+    this.engine = new ExecutionEngine({
+      definition: options.definition,
+      handlers: options.handlers,
+      onTaskToken: options.onTaskToken,
+      retryIntervalMs: options.retryIntervalMs,
+      executionNamed: (name) => this.byName(name),
+    });
   }
 
   /** Fail a waiting task with `States.Timeout` now, as its timeout would (the local clock is not 24 h long). */
   expireTaskToken(token: string): void {
-    const waiter = this.tokens.get(token);
+    const waiter = this.engine.takeToken(token);
     if (!waiter) throw new ApiError('TaskTimedOut', 'Task token is not waiting');
-    this.tokens.delete(token);
     const error = new Error('The task timed out before a decision arrived');
     error.name = 'States.Timeout';
     waiter.reject(error);
   }
 
   sendTaskSuccess(token: string, output: string): void {
-    const waiter = this.tokens.get(token);
+    const waiter = this.engine.takeToken(token);
     if (!waiter) throw new ApiError('TaskDoesNotExist', 'Task token does not exist or is no longer waiting');
-    this.tokens.delete(token);
     waiter.resolve(JSON.parse(output));
   }
 
   sendTaskFailure(token: string, error = 'States.TaskFailed', cause = ''): void {
-    const waiter = this.tokens.get(token);
+    const waiter = this.engine.takeToken(token);
     if (!waiter) throw new ApiError('TaskDoesNotExist', 'Task token does not exist or is no longer waiting');
-    this.tokens.delete(token);
     const failure = new Error(cause);
     failure.name = error;
     waiter.reject(failure);
@@ -193,50 +94,25 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /** Run an execution on the engine, then tell the status rule and the trace store, then settle `done`. */
   private async run(execution: LocalExecution, finish: (e: LocalExecution) => void): Promise<void> {
-    {
-      const run = this.machine.run(JSON.parse(execution.input), {
-        noThrowOnAbort: false,
-        overrides: { taskResourceLocalHandlers: this.overrides as never, retryIntervalOverrides: this.retryOverrides },
-        context: {
-          Execution: { Id: execution.executionArn, Name: execution.name, Input: JSON.parse(execution.input), StartTime: execution.startDate.toISOString() },
-          Task: { Token: TOKEN_PLACEHOLDER },
-        } as never,
-      });
-      this.aborts.set(execution.executionArn, run.abort);
-      const collecting = (async () => {
-        for await (const event of run.eventLogs) execution.events.push(toTraceEvent(event as unknown as Record<string, unknown>));
-      })();
+    const { abort, stopped } = this.engine.run(execution);
+    this.aborts.set(execution.executionArn, abort);
+    await stopped;
+    this.aborts.delete(execution.executionArn);
+    if (execution.status !== 'SUCCEEDED') {
       try {
-        const output = await run.result;
-        execution.status = 'SUCCEEDED';
-        execution.output = JSON.stringify(output);
+        await this.options.onStopped?.(execution);
       } catch (error) {
-        const name = (error as Error).constructor?.name ?? '';
-        execution.status = name.includes('Timeout') ? 'TIMED_OUT' : name.includes('Abort') ? 'ABORTED' : 'FAILED';
+        execution.events.push({ type: 'StatusRuleFailed', at: new Date().toISOString(), error: (error as Error).name, cause: (error as Error).message });
       }
-      await collecting;
-      const failed = execution.events.find((e) => e.type === 'ExecutionFailed');
-      if (failed) {
-        execution.error = failed.error;
-        execution.cause = typeof failed.cause === 'string' ? failed.cause : JSON.stringify(failed.cause);
-      }
-      execution.stopDate = new Date();
-      this.aborts.delete(execution.executionArn);
-      if (execution.status !== 'SUCCEEDED') {
-        try {
-          await this.options.onStopped?.(execution);
-        } catch (error) {
-          execution.events.push({ type: 'StatusRuleFailed', at: new Date().toISOString(), error: (error as Error).name, cause: (error as Error).message });
-        }
-      }
-      try {
-        this.options.onFinished?.(execution);
-      } catch {
-        // a trace that cannot be saved must not change the execution's result
-      }
-      finish(execution);
     }
+    try {
+      this.options.onFinished?.(execution);
+    } catch {
+      // a trace that cannot be saved must not change the execution's result
+    }
+    finish(execution);
   }
 
   /** StopExecution: abort a running execution (its waiting task, if any, never completes). */
@@ -320,15 +196,3 @@ export class LocalStepFunctions {
   }
 }
 
-function toTraceEvent(event: Record<string, unknown>): TraceEvent {
-  const state = event.state as { name?: string; type?: string; input?: unknown; output?: unknown } | undefined;
-  const retry = event.retry as { attempt?: number } | undefined;
-  return {
-    type: String(event.type),
-    at: new Date(Number(event.timestamp)).toISOString(),
-    ...(state ? { state: state.name, stateType: state.type, input: state.input, output: state.output } : {}),
-    ...(event.Error !== undefined ? { error: String(event.Error), cause: event.Cause } : {}),
-    ...(retry?.attempt !== undefined ? { retryAttempt: retry.attempt } : {}),
-    ...(event.type === 'ExecutionSucceeded' ? { output: event.output } : {}),
-  };
-}

@@ -4,7 +4,7 @@ import { addCallInterceptor, type SdkCall } from '../../tasks/aws/clientHooks.js
 import type { MemberRole } from '../../tasks/aws/memberRole.js';
 import type { TaskHandlerName } from '../remediationWorkflow.js';
 import { currentCaller, runAs } from './callerContext.js';
-import type { TaskHandler } from './localStepFunctions.js';
+import type { TaskHandler } from './ExecutionEngine.js';
 import { LOCAL_NAMES } from './provision.js';
 
 let installed = false;

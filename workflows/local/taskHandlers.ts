@@ -10,7 +10,7 @@ import { createRollback } from '../../tasks/handlers/rollback.js';
 import { createValidateFinding } from '../../tasks/handlers/validateFinding.js';
 import { createVerify } from '../../tasks/handlers/verify.js';
 import type { TaskHandlerName } from '../remediationWorkflow.js';
-import type { TaskHandler } from './localStepFunctions.js';
+import type { TaskHandler } from './ExecutionEngine.js';
 
 /**
  * The deployed functions' handlers, built in-process with one set of dependencies; those that

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LocalExecution } from './localStepFunctions.js';
+import type { LocalExecution } from './ExecutionEngine.js';
 import type { TraceEvent } from './trace.js';
 import { traceDir } from './rectifyHome.js';
 
