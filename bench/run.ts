@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const stormOnly = args.only === 'storm';
   const coldStartOnly = args.only === 'cold-start';
   const out = args.out ?? path.resolve(import.meta.dirname, stormOnly ? 'results-storm.json' : coldStartOnly ? 'results-cold-start.json' : 'results.json');
-  const mode = args.quick ? 'quick' : 'full';
+  const mode: 'quick' | 'full' = args.quick ? 'quick' : 'full';
   const profile = PROFILES[mode];
   const started = Date.now();
   const settings = readTaskFunctionSettings();
@@ -57,22 +57,21 @@ async function main(): Promise<void> {
     seconds[section] = (Date.now() - mark) / 1000;
     mark = Date.now();
   };
+  /** What a one-section run (`--only`) records besides its section, taken when it ends. */
+  const sectionRun = <Only extends string>(only: Only) => {
+    load.end = loadAverage();
+    return { generatedAt: new Date().toISOString(), mode, only, machine: { ...machine, loadAverage: load }, sectionSeconds: seconds, durationSeconds: (Date.now() - started) / 1000 };
+  };
+  /** Write a one-section run and print its report. */
+  const writeSectionRun = <Run>(run: Run, render: (run: Run) => string) => {
+    writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`);
+    process.stdout.write(`${render(run)}\nResults: ${path.relative(process.cwd(), out)}\n`);
+  };
   process.stderr.write(`rectify bench (${mode}${args.only ? `, ${args.only} only` : ''}): ${machine.nproc} cores, node ${machine.node}, moto ${machine.moto}\n`);
   if (coldStartOnly) {
     const coldStart = await runColdStart(settings, profile.coldRuns, false);
     lap('coldStart');
-    load.end = loadAverage();
-    const run = ColdStartRunSchema.parse({
-      generatedAt: new Date().toISOString(),
-      mode,
-      only: 'cold-start',
-      machine: { ...machine, loadAverage: load },
-      coldStart,
-      sectionSeconds: seconds,
-      durationSeconds: (Date.now() - started) / 1000,
-    } satisfies ColdStartRun);
-    writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`);
-    process.stdout.write(`${renderColdStartRun(run)}\nResults: ${path.relative(process.cwd(), out)}\n`);
+    writeSectionRun(ColdStartRunSchema.parse({ ...sectionRun('cold-start'), coldStart } satisfies ColdStartRun), renderColdStartRun);
     return;
   }
 
@@ -122,18 +121,7 @@ async function main(): Promise<void> {
   }
 
   if (stormOnly) {
-    load.end = loadAverage();
-    const run = StormRunSchema.parse({
-      generatedAt: new Date().toISOString(),
-      mode,
-      only: 'storm',
-      machine: { ...machine, loadAverage: load },
-      storm,
-      sectionSeconds: seconds,
-      durationSeconds: (Date.now() - started) / 1000,
-    } satisfies StormRun);
-    writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`);
-    process.stdout.write(`${renderStormRun(run)}\nResults: ${path.relative(process.cwd(), out)}\n`);
+    writeSectionRun(StormRunSchema.parse({ ...sectionRun('storm'), storm } satisfies StormRun), renderStormRun);
     return;
   }
 

@@ -1,4 +1,5 @@
 import type { Playbook } from '../tasks/playbooks/definePlaybook.js';
+import type { ScopeAccount } from '../tasks/playbooks/resourceScopes.js';
 import {
   DELETION_PROTECTION_RUNBOOK,
   enableDeletionProtectionWithRunbook,
@@ -11,10 +12,7 @@ export const PASS_ROLE = 'iam:PassRole';
 export const SSM_SERVICE = 'ssm.amazonaws.com';
 
 /** Where an ARN is built: the partition and account may be CloudFormation tokens. */
-export interface ArnScope {
-  readonly partition: string;
-  readonly account: string;
-}
+export type ArnScope = ScopeAccount;
 
 /**
  * An SSM Automation runbook a playbook starts, and what its AutomationAssumeRole must be allowed
