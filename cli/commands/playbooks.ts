@@ -1,16 +1,30 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allPlaybooks } from '../../tasks/playbooks/registry.js';
-import { renderPlaybookDocs } from '../../tasks/playbooks/renderDocs.js';
+import { consolidatedControls, renderPlaybookDocs } from '../../tasks/playbooks/renderDocs.js';
 import { table } from '../format.js';
 
 export function playbooksCommand(options: { json?: boolean }): void {
-  const rows = allPlaybooks().map((p) => ({ id: p.id, title: p.title, controls: [...p.controls], resourceType: p.resourceType, impact: p.impact }));
+  const playbooks = allPlaybooks();
+  const rows = playbooks.map((p) => ({
+    id: p.id,
+    title: p.title,
+    controls: [...p.controls],
+    consolidatedControls: consolidatedControls([p]),
+    resourceType: p.resourceType,
+    impact: p.impact,
+    // Every registered playbook has both (definePlaybook requires them); said here so a reader of the JSON need not know that.
+    verify: typeof p.verify === 'function',
+    rollback: typeof p.rollback === 'function',
+    emulated: !p.notEmulated,
+    ...(p.notEmulated ? { notEmulated: p.notEmulated } : {}),
+  }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
   process.stdout.write(`${table([['ID', 'CONTROLS', 'RESOURCE', 'IMPACT', 'TITLE'], ...rows.map((r) => [r.id, r.controls.join(' '), r.resourceType, r.impact, r.title])])}\n`);
+  process.stdout.write(`${rows.length} playbooks, ${consolidatedControls(playbooks).length} consolidated control ids\n`);
 }
 
 export const PLAYBOOK_DOCS = path.resolve(import.meta.dirname, '../../docs/playbooks.md');

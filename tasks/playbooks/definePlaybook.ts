@@ -136,6 +136,13 @@ export interface PlaybookDefinition<S extends JsonValue, C extends PlannedChange
    */
   readonly parameters?: ControlParameters<P>;
   /**
+   * Why this playbook's tests cannot run against moto, when they cannot: the APIs the emulator lacks
+   * (its tests then use aws-sdk-client-mock on the exact inputs and outputs). The catalog marks the
+   * playbook "not emulated" with this reason.
+   * @default emulated: tested against moto
+   */
+  readonly notEmulated?: string;
+  /**
    * Live tags of the resource, for resource types the Resource Groups Tagging API cannot read
    * (IAM users, the account itself). Declare the actions it calls in `permissions`.
    * @default the Resource Groups Tagging API

@@ -13,11 +13,14 @@ export function renderPlaybookDocs(playbooks: readonly Playbook[]): string {
     '',
     '<!-- Generated from the playbook registry by `npm run generate`; a test fails when it is stale. -->',
     '',
-    `${sorted.length} playbooks covering ${controls.length} control ids: ${controls.join(', ')}.`,
+    `${sorted.length} playbooks covering ${consolidatedControls(sorted).length} consolidated control ids (${controls.length} ids with the standards' aliases): ${controls.join(', ')}.`,
     '',
-    '| Playbook | Controls | Resource type | Impact | IAM actions (member role) |',
-    '| --- | --- | --- | --- | --- |',
-    ...sorted.map((p) => `| \`${p.id}\` — ${p.title} | ${p.controls.join(', ')} | ${p.resourceType} | ${p.impact} | ${p.permissions.map(shownAction).join(', ')} |`),
+    '| Playbook | Controls | Resource type | Impact | Tested against | IAM actions (member role) |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...sorted.map(
+      (p) =>
+        `| \`${p.id}\` — ${p.title} | ${p.controls.join(', ')} | ${p.resourceType} | ${p.impact} | ${p.notEmulated ? `not emulated: ${p.notEmulated}` : 'moto'} | ${p.permissions.map(shownAction).join(', ')} |`,
+    ),
     '',
     ...renderScopes(),
     ...renderParameters(sorted),
@@ -27,6 +30,15 @@ export function renderPlaybookDocs(playbooks: readonly Playbook[]): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The consolidated Security Hub control ids the playbooks fix (`S3.2`, `CloudWatch.1`), without the
+ * standards' legacy aliases (`cis/1.0/…`, `PCI.…`), sorted and each once.
+ */
+export function consolidatedControls(playbooks: readonly Pick<Playbook, 'controls'>[]): string[] {
+  const consolidated = playbooks.flatMap((p) => p.controls).filter((id) => /^[A-Za-z0-9]+\.\d+$/.test(id) && !id.startsWith('PCI.'));
+  return [...new Set(consolidated)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 /** Which resources the member roles are granted each action on (tasks/playbooks/resourceScopes.ts). */
