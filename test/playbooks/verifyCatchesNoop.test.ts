@@ -34,7 +34,8 @@ describe('a real non-compliant answer from every playbook: apply changes nothing
 
   it('every playbook has a remediated scenario to run', () => {
     const covered = new Set(files.map((file) => loadScenario(file)).map((s) => String((s.finding as { Compliance?: { SecurityControlId?: string } }).Compliance?.SecurityControlId)));
-    const uncovered = allPlaybooks().filter((p) => !p.controls.some((c) => covered.has(c))).map((p) => p.id);
+    // A playbook moto cannot emulate (`notEmulated`) proves its verify with aws-sdk-client-mock in its direct test.
+    const uncovered = allPlaybooks().filter((p) => !p.notEmulated && !p.controls.some((c) => covered.has(c))).map((p) => p.id);
     expect(uncovered).toEqual(Object.keys(PROVEN_ELSEWHERE));
     for (const file of Object.values(PROVEN_ELSEWHERE)) expect(readFileSync(path.join(import.meta.dirname, '../..', file), 'utf8')).toContain("apply: 'skip'");
   });
