@@ -6,13 +6,13 @@ import { loadTrace } from '../../workflows/local/traceStore.js';
 import { summariseTrace } from '../../workflows/local/trace.js';
 
 /** `rectify trace <execution>`: the local execution's graph and states as an HTML page (or JSON). */
-export function traceCommand(name: string, options: { html?: string; json?: boolean }): void {
+export async function traceCommand(name: string, options: { html?: string; json?: boolean }): Promise<void> {
   const trace = loadTrace(name);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ ...trace.execution, steps: summariseTrace(trace.execution.events), events: undefined }, null, 2)}\n`);
     return;
   }
   const file = options.html ?? path.join(traceDir(), `${trace.execution.name}.html`);
-  writeFileSync(file, renderTraceHtml(trace));
+  writeFileSync(file, await renderTraceHtml(trace));
   process.stdout.write(`${file}\n`);
 }

@@ -151,7 +151,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
       row.stateOk = row.problems.length === 0;
       const trace = loadTrace(row.executionName);
       row.tracePath = path.join(traceDir(), `${row.executionName}.html`);
-      writeFileSync(row.tracePath, renderTraceHtml(trace));
+      writeFileSync(row.tracePath, await renderTraceHtml(trace));
     }
     const report = await buildReport(runtime.resources.tableName, new Date(started - 60_000));
     mkdirSync(sandboxDir(), { recursive: true });
