@@ -73,8 +73,8 @@ export function createApprovalHandler(deps: TaskDeps = defaultDeps) {
     }
 
     if (event.httpMethod === 'GET') {
-      const view = { ...(approval.summary as unknown as Omit<ApprovalView, 'approvalId' | 'expiresAt'>), approvalId, expiresAt: approval.expiresAt };
-      return { statusCode: 200, headers: SECURITY_HEADERS, body: approvalPage(view, { exp, sig, csrf: csrfTokenFor(key, approvalId, exp) }) };
+      const view = { ...(approval.summary as unknown as Omit<ApprovalView, 'approvalId' | 'expiresAt'>), approvalId, expiresAt: approval.expiresAt, requestedAt: approval.requestedAt };
+      return { statusCode: 200, headers: SECURITY_HEADERS, body: approvalPage(view, { exp, sig, csrf: csrfTokenFor(key, approvalId, exp) }, now) };
     }
 
     if (!verifyCsrfToken(key, approvalId, exp, form.get('csrf') ?? '')) return page('invalid');

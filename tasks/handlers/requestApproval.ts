@@ -30,7 +30,8 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
     const config = deps.config();
     // Snapshot and plan only read: the read role.
     const { playbook, ctx, request } = await playbookContextFor(deps, state, execution, MemberRole.read);
-    const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
+    const snapshot = await playbook.snapshot(ctx);
+    const plan = await playbook.plan(ctx, snapshot);
     const impact = impactOf(playbook, plan);
     // The approval is bound to this exact plan: Remediate applies only a plan with the same digest.
     const digest = planDigest({ playbookId: playbook.id, resourceId: request.resource.id, changes: plan.changes });
@@ -55,6 +56,9 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
       impact,
       plan: { summary: plan.summary, changes: plan.changes.map((c) => c.description) },
       planDigest: digest,
+      // For the page: why the resource counts as production (ClassifySeverity's first reason), and its state now — what a rollback restores.
+      ...(state.risk ? { criticality: { level: state.risk.criticality, because: state.risk.reasons[0] ?? '' } } : {}),
+      currentState: boundedJson(snapshot, CURRENT_STATE_MAX_CHARS),
       ...(why ? { askedAgainBecause: why } : {}),
     };
     const stored = await putOrRefreshApproval(config.tableName, {
@@ -101,6 +105,15 @@ export function createRequestApproval(deps: PlaybookDeps = defaultPlaybookDeps) 
 }
 
 export const handler = createRequestApproval();
+
+/** The approval page shows the resource's state now; a large one (a long bucket policy) is cut, well inside DynamoDB's item limit. */
+const CURRENT_STATE_MAX_CHARS = 4000;
+
+/** JSON text of `value`, cut to `max` characters with a note saying so. */
+export function boundedJson(value: unknown, max: number): string {
+  const text = JSON.stringify(value ?? null, null, 1);
+  return text.length <= max ? text : `${text.slice(0, max)}\n… (cut: ${text.length} characters in all)`;
+}
 
 /** One approval per execution, with a UUID-shaped id derived from the execution name (retries find it again). */
 export function approvalIdFor(executionName: string): string {

@@ -8,6 +8,7 @@ import { readAudit } from '../../tasks/store/table.js';
 import { PARTIAL, useApprovalRuntime } from '../support/approvalRuntime.js';
 import { launchChromium, RESULTS_DIR } from '../support/browser.js';
 import { useMoto } from '../support/moto.js';
+import { scrollsSideways, VIEWPORTS } from '../support/offlinePage.js';
 
 /** The approval page as a person uses it, in headless Chromium; the attacks on it are test/approval/linkAttacks.test.ts. */
 describe('approval by email link, in a real browser', () => {
@@ -57,6 +58,54 @@ describe('approval by email link, in a real browser', () => {
     // A second visit and a replayed POST both find it decided.
     await page.goto(w.link);
     expect(await page.getAttribute('#outcome', 'data-outcome')).toBe('already-decided');
+    await page.close();
+  });
+
+  it.each(Object.entries(VIEWPORTS))('at a glance at %s width: what, where, why production, before → after, rollback, time left, digest, a required name; nothing loads from elsewhere', async (name, viewport) => {
+    // Prepare
+    const w = await waitingApproval(`prod-glance-${name}`);
+    const page = await browser.newPage({ viewport });
+    const stray: string[] = [];
+    const linkUrl = new URL(w.link);
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === linkUrl.origin && url.pathname === linkUrl.pathname) return route.continue();
+      stray.push(url.href);
+      return route.abort();
+    });
+    // Act
+    await page.goto(w.link);
+    await page.screenshot({ path: path.join(RESULTS_DIR, `approval-page-${name}.png`), fullPage: true });
+    // Assess: what and where
+    expect(await page.textContent('#what')).toContain(`Block Public Access setting(s) for bucket prod-glance-${name}`);
+    expect(await page.textContent('#resource')).toBe(`arn:aws:s3:::prod-glance-${name}`);
+    expect(await page.textContent('#account')).toBe('123456789012');
+    expect(await page.textContent('#region')).toBe('us-east-1');
+    expect(await page.textContent('#production')).toContain('tag environment=prod marks it production');
+    // Assess: before → after, and what a rollback restores
+    const before = await page.textContent('#before');
+    expect(before).toMatch(/BlockPublicAcls\s*true/);
+    expect(before).toMatch(/IgnorePublicAcls\s*false/);
+    expect(await page.textContent('#plan')).toContain(`Turn on IgnorePublicAcls for bucket prod-glance-${name}`);
+    expect(await page.textContent('#rollback')).toContain('restores what is shown under Now');
+    // Assess: the time left, the digest it binds, and who decides
+    expect(await page.textContent('#countdown')).toMatch(/^(\d+ d )?\d+ h( \d+ min)?$/);
+    expect(await page.textContent('#digest')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await page.getAttribute('#name', 'required')).not.toBeNull();
+    // Assess: readable at this width — nothing scrolls sideways, the buttons are on screen and big enough to tap
+    expect(await scrollsSideways(page)).toBe(false);
+    for (const button of await page.$$('button')) {
+      const box = (await button.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      expect(box.height).toBeGreaterThanOrEqual(40);
+    }
+    expect(stray).toEqual([]);
+    await stillWaiting(w);
+    // Leave nothing waiting: decide it
+    await page.fill('#name', 'Glance Tester');
+    await page.click('button.reject');
+    expect(await page.getAttribute('#outcome', 'data-outcome')).toBe('rejected');
+    await w.execution.done;
     await page.close();
   });
 
