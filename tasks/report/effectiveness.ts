@@ -1,17 +1,13 @@
 import { Outcome } from '../domain/constants.js';
 import { listExemptions } from '../store/exemptions.js';
 import { itemsOfKind } from '../store/table.js';
+import { percentile } from './percentile.js';
+import { executionRows, trendsOf, type AuditEvent, type ExecutionRow, type Trends } from './trends.js';
+
+export { percentile };
 
 /** One recorded outcome or decision, as the byKind index returns it. */
-interface Event {
-  readonly at: string;
-  readonly executionName: string;
-  readonly event: string;
-  readonly outcome?: Outcome;
-  readonly controlId?: string;
-  readonly account?: string;
-  readonly detail?: { durationSeconds?: number; latencySeconds?: number };
-}
+type Event = AuditEvent & { readonly outcome?: Outcome };
 
 const FAILED: readonly string[] = [Outcome.FAILED_ROLLED_BACK, Outcome.FAILED_ROLLBACK_FAILED];
 
@@ -37,12 +33,10 @@ export interface EffectivenessReport {
   readonly approvalLatencySeconds: Distribution;
   readonly topFailingControls: { controlId: string; failures: number }[];
   readonly exemptionsExpiringSoon: { scope: string; expiresOn: string; requestedBy: string; reason: string }[];
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  /** Every execution in the period, newest first: what, where, outcome, approver, duration. */
+  readonly runs: ExecutionRow[];
+  /** The series of the trend charts. */
+  readonly trends: Trends;
 }
 
 function distribution(values: number[]): Distribution {
@@ -84,6 +78,7 @@ export function summarise(
   const attempts = fixed + failed;
   const today = now.toISOString().slice(0, 10);
   const horizon = new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
+  const runs = executionRows(finals, approvals);
   return {
     since,
     generatedAt: now.toISOString(),
@@ -102,6 +97,8 @@ export function summarise(
       .filter((e) => e.expiresOn >= today && e.expiresOn <= horizon)
       .map(({ scope, expiresOn, requestedBy, reason }) => ({ scope, expiresOn, requestedBy, reason }))
       .sort((a, b) => a.expiresOn.localeCompare(b.expiresOn)),
+    runs,
+    trends: trendsOf(runs, approvals, exemptions, now),
   };
 }
 

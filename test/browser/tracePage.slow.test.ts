@@ -54,17 +54,17 @@ describe('trace page in a browser', () => {
     }
     // Assess: the path taken, in order, on states and on edges
     const visited = await page.$$eval('#graph .node.visited', (nodes) =>
-      nodes.flatMap((n) => (n.getAttribute('data-order') ?? '').split(',').filter(Boolean).map((o) => ({ order: Number(o), state: n.getAttribute('data-state') }))),
+      nodes.flatMap((n) => (n.getAttribute('data-order') ?? '').split(',').filter(Boolean).map((o: string) => ({ order: Number(o), state: n.getAttribute('data-state') }))),
     );
     expect(visited.sort((a, b) => a.order - b.order).map((v) => v.state)).toEqual(expectedPath);
-    const taken = await page.$$eval('#graph .edge.taken', (edges) => edges.flatMap((e) => (e.getAttribute('data-step') ?? '').split(',').map((s) => ({ step: Number(s), from: e.getAttribute('data-from'), to: e.getAttribute('data-to') }))));
+    const taken = await page.$$eval('#graph .edge.taken', (edges) => edges.flatMap((e) => (e.getAttribute('data-step') ?? '').split(',').map((s: string) => ({ step: Number(s), from: e.getAttribute('data-from'), to: e.getAttribute('data-to') }))));
     expect(taken.sort((a, b) => a.step - b.step).map((t) => `${t.from}→${t.to}`)).toEqual(expectedPath.slice(1).map((to, i) => `${expectedPath[i]}→${to}`));
     // Assess: the retries are on the state that retried
     expect(Number(await page.getAttribute('#graph .node[data-state="Verify"]', 'data-retries'))).toBeGreaterThan(0);
     expect(await page.getAttribute('#graph .node[data-state="Verify"]', 'class')).toContain('failed');
     // Assess: a click opens the state's details, which show only what it added
     await page.click('#graph .node[data-state="Rollback"]');
-    expect(await page.$eval('details[data-state="Rollback"]', (d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await page.$eval('details[data-state="Rollback"]', (d) => (d as unknown as { open: boolean }).open)).toBe(true);
     expect(await page.textContent('details[data-state="Rollback"]')).toContain('Added or changed: escalation');
     expect(strayRequests).toEqual([]);
     await page.close();
