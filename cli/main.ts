@@ -108,7 +108,8 @@ withTarget(
     .description('How well the automation works: outcomes, success and rollback rates, time to remediate, approval latency')
     .option('--since <when>', 'a duration (7d, 24h) or a date', '30d')
     .option('--json', 'print JSON')
-    .option('--html <file>', 'write an HTML report with charts'),
+    .option('--html <file>', 'write an HTML report: every execution with a link to its trace, and the trends as charts')
+    .option('--state-machine <arn>', 'the deployed state machine (stack output StateMachineArn): the HTML links each execution to the Step Functions console'),
 ).action(reportCommand);
 
 const exemptions = program.command('exemptions').description('The central exemption register');

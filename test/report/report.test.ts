@@ -3,6 +3,10 @@ import { parseSince } from '../../cli/commands/report.js';
 import { Outcome } from '../../tasks/domain/constants.js';
 import { buildReport, percentile, summarise } from '../../tasks/report/effectiveness.js';
 import { renderReportHtml } from '../../tasks/report/renderHtml.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { reportCommand } from '../../cli/commands/report.js';
 import { LOCAL_NAMES } from '../../workflows/local/provision.js';
 import { useMoto } from '../support/moto.js';
 import { recordSampleTrail } from './sampleTrail.js';
@@ -60,12 +64,21 @@ describe('effectiveness report', () => {
       expect(report.approvalLatencySeconds.count).toBe(2);
       expect(report.topFailingControls).toEqual([{ controlId: 'KMS.4', failures: 1 }]);
       expect(report.exemptionsExpiringSoon).toHaveLength(1);
-      // The page's figures (its layout in a browser: report.slow.test.ts)
-      const html = renderReportHtml(report);
+      // The page's figures and table (its layout in a browser: report.slow.test.ts)
+      const html = await renderReportHtml(report, { timeZone: 'UTC', locale: 'en-GB' });
       expect(html).toContain('66.7 %');
-      const chart = (id: string) => html.slice(html.indexOf(`id="${id}"`)).split('</svg>')[0]!;
-      expect(chart('chart-outcomes').match(/<rect class="bar"/g)).toHaveLength(5);
-      expect(chart('chart-controls').match(/<rect class="bar"/g)).toHaveLength(3);
+      expect(html.match(/<tr data-execution=/g)).toHaveLength(6);
+      expect(html).toContain('<figure id="chart-outcomes-per-day">');
+      expect(html).not.toMatch(/<script/i);
+
+      // A table read by name, as for a deployed account (--table; the SDK reaches moto through AWS_ENDPOINT_URL
+      // as it reaches AWS with credentials), each execution linked to the console
+      const file = path.join(mkdtempSync(path.join(tmpdir(), 'rectify-report-')), 'deployed-report.html');
+      await reportCommand({ table: LOCAL_NAMES.table, since: '1h', html: file, stateMachine: 'arn:aws:states:us-east-1:123456789012:stateMachine:Rectify' });
+      const deployed = readFileSync(file, 'utf8');
+      const links = [...deployed.matchAll(/<a class="trace" href="([^"]+)">console<\/a>/g)].map((m) => m[1]);
+      expect(links).toHaveLength(6);
+      expect(links.every((l) => l!.startsWith('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:123456789012:execution:Rectify:'))).toBe(true);
     }, 180_000);
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { adminClient } from '../../../tasks/aws/clientFactory.js';
 import type { Outcome } from '../../../tasks/domain/constants.js';
@@ -156,7 +157,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     const report = await buildReport(runtime.resources.tableName, new Date(started - 60_000));
     mkdirSync(sandboxDir(), { recursive: true });
     const reportPath = path.join(sandboxDir(), 'report.html');
-    writeFileSync(reportPath, renderReportHtml(report));
+    const traces = new Map(rows.flatMap((r) => (r.tracePath ? [[r.executionName, pathToFileURL(r.tracePath).href] as const] : [])));
+    writeFileSync(reportPath, await renderReportHtml(report, { traceLink: (name) => traces.get(name) }));
     kept = options.keep === true;
     return { rows, report, reportPath, wallSeconds: (Date.now() - started) / 1000, ok: rows.every((r) => r.stateOk), ...(kept ? { moto } : {}) };
   } finally {
