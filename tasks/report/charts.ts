@@ -31,14 +31,14 @@ export function trendCharts(trends: Trends): ChartSpec[] {
       id: 'chart-outcomes-per-day', title: 'Outcomes per day',
       spec: { ...BASE, data: { values: trends.outcomesPerDay }, mark: { type: 'bar', tooltip: true },
         encoding: { x: { field: 'day', title: 'Day (UTC)', ...utcDay }, y: { field: 'count', type: 'quantitative', title: 'Executions' },
-          color: { field: 'outcome', type: 'nominal', title: 'Outcome', scale: { domain: outcomes, range: outcomes.map((o) => OUTCOME_COLOURS[o] ?? '#0969da') } } } },
+          color: { field: 'outcome', type: 'nominal', title: 'Outcome', legend: { orient: 'bottom', columns: 3 }, scale: { domain: outcomes, range: outcomes.map((o) => OUTCOME_COLOURS[o] ?? '#0969da') } } } },
     } : undefined,
     trends.remediationTimePerWeek.length ? {
       id: 'chart-time-to-remediate', title: 'Time to remediate per week: median and p90 (minutes)',
       spec: { ...BASE, data: { values: trends.remediationTimePerWeek.map((w) => ({ week: w.week, median: w.median / 60, p90: w.p90 / 60, fixes: w.count })) },
         transform: [{ fold: ['median', 'p90'], as: ['statistic', 'minutes'] }], mark: { type: 'line', point: true, tooltip: true },
         encoding: { x: { field: 'week', title: 'Week starting (UTC)', ...utcDay }, y: { field: 'minutes', type: 'quantitative', title: 'Minutes' },
-          color: { field: 'statistic', type: 'nominal', title: '', scale: { domain: ['median', 'p90'], range: ['#0969da', '#bc4c00'] } } } },
+          color: { field: 'statistic', type: 'nominal', title: '', legend: { orient: 'bottom' }, scale: { domain: ['median', 'p90'], range: ['#0969da', '#bc4c00'] } } } },
     } : undefined,
     trends.approvalLatencySeconds.length ? {
       id: 'chart-approval-latency', title: 'Approval latency: how long people took to decide (minutes)',
@@ -55,7 +55,7 @@ export function trendCharts(trends: Trends): ChartSpec[] {
       id: 'chart-exemptions-by-expiry', title: 'Register exemptions by the week they expire',
       spec: { ...BASE, data: { values: trends.exemptionsByExpiry.map((e) => ({ ...e, when: e.soon ? 'within 14 days' : 'later' })) }, mark: { type: 'bar', tooltip: true },
         encoding: { x: { field: 'week', title: 'Week starting (UTC)', ...utcDay }, y: { field: 'count', type: 'quantitative', title: 'Exemptions' },
-          color: { field: 'when', type: 'nominal', title: 'Expires', scale: { domain: ['within 14 days', 'later'], range: ['#bc4c00', '#8c959f'] } } } },
+          color: { field: 'when', type: 'nominal', title: 'Expires', legend: { orient: 'bottom' }, scale: { domain: ['within 14 days', 'later'], range: ['#bc4c00', '#8c959f'] } } } },
     } : undefined,
   ];
   return charts.filter((c): c is ChartSpec => c !== undefined);

@@ -22,7 +22,7 @@ export interface TrailSummary {
 /**
  * Three weeks of audit records, written through the real store (`appendAudit` with the
  * record's own time, `putExemption`) into the table in moto: every day a few executions over
- * three controls — fixes getting faster week by week, KMS.4 rolling back every third time,
+ * three controls — fixes getting faster week by week, KMS.4 rolling back about every second time,
  * an exemption and a rejection now and then, approvals decided after a while — and register
  * exemptions expiring over the next weeks. Deterministic: the same trail every run.
  */
@@ -36,7 +36,7 @@ export async function recordMultiDayTrail(now: Date, days = 21): Promise<TrailSu
     for (let n = 0; n < perDay; n++) {
       const i = day * 10 + n;
       const control = CONTROLS[i % CONTROLS.length]!;
-      const outcome = control.controlId === 'KMS.4' && i % 3 === 0 ? Outcome.FAILED_ROLLED_BACK : i % 11 === 0 ? Outcome.EXEMPT : i % 13 === 0 ? Outcome.REJECTED : Outcome.REMEDIATED;
+      const outcome = control.controlId === 'KMS.4' && i % 2 === 0 ? Outcome.FAILED_ROLLED_BACK : i % 11 === 0 ? Outcome.EXEMPT : i % 13 === 0 ? Outcome.REJECTED : Outcome.REMEDIATED;
       const start = new Date(now.getTime() - day * DAY + (8 + n * 2) * 3_600_000);
       // Faster as the weeks go by: older days took longer.
       const durationSeconds = 20 + day * 6 + (i % 7) * 5;
