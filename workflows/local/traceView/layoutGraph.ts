@@ -75,8 +75,27 @@ export interface GraphLayout {
   readonly edges: readonly RoutedEdge[];
 }
 
-/** Lay a definition out with ELK's layered algorithm (in Node, at render time: the page needs no script for it). */
-export async function layoutGraph(input: GraphInput): Promise<GraphLayout> {
+/** Layouts already computed in this process, by definition: every trace of one run shares its definition. */
+const laidOut = new Map<string, Promise<GraphLayout>>();
+
+/**
+ * Lay a definition out with ELK's layered algorithm (in Node, at render time: the page needs no
+ * script for it). A definition laid out before in this process is not laid out again (an ELK
+ * run takes about a second on two busy cores; the sandbox draws nine traces of one definition).
+ */
+export function layoutGraph(input: GraphInput): Promise<GraphLayout> {
+  const key = JSON.stringify([input.startAt, input.goal ?? null, input.states]);
+  let layout = laidOut.get(key);
+  if (!layout) {
+    layout = runElk(input);
+    // A failed layout is not kept: the next caller tries again.
+    layout.catch(() => laidOut.delete(key));
+    laidOut.set(key, layout);
+  }
+  return layout;
+}
+
+async function runElk(input: GraphInput): Promise<GraphLayout> {
   const { graph, main, edges } = elkGraphOf(input);
   const laid = await new ElkBundled().layout(graph);
   const nodes = (laid.children ?? []).map((n) => ({
