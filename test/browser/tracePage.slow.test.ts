@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { traceCommand } from '../../cli/commands/trace.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderTraceHtml } from '../../workflows/local/traceHtml.js';
 import { loadTrace } from '../../workflows/local/traceStore.js';
 import { summariseTrace } from '../../workflows/local/trace.js';
 import { loadScenario, runScenario } from '../../workflows/local/scenario.js';
@@ -25,7 +26,10 @@ describe('trace page in a browser', () => {
     expect(result.outcome).toBe('FAILED_ROLLED_BACK');
     const trace = loadTrace(result.executionName);
     expectedPath = summariseTrace(trace.execution.events).map((s) => s.state);
-    html = await renderTraceHtml(trace);
+    // Through `rectify trace <execution> --html FILE`, as a person would draw it
+    const file = path.join(RESULTS_DIR, 'trace-rollback-source.html');
+    await traceCommand(result.executionName, { html: file });
+    html = readFileSync(file, 'utf8');
     browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
