@@ -49,22 +49,19 @@ function headlineHtml(h: TraceHeadline, executionName: string): string {
 <dl>${rows.join('')}</dl></header>`;
 }
 
-/** One state's details: the first shows the execution's input; the others only what they added, changed or removed. */
+/** One state's details: what it added, changed or removed — and, for the first, the execution's input. */
 function stepHtml(step: TraceStep, index: number): string {
   const head = `${index + 1}. ${escapeHtml(step.state)} <span class="muted">(${escapeHtml(step.type)}) — ${step.durationMs ?? '?'} ms${step.retries ? `, ↻ ${step.retries} ${step.retries === 1 ? 'retry' : 'retries'}` : ''}</span>${step.error ? ` <strong class="err">${escapeHtml(step.error.error)}</strong>` : ''}`;
-  let body: string;
-  if (index === 0) body = `<h4>Execution input</h4>${json(step.input)}`;
-  else {
-    const delta = stateDelta(step.input, step.output);
-    const fields = Object.keys(delta.changed);
-    body = delta.whole
-      ? `<h4>Output</h4>${json(delta.whole.output)}`
-      : fields.length || delta.removed.length
-        ? `<h4>Added or changed: ${fields.map(escapeHtml).join(', ') || 'nothing'}</h4>${fields.length ? json(delta.changed) : ''}${delta.removed.length ? `<p>Removed: ${delta.removed.map(escapeHtml).join(', ')}</p>` : ''}`
-        : `<p class="muted">Added nothing: ${step.type === 'Choice' ? 'it chose the next state' : step.output === undefined ? 'it produced no output' : 'its output is its input'}.</p>`;
-  }
+  const input = index === 0 ? `<h4>Execution input</h4>${json(step.input)}` : '';
+  const delta = stateDelta(step.input, step.output);
+  const fields = Object.keys(delta.changed);
+  const body = delta.whole
+    ? `<h4>Output</h4>${json(delta.whole.output)}`
+    : fields.length || delta.removed.length
+      ? `<h4>Added or changed: ${fields.map(escapeHtml).join(', ') || 'nothing'}</h4>${fields.length ? json(delta.changed) : ''}${delta.removed.length ? `<p>Removed: ${delta.removed.map(escapeHtml).join(', ')}</p>` : ''}`
+      : `<p class="muted">Added nothing: ${step.type === 'Choice' ? 'it chose the next state' : step.output === undefined ? 'it produced no output' : 'its output is its input'}.</p>`;
   const error = step.error ? `<h4>Error</h4>${json(step.error)}` : '';
-  return `<details id="step-${index}" data-state="${escapeHtml(step.state)}"><summary>${head}</summary>${body}${error}</details>`;
+  return `<details id="step-${index}" data-state="${escapeHtml(step.state)}"><summary>${head}</summary>${input}${body}${error}</details>`;
 }
 
 const STYLE = `*{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0 auto;padding:1rem;max-width:80rem;color:#1f2328;line-height:1.4}
@@ -99,7 +96,7 @@ ${headlineHtml(headline, e.name)}
 <section class="graph-wrap" aria-labelledby="graph-title"><h2 id="graph-title">Path taken: ${steps.length} states, ${e.lambdaInvocations} Lambda invocations</h2>
 ${graphSvg(layout, steps)}
 <p class="legend">Green: the path taken, numbered in order · red: the state that failed · dashed: an error path (Catch) · ↻: retries. Select a state for its details.</p></section>
-<section aria-labelledby="steps-title"><h2 id="steps-title">Step by step</h2><p class="muted">The first state shows the execution's input; every later state shows only what it added or changed.</p>
+<section aria-labelledby="steps-title"><h2 id="steps-title">Step by step</h2><p class="muted">Each state shows only what it added, changed or removed; the first also shows the execution's input.</p>
 ${steps.map(stepHtml).join('')}</section>
 <script>
 document.querySelectorAll('#graph .node').forEach(function (node) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderTraceHtml } from '../../../workflows/local/traceHtml.js';
 import type { TraceEvent } from '../../../workflows/local/trace.js';
 import type { SavedTrace } from '../../../workflows/local/traceStore.js';
 import { stateDelta } from '../../../workflows/local/traceView/stateDelta.js';
@@ -97,4 +98,26 @@ describe('state details', () => {
     expect(stateDelta({ finding: {}, source: 'x' }, { source: 'x', request })).toEqual({ changed: { request }, removed: ['finding'] });
     expect(stateDelta({ a: 1 }, 'literal')).toEqual({ changed: {}, removed: [], whole: { input: { a: 1 }, output: 'literal' } });
   });
+});
+
+describe('trace page HTML', () => {
+  it('escapes what came from the finding, loads nothing from elsewhere, and repeats no state in full', async () => {
+    // Prepare: a hostile title in an automatic fix
+    const hostile = '<img src=x onerror=alert(1)>';
+    const trace = traceOf('SUCCEEDED', [
+      ['ValidateFinding', 'Task', { request: { ...request, title: hostile } }], ['LoadPolicy', 'Task', policy], ['Remediate', 'Task', remediation],
+      ['RecordSuccess', 'Task', { recorded: { outcome: 'REMEDIATED', note: `Rectify REMEDIATED ${hostile}` } }],
+    ]);
+    const states = { ValidateFinding: { Type: 'Task', Next: 'LoadPolicy' }, LoadPolicy: { Type: 'Task', Next: 'Remediate' }, Remediate: { Type: 'Task', Next: 'RecordSuccess' }, RecordSuccess: { Type: 'Task', End: true } };
+    // Act
+    const html = await renderTraceHtml({ ...trace, definition: { StartAt: 'ValidateFinding', States: states } });
+    // Assess
+    expect(html).not.toContain(hostile);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+    expect(html).toContain('id="outcome" class="outcome good" data-outcome="REMEDIATED"');
+    // The request appears in the first state's input and where ValidateFinding replaced it — not once per state
+    expect(html.split('S3 general purpose buckets').length - 1).toBe(1);
+    expect(html.split('&quot;controlParameters&quot;').length - 1).toBe(2);
+  }, 60_000);
 });
