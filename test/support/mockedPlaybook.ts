@@ -7,7 +7,8 @@ import { requiredActions } from '../permissions/sdkActions.js';
  * test, which drives it through aws-sdk-client-mock stubs, proves instead that every command the
  * playbook sent needs only actions it declares, and that it declares no action none of them needed.
  *
- * @param stubs each stub by SDK client name without `Client` (`{ APIGateway: mockClient(APIGatewayClient) }`)
+ * @param stubs each stub by SDK client name without `Client` (`{ APIGateway: mockClient(APIGatewayClient) }`;
+ *   a stub of a client class is restored in an `afterAll`, as the fast tier's files share a process: docs/decisions/018)
  * @returns the IAM actions the sent commands need (irregular names resolved as the proof resolves them)
  *
  * @example
