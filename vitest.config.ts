@@ -15,6 +15,14 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, SLOW_TESTS],
     // NodejsFunction bundling breaks under worker threads (TOOLCHAIN.md).
     pool: 'forks',
+    // The fast tier's files share their worker's process: the AWS SDK, the CDK library and the
+    // handlers are loaded once per worker, not once per file. What a file changes in the process it
+    // undoes (env, SDK stubs, recorders) (docs/decisions/018).
+    isolate: false,
+    // Fails a file that leaves an environment variable changed for the files after it; it relies on
+    // vitest's default hook order, a setup file's afterAll after the file's own.
+    setupFiles: ['test/support/sharedProcessGuard.ts'],
+    sequence: { hooks: 'stack' },
     // vitest's default is one worker per core but one: a single worker on two cores, which leaves a core idle while it waits on moto.
     maxWorkers: Math.max(2, availableParallelism()),
     // One moto server per worker for the whole run; each file resets its worker's (test/support/moto.ts).

@@ -12,5 +12,8 @@ export default defineConfig({
     ...base.test,
     include: [SLOW_TESTS],
     exclude: [...configDefaults.exclude],
+    // Each slow file in a fresh process: they spawn CLIs, browsers and sandboxes, and are few (docs/decisions/018).
+    isolate: true,
+    setupFiles: [],
   },
 });

@@ -34,7 +34,11 @@ beforeAll(async () => {
     process.env[key] = value;
   }
 });
-afterAll(() => Object.entries(savedEnv).forEach(([k, v]) => (v === undefined ? delete process.env[k] : (process.env[k] = v))));
+afterAll(() => {
+  Object.entries(savedEnv).forEach(([k, v]) => (v === undefined ? delete process.env[k] : (process.env[k] = v)));
+  // The stub replaced send on every SecurityHubClient; later files in this process use the real one (docs/decisions/018).
+  securityHub.restore();
+});
 beforeEach(async () => {
   securityHub.reset();
   securityHub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, removeOutdirs, templatesOf, testApp } from '../infra/testApp.js';
+import { REPO_ROOT, removeOutdirs, templatesFor } from '../infra/testApp.js';
 
 /**
  * What the docs say the member stack holds — which roles, trusted by which administrator roles —
@@ -23,7 +23,7 @@ function flatText(value: unknown): string {
 
 /** Member roles that administrator roles may assume, each with the names of those roles. */
 function memberRolesAndTrust(): Map<string, string[]> {
-  const { member } = templatesOf(testApp({ adminAccount: '111111111111' }));
+  const { member } = templatesFor({ adminAccount: '111111111111' });
   const resources = (member.toJSON() as { Resources: Record<string, RoleJson> }).Resources;
   const trust = new Map<string, string[]>();
   for (const role of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Role')) {

@@ -30,6 +30,30 @@ describe('test tiers', () => {
     expect(withBrowser, 'rename these *.slow.test.ts, or test without the browser').toEqual([]);
   });
 
+  it('a fast-tier file that stubs an AWS SDK client class restores it (the files after it share its process)', () => {
+    // Prepare: `mockClient(S3Client)` replaces send on every S3Client in the process until restored;
+    // `mockClient(client)` on an instance of its own stubs that instance alone (docs/decisions/018).
+    const fast = testFiles().filter((file) => !file.endsWith('.slow.test.ts'));
+    const stubsAClass = /mockClient\(\s*[A-Z]\w*\s*[,)]/;
+    // Act
+    const unrestored = fast.filter((file) => {
+      const source = readFileSync(path.join(REPO_ROOT, file), 'utf8');
+      return stubsAClass.test(source) && !/\.restore\(\)/.test(source);
+    });
+    // Assess
+    expect(fast.filter((file) => stubsAClass.test(readFileSync(path.join(REPO_ROOT, file), 'utf8'))).length, 'the check sees the class stubs there are').toBeGreaterThan(0);
+    expect(unrestored, 'call .restore() on the stub in an afterAll').toEqual([]);
+  });
+
+  it('the per-playbook workflow runs are slow-tier files, so the fast tier does not grow with the catalog', () => {
+    // Prepare: every playbook scenario through the workflow, with the permission proof over its calls,
+    // and every remediated scenario again with an apply that changes nothing (docs/decisions/018).
+    const files = testFiles();
+    // Assess
+    expect(files).toEqual(expect.arrayContaining(['test/playbooks/scenarios.slow.test.ts', 'test/playbooks/verifyCatchesNoop.slow.test.ts']));
+    expect(files.filter((file) => /^test\/playbooks\/(scenarios|verifyCatchesNoop)\.test\.ts$/.test(file))).toEqual([]);
+  });
+
   it('the README names both tiers and the prerequisite each needs', () => {
     const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
     const scripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

@@ -59,7 +59,7 @@ beforeAll(async () => {
       metafiles.set(handler, { metafile, entry: path.relative(REPO_ROOT, path.join(outDir, ENTRY_FILE)) });
     }),
   );
-}, 120_000);
+}, 300_000); // 13 bundles: ~15 s of esbuild on an idle core, minutes on a loaded machine
 
 afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
 

@@ -10,7 +10,7 @@ import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
 import { EXECUTION_STATUS_ACCESS, TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
-import { removeOutdirs, templatesOf, testApp } from './testApp.js';
+import { removeOutdirs, templatesFor } from './testApp.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
 interface Statement {
@@ -38,7 +38,7 @@ describe('RectifyAdminStack', () => {
   const actionsOfRole = (roleId: string) => [...new Set(statementsOfRole(roleId).flatMap(actionsOf))].sort();
 
   beforeAll(() => {
-    template = templatesOf(testApp({ approvalEmails: ['secops@example.com'], escalationEmails: ['oncall@example.com'] })).admin;
+    template = templatesFor({ approvalEmails: ['secops@example.com'], escalationEmails: ['oncall@example.com'] }).admin;
     resources = template.toJSON().Resources as Resources;
   });
   afterAll(removeOutdirs);
@@ -463,7 +463,7 @@ describe('RectifyAdminStack', () => {
   describe('options', () => {
     it('writes initialMode and policy overrides into the parameter', () => {
       // Prepare
-      const { admin } = templatesOf(testApp({ initialMode: 'approve-all', policy: { controls: { 'EC2.19': 'off' } } }));
+      const { admin } = templatesFor({ initialMode: 'approve-all', policy: { controls: { 'EC2.19': 'off' } } });
 
       // Act
       const [parameter] = Object.values(admin.findResources('AWS::SSM::Parameter'));
@@ -475,9 +475,7 @@ describe('RectifyAdminStack', () => {
 
     it('narrows AssumeRole to the member accounts and grants the playbooks here with the same-account shortcut', () => {
       // Prepare
-      const { admin } = templatesOf(
-        testApp({ adminAccount: '111111111111', memberAccounts: ['222222222222'], sameAccountShortcut: true, createCustomAction: false }),
-      );
+      const { admin } = templatesFor({ adminAccount: '111111111111', memberAccounts: ['222222222222'], sameAccountShortcut: true, createCustomAction: false });
       const json = admin.toJSON() as { Resources: Resources };
       const policies = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
       const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_REQUEST_ROLE_NAME, REMEDIATION_TASK_ROLE_NAME } from '../../infra/names.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
-import { removeOutdirs, templatesOf, testApp, TEST_REGION } from './testApp.js';
+import { removeOutdirs, templatesFor, TEST_REGION } from './testApp.js';
 
 interface Resource {
   Type: string;
@@ -100,7 +100,7 @@ describe('ApprovalEndpoint', () => {
     (functionOf(handler, from)[1].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 
   beforeAll(() => {
-    const json = templatesOf(testApp()).admin.toJSON() as { Resources: Resources; Outputs: Record<string, { Value: unknown }> };
+    const json = templatesFor().admin.toJSON() as { Resources: Resources; Outputs: Record<string, { Value: unknown }> };
     resources = json.Resources;
     outputs = json.Outputs;
   });
@@ -146,7 +146,7 @@ describe('ApprovalEndpoint', () => {
 
     it('throttles the stage at the configured rate and burst', () => {
       // Prepare
-      const { admin } = templatesOf(testApp({ approvalRateLimit: 2, approvalBurstLimit: 3 }));
+      const { admin } = templatesFor({ approvalRateLimit: 2, approvalBurstLimit: 3 });
 
       // Act
       const [stage] = Object.values(admin.findResources('AWS::ApiGateway::Stage')) as Resource[];
@@ -305,7 +305,7 @@ describe('ApprovalEndpoint', () => {
 
     it('links to the configured approvalBaseUrl (a custom domain) instead', () => {
       // Prepare
-      const { admin } = templatesOf(testApp({ approvalBaseUrl: 'https://approvals.example.com' }));
+      const { admin } = templatesFor({ approvalBaseUrl: 'https://approvals.example.com' });
       const json = admin.toJSON() as { Resources: Resources; Outputs: Record<string, { Value: unknown }> };
 
       // Act

@@ -13,6 +13,12 @@ const RULES_DIR = join(
   'rules/control-tower/cfn-guard',
 );
 
+/**
+ * A synth with all 237 Guard rules evaluated (and, for the first in a process, the CDK library's
+ * warm-up) took over a minute on the loaded 2-core machine. A safety net, not a speed check.
+ */
+const SYNTH_WITH_GUARD_TIMEOUT_MS = 300_000;
+
 interface GuardRule {
   /** The Guard rule name violations are reported under, e.g. `sqs_dlq_check`. */
   readonly name: string;
@@ -101,7 +107,7 @@ describe('AWS Control Tower proactive controls (CloudFormation Guard)', () => {
       });
       const counts = acknowledged.reduce<Record<string, number>>((n, v) => ({ ...n, [v.ruleName]: (n[v.ruleName] ?? 0) + v.violatingConstructs.length }), {});
       console.info([...summary, `0 unacknowledged; acknowledged: ${JSON.stringify(counts)}`].join('\n'));
-    });
+    }, SYNTH_WITH_GUARD_TIMEOUT_MS);
   }
 
   it('fails synth on a violation nobody acknowledged, even beside acknowledged ones', () => {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { resolveStateMachineDefinition, type AslDefinition, type AslState } from '../../infra/resolveDefinition.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
-import { removeOutdirs, templatesOf, testApp, TEST_REGION } from './testApp.js';
+import { removeOutdirs, templatesFor, TEST_REGION } from './testApp.js';
 
 // asl-validator ships CommonJS without type declarations.
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -39,8 +39,7 @@ describe('the synthesized remediation workflow', () => {
   let tasks: [string, AslState][];
 
   beforeAll(() => {
-    const stacks = testApp({ approvalTimeoutHours: APPROVAL_TIMEOUT_HOURS, adminAccount: '111111111111' });
-    definition = resolveStateMachineDefinition(templatesOf(stacks).admin.toJSON(), undefined, {
+    definition = resolveStateMachineDefinition(templatesFor({ approvalTimeoutHours: APPROVAL_TIMEOUT_HOURS, adminAccount: '111111111111' }).admin.toJSON(), undefined, {
       region: TEST_REGION,
       account: '111111111111',
     });

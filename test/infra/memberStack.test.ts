@@ -8,7 +8,7 @@ import { enableDeletionProtectionWithRunbook } from '../../tasks/playbooks/rds/e
 import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
 import { resourcesFor } from '../../tasks/playbooks/resourceScopes.js';
-import { removeOutdirs, templatesOf, testApp } from './testApp.js';
+import { removeOutdirs, templatesFor } from './testApp.js';
 
 interface RoleJson {
   Type: string;
@@ -49,7 +49,7 @@ describe('RectifyMemberStack', () => {
   const REFS = { 'AWS::Partition': 'aws', 'AWS::AccountId': '222222222222' };
 
   function memberRole(rectify: Record<string, unknown>) {
-    const { member } = templatesOf(testApp(rectify));
+    const { member } = templatesFor(rectify);
     const json = member.toJSON() as { Resources: Record<string, RoleJson>; Parameters?: Record<string, unknown>; Rules?: unknown };
     const roles = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
     const byName = (name: string) => roles.find((r) => r.Properties.RoleName === name)!;
@@ -145,7 +145,7 @@ describe('RectifyMemberStack', () => {
 
   it('never grants iam:PassRole on "*", in the member stack or with the admin stack\'s same-account shortcut', () => {
     // Prepare
-    const stacks = templatesOf(testApp({ adminAccount: '111111111111', sameAccountShortcut: true }));
+    const stacks = templatesFor({ adminAccount: '111111111111', sameAccountShortcut: true });
     const statements = [stacks.member, stacks.admin].flatMap((t) => {
       const resources = Object.values(t.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
       return [
@@ -218,7 +218,7 @@ describe('RectifyMemberStack', () => {
 
   it('names exactly the roles of the admin stack that may assume each member role', () => {
     // Prepare
-    const { admin } = templatesOf(testApp({ adminAccount: '111111111111' }));
+    const { admin } = templatesFor({ adminAccount: '111111111111' });
     const resources = admin.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
     const assumersOf = (memberRoleName: string) =>
       Object.values(resources)

@@ -18,7 +18,7 @@ import { provisionLocal } from '../../workflows/local/provision.js';
 import { useMoto } from '../support/moto.js';
 import { requestFor } from '../support/request.js';
 import { useTaskEnv } from '../support/taskEnv.js';
-import { removeOutdirs, templatesOf, testApp } from './testApp.js';
+import { removeOutdirs, templatesFor } from './testApp.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 
@@ -74,7 +74,7 @@ describe('observability', () => {
   const idOf = (type: string, prefix: string) => ofType(type).find(([id]) => id.startsWith(prefix))![0];
 
   beforeAll(() => {
-    template = templatesOf(testApp({ escalationEmails: ['oncall@example.com'] })).admin;
+    template = templatesFor({ escalationEmails: ['oncall@example.com'] }).admin;
     resources = template.toJSON().Resources as Resources;
   });
   afterAll(removeOutdirs);

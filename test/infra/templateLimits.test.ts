@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogActions, withCatalogGrown } from './catalogGrowth.js';
 import { exceeded, Limit, policyChars, templateUsage, type TemplateJson, type TemplateUsage } from './templateLimits.js';
-import { APP_CONFIGURATIONS, removeOutdirs, templatesOf, testApp } from './testApp.js';
+import { APP_CONFIGURATIONS, removeOutdirs, templatesFor } from './testApp.js';
 
 /** The catalog may triple before a limit is in sight. */
 const GROWTH = 3;
@@ -34,7 +34,7 @@ describe(`CloudFormation and IAM limits, with room for ${GROWTH} times today's c
   for (const [name, rectify] of Object.entries(APP_CONFIGURATIONS)) {
     it(`keeps both templates and every role within the limits at ${GROWTH}× the catalog with ${name}`, () => {
       // Prepare
-      const templates = templatesOf(testApp(rectify));
+      const templates = templatesFor(rectify);
       const catalog = catalogActions();
 
       // Act

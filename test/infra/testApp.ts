@@ -76,3 +76,34 @@ export function testApp(rectify: Record<string, unknown> = {}, options: { nag?: 
 export function templatesOf(stacks: TestApp): { admin: Template; member: Template } {
   return { admin: Template.fromStack(stacks.admin), member: Template.fromStack(stacks.member) };
 }
+
+/** The synthesized templates of each configuration this process has asked for, as JSON. */
+const synthesized = new Map<string, { admin: unknown; member: unknown }>();
+
+/** A configuration's cache key: the same settings in any key order give the same key. */
+function configurationKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(configurationKey).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${configurationKey(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/**
+ * Both templates of the app built with `rectify` overrides (as {@link testApp} builds it, no
+ * plugins), synthesized once per test process and configuration: a synth is pure, and the fast
+ * tier's files share their worker's process (docs/decisions/018). Each call gets its own copy,
+ * so a test that changes what `toJSON()` returns cannot change another's. Tests that need the
+ * constructs (to add to them, or to validate them with a plugin) build their own {@link testApp}.
+ */
+export function templatesFor(rectify: Record<string, unknown> = {}): { admin: Template; member: Template } {
+  const key = configurationKey(rectify);
+  let json = synthesized.get(key);
+  if (!json) {
+    const { admin, member } = templatesOf(testApp(rectify));
+    json = { admin: admin.toJSON(), member: member.toJSON() };
+    synthesized.set(key, json);
+  }
+  return { admin: Template.fromJSON(structuredClone(json.admin) as Record<string, unknown>), member: Template.fromJSON(structuredClone(json.member) as Record<string, unknown>) };
+}

@@ -5,7 +5,7 @@ import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyClientHooks } from '../../tasks/aws/clientHooks.js';
 import { runAs } from '../../workflows/local/callerContext.js';
-import { readRecordedCalls, recordCallsFromEnv, RECORD_CALLS_ENV, startCallRecorder, toRecordedCall } from '../../workflows/local/callRecorder.js';
+import { readRecordedCalls, recordCallsFromEnv, RECORD_CALLS_ENV, startCallRecorder, stopRecordingFromEnv, toRecordedCall } from '../../workflows/local/callRecorder.js';
 
 const MEMBER = '222222222222';
 const dirs: string[] = [];
@@ -71,14 +71,35 @@ describe('the call recorder', () => {
   it('starts from RECTIFY_RECORD_CALLS once per process, and not at all without it', async () => {
     // Prepare
     const dir = tempDir();
+    try {
+      // Act
+      recordCallsFromEnv({});
+      recordCallsFromEnv({ [RECORD_CALLS_ENV]: dir });
+      recordCallsFromEnv({ [RECORD_CALLS_ENV]: dir });
+      await unreachableS3({ region: 'us-east-1' }).send(new GetBucketPolicyCommand({ Bucket: 'logs' })).catch(() => undefined);
+      // Assess
+      expect(readdirSync(dir)).toEqual([`calls-${process.pid}.jsonl`]);
+      expect(readRecordedCalls(dir)).toHaveLength(1);
+      expect(() => recordCallsFromEnv({ [RECORD_CALLS_ENV]: tempDir() })).toThrow('changed');
+    } finally {
+      // This process runs other test files after this one (docs/decisions/018).
+      stopRecordingFromEnv();
+    }
+  });
+
+  it('stops the recorder it started from RECTIFY_RECORD_CALLS when asked, and may start another', async () => {
+    // Prepare
+    const first = tempDir();
+    const second = tempDir();
+    recordCallsFromEnv({ [RECORD_CALLS_ENV]: first });
     // Act
-    recordCallsFromEnv({});
-    recordCallsFromEnv({ [RECORD_CALLS_ENV]: dir });
-    recordCallsFromEnv({ [RECORD_CALLS_ENV]: dir });
-    await unreachableS3({ region: 'us-east-1' }).send(new GetBucketPolicyCommand({ Bucket: 'logs' })).catch(() => undefined);
+    stopRecordingFromEnv();
+    await unreachableS3({ region: 'us-east-1' }).send(new GetBucketPolicyCommand({ Bucket: 'stopped' })).catch(() => undefined);
+    recordCallsFromEnv({ [RECORD_CALLS_ENV]: second });
+    await unreachableS3({ region: 'us-east-1' }).send(new GetBucketPolicyCommand({ Bucket: 'again' })).catch(() => undefined);
+    stopRecordingFromEnv();
     // Assess
-    expect(readdirSync(dir)).toEqual([`calls-${process.pid}.jsonl`]);
-    expect(readRecordedCalls(dir)).toHaveLength(1);
-    expect(() => recordCallsFromEnv({ [RECORD_CALLS_ENV]: tempDir() })).toThrow('changed');
+    expect(readRecordedCalls(first)).toEqual([]);
+    expect(readRecordedCalls(second).map((call) => call.names)).toEqual([{ Bucket: 'again' }]);
   });
 });

@@ -2,7 +2,7 @@
  * The mutation check (issue 21): for each playbook, replace its `verify` with one that always
  * answers compliant (test/mutation/verifyAlwaysCompliant.setup.ts) and run the tests that should
  * notice — the playbook's own moto test file and its run with an apply that changes nothing
- * (test/playbooks/verifyCatchesNoop.test.ts). Every playbook's tests must fail under the mutant;
+ * (test/playbooks/verifyCatchesNoop.slow.test.ts). Every playbook's tests must fail under the mutant;
  * a playbook whose tests still pass is reported and the script exits 1.
  *
  *   npm run mutation                      # every playbook
@@ -60,7 +60,7 @@ async function check(target: Target): Promise<Row> {
   const workflowFile = `test/playbooks/${target.module}.workflow.test.ts`;
   const workflow = existsSync(path.join(ROOT, workflowFile))
     ? await caught(target, [workflowFile])
-    : await caught(target, ['test/playbooks/verifyCatchesNoop.test.ts', '-t', `${target.module}.remediated.scenario.json`]);
+    : await caught(target, ['test/playbooks/verifyCatchesNoop.slow.test.ts', '-t', `${target.module}.remediated.scenario.json`]);
   return { playbookId: target.playbookId, direct, workflow };
 }
 

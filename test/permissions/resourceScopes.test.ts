@@ -4,7 +4,7 @@ import { automationRoles } from '../../infra/automationRunbooks.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
 import { ACTION_RESOURCE_TYPES, RESOURCE_ARN_PATTERNS, resourcesFor, type ResourceType } from '../../tasks/playbooks/resourceScopes.js';
-import { removeOutdirs, templatesOf, testApp } from '../infra/testApp.js';
+import { removeOutdirs, templatesFor } from '../infra/testApp.js';
 import { matchesPattern } from './SynthesizedPolicies.js';
 
 const ACCOUNT = '111122223333';
@@ -85,7 +85,7 @@ describe('the member roles name resource patterns wherever IAM supports them (do
   describe('in the synthesized member template', () => {
     let statements: { role: string; actions: string[]; resources: string[] }[];
     beforeAll(() => {
-      const member = templatesOf(testApp({ adminAccount: '123456789012' })).member.toJSON() as {
+      const member = templatesFor({ adminAccount: '123456789012' }).member.toJSON() as {
         Resources: Record<string, { Type: string; Properties?: { RoleName?: string; Policies?: { PolicyDocument: { Statement: Record<string, unknown>[] } }[] } }>;
       };
       statements = Object.values(member.Resources)

@@ -3,11 +3,12 @@ import { requiredActions } from '../permissions/sdkActions.js';
 
 /**
  * The permission proof for a playbook moto cannot emulate (`notEmulated`): its scenarios cannot run
- * through the workflow, so test/playbooks/scenarios.test.ts records none of its calls. Its direct
+ * through the workflow, so test/playbooks/scenarios.slow.test.ts records none of its calls. Its direct
  * test, which drives it through aws-sdk-client-mock stubs, proves instead that every command the
  * playbook sent needs only actions it declares, and that it declares no action none of them needed.
  *
- * @param stubs each stub by SDK client name without `Client` (`{ APIGateway: mockClient(APIGatewayClient) }`)
+ * @param stubs each stub by SDK client name without `Client` (`{ APIGateway: mockClient(APIGatewayClient) }`;
+ *   a stub of a client class is restored in an `afterAll`, as the fast tier's files share a process: docs/decisions/018)
  * @returns the IAM actions the sent commands need (irregular names resolved as the proof resolves them)
  *
  * @example

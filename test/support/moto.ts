@@ -30,6 +30,8 @@ async function workerMoto(): Promise<{ server: MotoServer; owned: boolean }> {
       endpoint,
       async reset() {
         const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+        // Read to the end, so no request of this file is still open when the next file starts (docs/decisions/018).
+        await response.arrayBuffer();
         if (!response.ok) throw new Error(`moto at ${endpoint} did not reset: HTTP ${response.status}`);
       },
       async stop() {

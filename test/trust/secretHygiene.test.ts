@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../tasks/observability.js';
 import { callAws } from '../../workflows/local/awsCall.js';
 import { loadScenario, runScenario, type ScenarioResult } from '../../workflows/local/scenario.js';
-import { removeOutdirs, templatesOf, testApp } from '../infra/testApp.js';
+import { removeOutdirs, templatesFor } from '../infra/testApp.js';
 import { useMoto } from '../support/moto.js';
 
 /**
@@ -92,7 +92,7 @@ describe('no task token and no link signature in logs, traces, audit or notes', 
 describe('what the deployment logs and traces (cdk synth)', () => {
   let resources: Record<string, { Type: string; Properties: Record<string, any> }> = {};
   beforeAll(() => {
-    resources = templatesOf(testApp()).admin.toJSON().Resources;
+    resources = templatesFor().admin.toJSON().Resources;
   });
   afterAll(() => removeOutdirs());
   const template = () => ({ Resources: resources });

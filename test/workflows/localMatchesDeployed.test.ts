@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveStateMachineDefinition } from '../../infra/resolveDefinition.js';
 import { buildLocalDefinition } from '../../workflows/local/definition.js';
-import { removeOutdirs, templatesOf, testApp, TEST_REGION } from '../infra/testApp.js';
+import { removeOutdirs, templatesFor, TEST_REGION } from '../infra/testApp.js';
 
 describe('the local runtime runs the deployed definition', () => {
   afterAll(removeOutdirs);
@@ -9,9 +9,8 @@ describe('the local runtime runs the deployed definition', () => {
   it('builds exactly the ASL the administrator stack deploys (same states, retries, catches, timeouts, ARNs)', () => {
     // Prepare
     const account = '111111111111';
-    const stacks = testApp({ adminAccount: account });
     // Act
-    const deployed = resolveStateMachineDefinition(templatesOf(stacks).admin.toJSON(), undefined, { region: TEST_REGION, account });
+    const deployed = resolveStateMachineDefinition(templatesFor({ adminAccount: account }).admin.toJSON(), undefined, { region: TEST_REGION, account });
     const local = buildLocalDefinition({ account, region: TEST_REGION });
     // Assess: everything but the console comment the stack adds
     const { Comment: comment, ...deployedStates } = deployed as typeof deployed & { Comment?: string };

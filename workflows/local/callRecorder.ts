@@ -96,15 +96,24 @@ export function startCallRecorder(dir: string): { readonly file: string; stop():
   return { file, stop };
 }
 
-let fromEnv: string | undefined;
+let fromEnv: { readonly dir: string; stop(): void } | undefined;
 
 /** Start the recorder once per process when `RECTIFY_RECORD_CALLS` names a directory; nothing otherwise. */
 export function recordCallsFromEnv(env: NodeJS.ProcessEnv = process.env): void {
   const dir = env[RECORD_CALLS_ENV]?.trim();
-  if (!dir || fromEnv === dir) return;
-  if (fromEnv !== undefined) throw new Error(`${RECORD_CALLS_ENV} changed from ${fromEnv} to ${dir} within one process; record into one directory`);
-  startCallRecorder(dir);
-  fromEnv = dir;
+  if (!dir || fromEnv?.dir === dir) return;
+  if (fromEnv !== undefined) throw new Error(`${RECORD_CALLS_ENV} changed from ${fromEnv.dir} to ${dir} within one process; record into one directory`);
+  fromEnv = { dir, stop: startCallRecorder(dir).stop };
+}
+
+/**
+ * Stop the recorder {@link recordCallsFromEnv} started, if any. For tests: the fast tier runs many
+ * test files in one process (docs/decisions/018), and a recorder left on would write every later
+ * file's calls into a directory its test has removed.
+ */
+export function stopRecordingFromEnv(): void {
+  fromEnv?.stop();
+  fromEnv = undefined;
 }
 
 /** Every call recorded in `dir`, all processes' files. */

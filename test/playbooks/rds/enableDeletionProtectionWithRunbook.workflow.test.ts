@@ -31,7 +31,7 @@ import { createInstance, describeInstance, emulateParameterStore, instanceArn, r
 
 /**
  * The runbook playbook end to end. moto 5.2.1 has no SSM Automation, so a `*.remediated.scenario.json`
- * cannot pass with the real SSM client (scenarios.test.ts and verifyCatchesNoop.test.ts run those
+ * cannot pass with the real SSM client (scenarios.slow.test.ts and verifyCatchesNoop.slow.test.ts run those
  * unstubbed); here the SSM client is stubbed to do what the runbook does, and Parameter Store is
  * kept in memory for the local runtime's policy parameter.
  */

@@ -7,7 +7,7 @@ import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, playbookForControls } from '../../tasks/playbooks/registry.js';
 import { readRecordedFile, startCallRecorder } from '../../workflows/local/callRecorder.js';
 import { checkExpectations, loadScenario, runScenario, type Scenario } from '../../workflows/local/scenario.js';
-import { removeOutdirs, templatesOf, testApp } from '../infra/testApp.js';
+import { removeOutdirs, templatesFor } from '../infra/testApp.js';
 import { describeDenial, evaluateCalls, type CallInRun, type Evaluation } from '../permissions/evaluateCalls.js';
 import { DENIALS_UNDER_REVIEW, UNEXERCISED_PERMISSIONS } from '../permissions/exceptions.js';
 import { LOCAL_APP_CONFIGURATION, LOCAL_POLICY_WORLD } from '../permissions/localWorld.js';
@@ -104,7 +104,7 @@ describe('every AWS call of those runs is allowed by the policies the stacks syn
     const missing = files.filter((file) => !completed.has(file)).map(runName);
     if (missing.length > 0) throw new Error(`the permission proof needs every playbook scenario to have run in this file; not run: ${missing.join(', ')} (run the whole file, without -t)`);
     // A playbook none of whose scenarios rolls back: its remediated scenario with an apply that changes
-    // nothing (as verifyCatchesNoop.test.ts runs it), so its rollback's calls are evaluated too.
+    // nothing (as verifyCatchesNoop.slow.test.ts runs it), so its rollback's calls are evaluated too.
     for (const file of files.filter((f) => f.endsWith('.remediated.scenario.json'))) {
       const scenario = loadScenario(file);
       if ((callsByPlaybook.get(playbookOf(scenario)) ?? []).some((c) => c.caller === 'rollback')) continue;
@@ -113,7 +113,7 @@ describe('every AWS call of those runs is allowed by the policies the stacks syn
 
     // Prepare: the stacks as the local runtime mirrors them (same-account shortcut on), synthesized once.
     let started = Date.now();
-    const { admin, member } = templatesOf(testApp(LOCAL_APP_CONFIGURATION));
+    const { admin, member } = templatesFor(LOCAL_APP_CONFIGURATION);
     policies = new SynthesizedPolicies({ admin: admin.toJSON(), member: member.toJSON() }, LOCAL_POLICY_WORLD);
     seconds.synth = (Date.now() - started) / 1000;
 
