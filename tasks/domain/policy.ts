@@ -64,6 +64,13 @@ export const PolicySchema = z.object({
    * overrides the finding's control parameter (docs/playbooks.md) and may only be stricter than it.
    */
   playbookSettings: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Escalations also open a ticket through this Security Hub ticketing connector (CreateTicketV2:
+   * Jira Cloud or ServiceNow, set up in Security Hub), for findings from Security Hub (OCSF); the
+   * finding's comment carries the plan, the error and the execution's link, and the ticket id is
+   * recorded in the audit and the note. Absent: no tickets.
+   */
+  ticketing: z.object({ connectorId: z.string().min(1) }).optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
