@@ -50,10 +50,14 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
     if (request) {
       const fields = { rectifyOutcome: escalation.outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) };
       const connector = await ticketConnector(deps.config().policyParameter);
-      // With a ticketing connector the note is the ticket's body too: the plan, the error and the execution's link.
+      // With a ticketing connector the note is the ticket's body too: the plan, the error and the execution's link, each cut to
+      // fit Security Hub's 512 characters with the ticket id up front (fitNote keeps only the execution's name at the end).
       const plan = state.remediation?.plan.summary;
-      const body = connector.connectorId ? `${escalation.reason}${plan ? `. Plan: ${plan}` : ''}. Execution: ${executionLink(execution.id)}` : escalation.reason;
-      const note = (extra = '') => `Rectify ${escalation.outcome}: ${body}${extra} [execution ${execution.name}]`;
+      const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+      const body = connector.connectorId
+        ? `${cut(escalation.reason, 110)}${plan ? `. Plan: ${cut(plan, 60)}` : ''}. Execution: ${executionLink(execution.id)}`
+        : escalation.reason;
+      const note = (ticketId?: string) => `Rectify ${escalation.outcome}${ticketId ? ` (ticket ${ticketId})` : ''}: ${body} [execution ${execution.name}]`;
       // Every escalation is about the resource: the same failure's finding in the other hub gets the same note.
       const written = await writeOutcome(request, { status: 'NOTIFIED', note: note(), executionName: execution.name, fields, twin: true });
       securityHubError = written.error;
@@ -62,7 +66,7 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
       if (connector.connectorId) {
         ticket = await openEscalationTicket(connector.connectorId, request, execution.name);
         if (ticket.ticketId) {
-          const again = await writeOutcome(request, { status: 'NOTIFIED', note: note(` (ticket ${ticket.ticketId})`), executionName: execution.name, fields, twin: true });
+          const again = await writeOutcome(request, { status: 'NOTIFIED', note: note(ticket.ticketId), executionName: execution.name, fields, twin: true });
           securityHubError = [securityHubError, again.error].filter(Boolean).join('; ') || undefined;
         }
       }
