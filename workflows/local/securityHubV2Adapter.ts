@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export interface LocalOcsfFinding extends Record<string, unknown> {
   finding_info: { uid: string } & Record<string, unknown>;
-  metadata: { uid: string; product: { uid: string } } & Record<string, unknown>;
+  metadata: { uid: string; product: { uid: string } & Record<string, unknown> } & Record<string, unknown>;
   cloud: { account: { uid: string } } & Record<string, unknown>;
   status_id?: number;
   status?: string;
