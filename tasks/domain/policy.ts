@@ -49,8 +49,9 @@ export const PolicySchema = z.object({
   maxExemptionDays: z.number().int().min(1).max(3650).default(90),
   /**
    * Products whose findings Rectify acts on, as `<company>/<product>` from the finding's
-   * `ProductArn` (`arn:aws:securityhub:<region>::product/aws/securityhub` → `aws/securityhub`).
-   * Default: Security Hub's own control findings only.
+   * `ProductArn` (`arn:aws:securityhub:<region>::product/aws/securityhub` → `aws/securityhub`) or
+   * OCSF `metadata.product.uid` (`…::productv2/aws/securityhub` → `aws/securityhub`).
+   * Default: Security Hub's own control findings only, from either hub.
    */
   trustedProducts: z.array(z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'must be <company>/<product>, e.g. aws/securityhub')).min(1).default(['aws/securityhub']),
   /**
