@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Outcome } from '../../tasks/domain/constants.js';
 import { InvalidFindingError } from '../../tasks/domain/errors.js';
-import { toRemediationRequest } from '../../tasks/domain/finding.js';
+import { RemediationRequestSchema, toRemediationRequest } from '../../tasks/domain/finding.js';
 import { asffResourceType } from '../../tasks/domain/ocsfResourceTypes.js';
 import { findingStateOf, requestFromExecutionInput } from '../../tasks/domain/ocsfRequest.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
@@ -109,6 +110,30 @@ describe('a malformed OCSF finding is INVALID with the field named, never a cras
 
   it.each([null, 7, 'x', [], { class_uid: 2003 }, { metadata: null }, { finding_info: { uid: 5 } }, { class_uid: '2003', resources: 'all' }])('%j is refused, not thrown as anything else', (value) => {
     expect(() => parse(value)).toThrow(InvalidFindingError);
+  });
+
+  it('any value in any field of a real-shaped finding gives a valid request or InvalidFinding, nothing else', () => {
+    // Prepare: replace one field, at any depth, with anything (200 cases)
+    const paths = ['class_uid', 'severity_id', 'status_id', 'activity_id', 'metadata', 'metadata.uid', 'metadata.product.uid', 'cloud.account.uid', 'cloud.region', 'finding_info.uid',
+      'finding_info.title', 'finding_info.modified_time_dt', 'compliance', 'compliance.control', 'compliance.status_id', 'compliance.control_parameters', 'resources',
+      'resources.0', 'resources.0.type', 'resources.0.uid', 'resources.0.uid_alt', 'resources.0.region', 'resources.0.cloud_partition', 'resources.0.owner'];
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.anything(), (at, value) => {
+        const finding = sample();
+        const keys = at.split('.');
+        const parent = keys.slice(0, -1).reduce((o, k) => o[k], finding as Record<string, any>);
+        parent[keys.at(-1)!] = value;
+        checked++;
+        try {
+          RemediationRequestSchema.parse(parse(finding));
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidFindingError);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(checked).toBe(200);
   });
 
   it('an oversized OCSF finding is named by its finding_info.uid', () => {
