@@ -58,6 +58,12 @@ export async function writeToHub(ref: HubFindingRef, status: WorkflowStatus | un
   return updateFinding(ref, status, note, executionName, fields);
 }
 
+/** Whether a hub copy is closed now: ASFF `Workflow.Status` RESOLVED/SUPPRESSED, or OCSF `status_id` other than New (1) and In Progress (2). */
+export function isClosed(format: HubFindingRef['format'], hubCopy: Record<string, unknown>): boolean {
+  if (format === 'OCSF') return typeof hubCopy.status_id === 'number' && hubCopy.status_id !== 1 && hubCopy.status_id !== 2;
+  return CLOSED_WORKFLOWS.includes(String((hubCopy.Workflow as { Status?: unknown } | undefined)?.Status));
+}
+
 const NOT_HELD = /not ?found|FindingNotFound|ResourceNotFound|InvalidAccess|not subscribed|not enabled/i;
 
 export interface OutcomeWrite {
@@ -71,6 +77,12 @@ export interface OutcomeWrite {
    * skipped) and for a fix another execution made.
    */
   readonly twin: boolean;
+  /**
+   * Read the finding again before a write that does not resolve it, and leave it if it is closed
+   * now: another execution (its twin's) may have resolved it since this one read it. RecordOutcome
+   * sets it (it holds securityhub:GetFindings); the read costs one call.
+   */
+  readonly recheckClosed?: boolean;
 }
 
 /**
@@ -85,8 +97,11 @@ export async function writeOutcome(
 ): Promise<{ error?: string; twin?: string; left?: string }> {
   const result: { error?: string; twin?: string; left?: string } = {};
   const own = hubRefOf(request);
+  const closedNow = write.recheckClosed && write.status !== 'RESOLVED' ? await readHubCopy(own).then((copy) => copy !== undefined && isClosed(own.format, copy), () => false) : false;
   if (CLOSED_WORKFLOWS.includes(request.workflowStatus) && write.status !== 'RESOLVED') {
     result.left = `finding was ${request.workflowStatus} in Security Hub when read: left as it is`;
+  } else if (closedNow) {
+    result.left = 'finding was closed in Security Hub since this execution read it (its twin, or a person): left as it is';
   } else {
     result.error = await writeToHub(own, write.status, write.note, write.executionName, write.fields).catch((e: Error) => `${e.name}: ${e.message}`);
   }

@@ -91,7 +91,7 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
       const fields = { rectifyOutcome: outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) };
       // The twin shares the outcome only when this execution decided about the resource (a fix another made is not ours to report).
       const twin = TWIN_OUTCOMES.includes(outcome) && (outcome !== Outcome.REMEDIATED || state.remediation?.applied === true);
-      const { error, ...rest } = await writeOutcome(state.request, { status, note, executionName: execution.name, fields, twin });
+      const { error, ...rest } = await writeOutcome(state.request, { status, note, executionName: execution.name, fields, twin, recheckClosed: true });
       securityHubError = error;
       hubs = rest;
       if (securityHubError) logger.warn('finding not updated', { findingId, securityHubError });

@@ -115,6 +115,21 @@ describe('BatchUpdateFindingsV2: the outcome in the finding\'s own hub, and its 
     expect(audit.at(-1)?.detail).toMatchObject({ left: 'finding was RESOLVED in Security Hub when read: left as it is' });
   });
 
+  it('a finding its twin resolved after this execution read it is left as it is: read again before a write that does not resolve', async () => {
+    // Prepare: the hub holds it Resolved now
+    securityHub.on(GetFindingsV2Command).resolves({
+      Findings: [{ finding_info: { uid: asff.findingId }, metadata: { product: { uid: ocsf.productArn } }, cloud: { account: { uid: '222222222222' } }, status_id: 4 }],
+    });
+    // Act
+    await record({ outcome: Outcome.DUPLICATE, execution: { ...execution, name: 'closed-2' }, state: { finding: {}, request: ocsf, policy } });
+    await record({ outcome: Outcome.REMEDIATED, execution, state: { finding: {}, request: ocsf, policy, ...fixed } });
+    // Assess: the duplicate wrote nothing; the fix wrote without reading first
+    expect(v2Calls().map((i) => i.StatusId)).toEqual([4]);
+    expect(securityHub.commandCalls(GetFindingsV2Command)).toHaveLength(1);
+    const audit = await readAudit(process.env[TaskEnv.tableName]!, 'closed-2');
+    expect(String((audit.at(-1)?.detail as { left?: string }).left)).toContain('closed in Security Hub since this execution read it');
+  });
+
   it('no outcome ever sets an OCSF finding to Suppressed (3) or an ASFF one to SUPPRESSED', async () => {
     for (const outcome of Object.values(Outcome)) await record({ outcome, execution, state: { finding: {}, request: ocsf, policy, ...fixed } });
     expect(v2Calls().map((i) => i.StatusId).filter((s) => s !== undefined)).not.toContain(3);

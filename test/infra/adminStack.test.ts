@@ -287,7 +287,8 @@ describe('RectifyAdminStack', () => {
         // Re-reads the finding from Security Hub: the event is a pointer (docs/decisions/008).
         validateFinding: [...base, 'dynamodb:PutItem', 'securityhub:GetFindings'],
         loadPolicy: [...base, 'dynamodb:PutItem', 'ssm:GetParameter'],
-        recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
+        // Reads the finding again before a write that does not resolve it (its twin may have resolved it: docs/decisions/020).
+        recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
         // Reads the policy for its ticketing connector and opens tickets in the new Security Hub (docs/decisions/020).
         escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:CreateTicketV2', 'sns:Publish', 'ssm:GetParameter'],
         // Its own role: tags through the member read role, then the guardrails' items and the budget alert.
@@ -332,7 +333,7 @@ describe('RectifyAdminStack', () => {
       const hubs = [':hub/default', ':hubv2/*'];
 
       // Assess
-      for (const [handler, action] of [['validateFinding', 'securityhub:GetFindings'], ['remediate', 'securityhub:GetFindings'], ['recordOutcome', 'securityhub:BatchUpdateFindings'], ['escalate', 'securityhub:BatchUpdateFindings']] as const) {
+      for (const [handler, action] of [['validateFinding', 'securityhub:GetFindings'], ['remediate', 'securityhub:GetFindings'], ['recordOutcome', 'securityhub:BatchUpdateFindings'], ['recordOutcome', 'securityhub:GetFindings'], ['escalate', 'securityhub:BatchUpdateFindings']] as const) {
         const resources = resourcesOf(handler, action);
         expect(resources, `${handler} ${action}`).toHaveLength(2);
         hubs.forEach((hub, i) => expect(resources[i], `${handler} ${action}`).toContain(hub));
