@@ -65,4 +65,20 @@ describe('OCSF findings from Security Hub (Findings Imported V2), read back from
     expect(twin.finding.notes).toEqual([result.finding.note]);
     expect(result.audit.find((a) => a.event === AuditEvent.OUTCOME)?.detail).toMatchObject({ twin: 'OCSF twin updated' });
   });
+
+  it.each([1, 2, 3])('both hubs at once (run %i): still one change, and both findings end resolved', async () => {
+    // Prepare: both events reach intake together; which execution takes the lock first is up to the engine
+    await aws.moto.reset();
+    const scenario = { ...loadScenario(path.join(SCENARIOS, 'both-hubs.json')), twinArrives: 'with' as const };
+    // Act
+    const result = await runScenario(scenario, { endpoint: aws.endpoint });
+    // Assess
+    const twin = result.twin!;
+    expect([...result.audit, ...twin.audit].filter((a) => a.event === AuditEvent.APPLIED)).toHaveLength(1);
+    expect([result.outcome, twin.outcome]).toContain(Outcome.REMEDIATED);
+    expect(result.finding.workflowStatus).toBe('RESOLVED');
+    expect(twin.finding.workflowStatus).toBe('Resolved');
+    expect(twin.finding.note).toBe(result.finding.note);
+    expect(result.state.filter((s) => !s.ok)).toEqual([]);
+  });
 });

@@ -52,6 +52,8 @@ export const ScenarioSchema = z
      * with the finding, and its event taken in after the finding's execution ends (docs/decisions/020).
      */
     twin: z.record(z.string(), z.unknown()).optional(),
+    /** When the twin's event reaches intake: `after` the finding's execution ends (the default), or `with` the finding's (both run at once). */
+    twinArrives: z.enum(['after', 'with']).default('after'),
     /** Steps run after the finding is imported into Security Hub and before its event reaches intake (e.g. a person suppresses it). */
     afterImport: z.array(StepSchema).default([]),
     /** Steps run once, when the first approval is requested and before the decision: the world moving while a person reads the email. */
@@ -183,6 +185,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (twinFinding) await importFinding(runtime.securityHub, twinFinding);
     for (const step of scenario.afterImport) await callAws(substitute(step, saved));
     const intake = await runAs('intake', () => startExecutions(runtime.stateMachineArn, eventFor(finding, source)));
+    if (twinFinding && scenario.twinArrives === 'with') await runAs('intake', () => startExecutions(runtime.stateMachineArn, eventFor(twinFinding, source)));
     const executionName = executionNameFor(finding, source);
     const execution = runtime.stepFunctions.byName(executionName);
     if (!execution && intake.duplicates.includes(executionName)) {
@@ -199,7 +202,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     const audit = await readAudit(runtime.resources.tableName, executionName);
     const outcome = [...audit].reverse().find((a) => a.outcome)?.outcome ?? 'UNKNOWN';
-    const twin = twinFinding ? await runTwin(runtime, twinFinding, source) : undefined;
+    const twin = twinFinding ? await runTwin(runtime, twinFinding, source, scenario.twinArrives === 'with') : undefined;
     const { format, ...view } = viewOf(runtime.securityHub, finding);
     const notifications = (await runtime.collectNotifications()).filter((n) => n.body.includes(executionName));
     const state = await readBackState(scenario, saved);
@@ -231,9 +234,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
 }
 
-/** Take in the twin's event once the finding's execution has ended, and run its execution to the end. */
-async function runTwin(runtime: LocalRuntime, twin: Record<string, unknown>, source: Source): Promise<NonNullable<ScenarioResult['twin']>> {
-  await runAs('intake', () => startExecutions(runtime.stateMachineArn, eventFor(twin, source)));
+/** Take in the twin's event once the finding's execution has ended (unless it was taken in with it), and run its execution to the end. */
+async function runTwin(runtime: LocalRuntime, twin: Record<string, unknown>, source: Source, started: boolean): Promise<NonNullable<ScenarioResult['twin']>> {
+  if (!started) await runAs('intake', () => startExecutions(runtime.stateMachineArn, eventFor(twin, source)));
   const executionName = executionNameFor(twin, source);
   const execution = runtime.stepFunctions.byName(executionName);
   if (!execution) throw new Error(`intake did not start the twin's execution ${executionName}`);
