@@ -1,6 +1,7 @@
 import { InvalidFindingError } from './errors.js';
 import {
   ExecutionInputSchema,
+  findingIdOf,
   quoteId,
   resourceIdentityOf,
   toRemediationRequest,
@@ -63,7 +64,7 @@ function controlParametersOf(finding: OcsfFinding): Record<string, string[]> {
  */
 export function ocsfToRemediationRequest(value: unknown, source: RemediationRequest['source']): RemediationRequest {
   const parsed = OcsfFindingSchema.safeParse(value);
-  const id = quoteId(typeof (value as { finding_info?: { uid?: unknown } })?.finding_info?.uid === 'string' ? String((value as { finding_info: { uid: string } }).finding_info.uid) : '(no finding_info.uid)');
+  const id = quoteId(findingIdOf(value) ?? '(no finding_info.uid)');
   if (!parsed.success) throw new InvalidFindingError(`finding ${id} is not a valid OCSF finding: ${describeIssues(parsed.error.issues).slice(0, 2000)}`);
   const finding = parsed.data;
   if (finding.class_uid !== OCSF_COMPLIANCE_FINDING) {
