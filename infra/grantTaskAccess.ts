@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -21,6 +21,22 @@ function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`grantTaskAccess: the handler needs ${what}, but none was given`);
   return value;
 }
+
+/** An ARN as cdk-nag shows it in an IAM5 finding id: unresolved pseudo parameters by name. */
+function shownByNag(arn: string, role: iam.IRole): string {
+  const { partition, region, account } = Stack.of(role);
+  const pseudo: [string, string][] = [[partition, '<AWS::Partition>'], [region, '<AWS::Region>'], [account, '<AWS::AccountId>']];
+  return pseudo.reduce((shown, [value, name]) => (Token.isUnresolved(value) ? shown.split(value).join(name) : shown), arn);
+}
+
+/** The new Security Hub's hub and connectors carry ids AWS assigns: their ARNs end in a wildcard, said why once per role. */
+function acknowledgeWildcard(role: iam.IRole, arn: string, reason: string): void {
+  Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${shownByNag(arn, role)}]`, reason });
+}
+
+const HUBV2_REASON =
+  "The new Security Hub's hub ARN ends in an id AWS assigns when it is enabled (hubv2/<id>), unknown at deploy time; " +
+  'the statement is limited to this account and region, and to the one action the task needs.';
 
 /**
  * Grant a function's role exactly what its handler touches, each statement on its resource,
@@ -52,16 +68,29 @@ export function grantTaskAccess(role: iam.IRole, needs: TaskAccess, targets: Acc
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
     keyActions.add('kms:GenerateDataKey').add('kms:Decrypt');
   }
+  // Security Hub CSPM's hub, and the new Security Hub's (its id is AWS's, not ours: hubv2/*). The V2
+  // calls are authorised by the V1 actions (Service Authorization Reference; docs/decisions/020).
+  const hubArns = [`arn:${partition}:securityhub:${region}:${account}:hub/default`, `arn:${partition}:securityhub:${region}:${account}:hubv2/*`];
+  if (needs.updatesFindings || needs.readsFindings) acknowledgeWildcard(role, hubArns[1]!, HUBV2_REASON);
   if (needs.updatesFindings) {
-    const hubArn = `arn:${partition}:securityhub:${region}:${account}:hub/default`;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:BatchUpdateFindings'], resources: [hubArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:BatchUpdateFindings'], resources: hubArns }));
     // Rectify's outcome findings are imported as the account's own default product.
     const productArn = `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:BatchImportFindings'], resources: [productArn] }));
   }
   if (needs.readsFindings) {
-    const hubArn = `arn:${partition}:securityhub:${region}:${account}:hub/default`;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:GetFindings'], resources: [hubArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:GetFindings'], resources: hubArns }));
+  }
+  if (needs.opensTickets) {
+    // The connector is chosen in the policy (changed without a deploy): any connector of this account and region.
+    const connectors = `arn:${partition}:securityhub:${region}:${account}:connectorv2/*`;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['securityhub:CreateTicketV2'], resources: [connectors] }));
+    acknowledgeWildcard(
+      role,
+      connectors,
+      'The ticketing connector is chosen in the policy parameter (changed without a deploy), and its id is assigned by Security Hub; ' +
+        'the statement allows only CreateTicketV2 on connectors of this account and region.',
+    );
   }
   targets.key.grant(role, ...[...keyActions].sort());
 }

@@ -21,12 +21,18 @@ export interface TaskAccess {
   /** Publishes to this topic. */
   readonly publishesTo?: TopicName;
   /**
-   * Sets finding workflow status and notes (securityhub:BatchUpdateFindings) and imports
+   * Sets finding workflow status and notes (securityhub:BatchUpdateFindings, which authorises
+   * BatchUpdateFindings and BatchUpdateFindingsV2, on the hub and the new hub) and imports
    * Rectify's own outcome findings (securityhub:BatchImportFindings, its default product).
    */
   readonly updatesFindings?: boolean;
-  /** Re-reads a finding from Security Hub (securityhub:GetFindings on the hub): the event is a pointer, not evidence. */
+  /**
+   * Re-reads a finding from Security Hub (securityhub:GetFindings, which authorises GetFindings and
+   * GetFindingsV2, on the hub and the new hub): the event is a pointer, not evidence.
+   */
   readonly readsFindings?: boolean;
+  /** Opens escalation tickets through a Security Hub ticketing connector (securityhub:CreateTicketV2). */
+  readonly opensTickets?: boolean;
   /**
    * Acts on resources in member accounts (live tags, playbooks) through this member role: `read`
    * for the tasks that only look, `change` for those that change resources. The handler names the
@@ -103,8 +109,10 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   // Reads the stored snapshot back.
   rollback: { table: [GET, PUT], actsOnMembers: MemberRole.change, ownRoleName: CHANGE_TASK_ROLE_NAME, timeout: LONG },
   // Both settle the guardrails: fix history (Update), breaker results (Get, conditional Put), lock release (Delete).
-  recordOutcome: { table: [GET, PUT, UPDATE, DELETE], updatesFindings: true, timeout: SHORT },
-  escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, timeout: SHORT },
+  // Reads the finding again before a write that does not resolve it: a twin in the other hub may have resolved it meanwhile (docs/decisions/020).
+  recordOutcome: { table: [GET, PUT, UPDATE, DELETE], updatesFindings: true, readsFindings: true, timeout: SHORT },
+  // Reads the policy for its ticketing connector (`ticketing`) and opens tickets (securityhub:CreateTicketV2).
+  escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, readsPolicy: true, opensTickets: true, timeout: SHORT },
 };
 
 /**

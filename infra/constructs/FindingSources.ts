@@ -15,6 +15,12 @@ export interface FindingSourcesProps {
    */
   readonly workflowStatuses?: readonly string[];
   /**
+   * Statuses (OCSF `status`) of Security Hub findings (`Findings Imported V2`) that start a
+   * remediation; `In Progress` is what Rectify sets on a finding it did not resolve, as NOTIFIED in ASFF.
+   * @default ['New', 'In Progress']
+   */
+  readonly ocsfStatuses?: readonly string[];
+  /**
    * Create the custom action with CloudFormation. Turn off in regions where CloudFormation
    * does not offer AWS::SecurityHub::ActionTarget, and create it with the Security Hub API
    * (`aws securityhub create-action-target`) using the same id; the rule matches it either way.
@@ -24,8 +30,9 @@ export interface FindingSourcesProps {
 }
 
 /**
- * The two ways a finding reaches Rectify (DESIGN §2): automatically, when Security Hub imports
- * a failed, active finding; manually, from the `Rectify: remediate` custom action.
+ * The ways a finding reaches Rectify (DESIGN §2): automatically, when Security Hub CSPM imports a
+ * failed, active ASFF finding or Security Hub a failed, active OCSF control finding (both hubs may
+ * be on: docs/decisions/020); manually, from the `Rectify: remediate` custom action.
  */
 export class FindingSources extends Construct {
   /** Present when `createActionTarget` is on. */
@@ -33,6 +40,8 @@ export class FindingSources extends Construct {
   /** ARN of the custom action, whether created here or through the API. */
   readonly actionTargetArn: string;
   readonly importedRule: events.Rule;
+  /** `Findings Imported V2` from the new Security Hub: OCSF Compliance Findings (class 2003). */
+  readonly importedV2Rule: events.Rule;
   readonly customActionRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: FindingSourcesProps) {
@@ -49,6 +58,24 @@ export class FindingSources extends Construct {
             Compliance: { Status: ['FAILED'] },
             RecordState: ['ACTIVE'],
             Workflow: { Status: [...(props.workflowStatuses ?? ['NEW', 'NOTIFIED'])] },
+          },
+        },
+      },
+      targets: [target],
+    });
+
+    this.importedV2Rule = new events.Rule(this, 'ImportedFindingsV2', {
+      description: 'Failed, active Security Hub (OCSF) control findings that nobody has resolved or suppressed',
+      eventPattern: {
+        source: ['aws.securityhub'],
+        detailType: ['Findings Imported V2'],
+        detail: {
+          findings: {
+            class_uid: [2003],
+            compliance: { status: ['Fail'] },
+            // Closed findings have activity Close; Suppressed and Resolved ones are left out by status.
+            activity_name: [{ 'anything-but': ['Close'] }],
+            status: [...(props.ocsfStatuses ?? ['New', 'In Progress'])],
           },
         },
       },

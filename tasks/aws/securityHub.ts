@@ -21,7 +21,8 @@ export interface FindingRef {
 }
 
 export interface WriteBack {
-  readonly status: WorkflowStatus;
+  /** Absent: the note only, the workflow status stays (a twin finding Rectify did not fix, docs/decisions/020). */
+  readonly status?: WorkflowStatus;
   readonly note: string;
   readonly fields: Record<string, string>;
 }
@@ -39,7 +40,7 @@ export function fitNote(note: string): string {
 export function batchUpdateInput(findings: readonly FindingRef[], writeBack: WriteBack): BatchUpdateFindingsCommandInput {
   return {
     FindingIdentifiers: findings.map((f) => ({ Id: f.id, ProductArn: f.productArn })),
-    Workflow: { Status: writeBack.status },
+    ...(writeBack.status ? { Workflow: { Status: writeBack.status } } : {}),
     Note: { Text: fitNote(writeBack.note), UpdatedBy: 'rectify' },
     UserDefinedFields: writeBack.fields,
   };
@@ -79,8 +80,8 @@ export async function updateFindings(
 }
 
 /** One finding's write-back; returns the reason when Security Hub did not process it. */
-export async function updateFinding(finding: FindingRef, status: WorkflowStatus, note: string, executionName: string, fields: Record<string, string> = {}): Promise<string | undefined> {
-  const failures = await updateFindings([finding], { status, note, fields: { rectifyExecution: executionName, ...fields } });
+export async function updateFinding(finding: FindingRef, status: WorkflowStatus | undefined, note: string, executionName: string, fields: Record<string, string> = {}): Promise<string | undefined> {
+  const failures = await updateFindings([finding], { ...(status ? { status } : {}), note, fields: { rectifyExecution: executionName, ...fields } });
   return failures[0]?.error;
 }
 

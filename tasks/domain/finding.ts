@@ -55,8 +55,14 @@ export const ExecutionInputSchema = z.object({
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 
 export const RemediationRequestSchema = z.object({
+  /** ASFF `Id`, or OCSF `finding_info.uid` (the same ARN for one control finding in both hubs). */
   findingId: z.string(),
+  /** ASFF `ProductArn`, or OCSF `metadata.product.uid`. */
   productArn: z.string(),
+  /** Which hub's format the finding came in, so the outcome is written back there (docs/decisions/020). Absent: ASFF. */
+  format: z.enum(['ASFF', 'OCSF']).optional(),
+  /** OCSF `metadata.uid`: what CreateTicketV2 names the finding by. */
+  metadataUid: z.string().optional(),
   /** Every id this finding's control is known by, most specific first. */
   controlIds: z.array(z.string()).min(1),
   title: z.string(),
@@ -199,5 +205,8 @@ export function toRemediationRequest(input: unknown): RemediationRequest {
 /** Best-effort finding id of something that may not be a valid finding (for records). */
 export function findingIdOf(value: unknown): string | undefined {
   if (value && typeof value === 'object' && 'Id' in value && typeof value.Id === 'string') return value.Id;
+  // OCSF (Security Hub): finding_info.uid.
+  const info = value && typeof value === 'object' && 'finding_info' in value ? (value.finding_info as { uid?: unknown } | undefined) : undefined;
+  if (typeof info?.uid === 'string') return info.uid;
   return undefined;
 }

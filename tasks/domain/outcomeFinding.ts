@@ -14,7 +14,8 @@ const SEVERITY: Partial<Record<Outcome, 'INFORMATIONAL' | 'MEDIUM' | 'HIGH'>> = 
 /**
  * The finding Rectify imports into the administrator account for one remediation: what was
  * changed (or tried), on which resource, and the result, so Security Hub holds the history.
- * Product: the account's default custom integration (`product/<account>/default`).
+ * Product: the account's default custom integration (`product/<account>/default`), whichever hub
+ * (ASFF or OCSF) reported the failure: one remediation history (docs/decisions/020).
  */
 export function outcomeFinding(
   outcome: Outcome,
@@ -51,6 +52,8 @@ export function outcomeFinding(
       'rectify/playbookId': playbookId,
       'rectify/execution': execution.id,
       'rectify/sourceFindingId': request.findingId.slice(0, 1024),
+      // Which hub reported it: `…:product/aws/securityhub` (CSPM, ASFF) or `…:productv2/aws/securityhub` (Security Hub, OCSF).
+      'rectify/sourceProduct': request.productArn.slice(0, 1024),
       'rectify/resourceAccount': request.account,
     },
     RecordState: 'ACTIVE',

@@ -49,8 +49,9 @@ export const PolicySchema = z.object({
   maxExemptionDays: z.number().int().min(1).max(3650).default(90),
   /**
    * Products whose findings Rectify acts on, as `<company>/<product>` from the finding's
-   * `ProductArn` (`arn:aws:securityhub:<region>::product/aws/securityhub` → `aws/securityhub`).
-   * Default: Security Hub's own control findings only.
+   * `ProductArn` (`arn:aws:securityhub:<region>::product/aws/securityhub` → `aws/securityhub`) or
+   * OCSF `metadata.product.uid` (`…::productv2/aws/securityhub` → `aws/securityhub`).
+   * Default: Security Hub's own control findings only, from either hub.
    */
   trustedProducts: z.array(z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'must be <company>/<product>, e.g. aws/securityhub')).min(1).default(['aws/securityhub']),
   /**
@@ -64,6 +65,13 @@ export const PolicySchema = z.object({
    * overrides the finding's control parameter (docs/playbooks.md) and may only be stricter than it.
    */
   playbookSettings: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Escalations also open a ticket through this Security Hub ticketing connector (CreateTicketV2:
+   * Jira Cloud or ServiceNow, set up in Security Hub), for findings from Security Hub (OCSF); the
+   * finding's comment carries the plan, the error and the execution's link, and the ticket id is
+   * recorded in the audit and the note. Absent: no tickets.
+   */
+  ticketing: z.object({ connectorId: z.string().min(1) }).optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { notify } from '../aws/notify.js';
-import { importFindings, updateFinding } from '../aws/securityHub.js';
+import { executionLink, openEscalationTicket, ticketConnector, type TicketResult } from '../aws/escalationTicket.js';
+import { writeOutcome } from '../aws/findingHubs.js';
+import { importFindings } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
@@ -21,8 +23,9 @@ const NEXT_STEP: Partial<Record<Outcome, string>> = {
 };
 
 /**
- * Escalate: tell people (escalations topic), mark the finding NOTIFIED with the reason, and
- * audit it. The workflow then fails with the outcome's error name so consoles and alarms show it.
+ * Escalate: tell people (escalations topic), mark the finding NOTIFIED with the reason in its own
+ * hub and its twin's (docs/decisions/020), open a ticket when the policy names a ticketing
+ * connector, and audit it. The workflow then fails with the outcome's error name so consoles and alarms show it.
  */
 export function createEscalate(deps: TaskDeps = defaultDeps) {
   return defineTask(StateName.Escalate, EventSchema, async ({ execution, state }) => {
@@ -42,15 +45,32 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
     ].join('\n');
     await notify(deps.config().escalationsTopicArn, `[Rectify] ${escalation.outcome}: ${controlId} on ${resource.split(/[:/]/).pop()}`, message);
     let securityHubError: string | undefined;
+    let hubs: { twin?: string; left?: string } = {};
+    let ticket: TicketResult = {};
     if (request) {
+      const fields = { rectifyOutcome: escalation.outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) };
+      const connector = await ticketConnector(deps.config().policyParameter);
+      // With a ticketing connector the note is the ticket's body too: the plan, the error and the execution's link, each cut to
+      // fit Security Hub's 512 characters with the ticket id up front (fitNote keeps only the execution's name at the end).
+      const plan = state.remediation?.plan.summary;
+      const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+      const body = connector.connectorId
+        ? `${cut(escalation.reason, 110)}${plan ? `. Plan: ${cut(plan, 60)}` : ''}. Execution: ${executionLink(execution.id)}`
+        : escalation.reason;
+      const note = (ticketId?: string) => `Rectify ${escalation.outcome}${ticketId ? ` (ticket ${ticketId})` : ''}: ${body} [execution ${execution.name}]`;
+      // Every escalation is about the resource: the same failure's finding in the other hub gets the same note.
+      const written = await writeOutcome(request, { status: 'NOTIFIED', note: note(), executionName: execution.name, fields, twin: true });
+      securityHubError = written.error;
+      hubs = { ...(written.twin ? { twin: written.twin } : {}), ...(written.left ? { left: written.left } : {}) };
+      if (connector.problem) ticket = { problem: connector.problem };
+      if (connector.connectorId) {
+        ticket = await openEscalationTicket(connector.connectorId, request, execution.name);
+        if (ticket.ticketId) {
+          const again = await writeOutcome(request, { status: 'NOTIFIED', note: note(ticket.ticketId), executionName: execution.name, fields, twin: true });
+          securityHubError = [securityHubError, again.error].filter(Boolean).join('; ') || undefined;
+        }
+      }
       try {
-        securityHubError = await updateFinding(
-          { id: request.findingId, productArn: request.productArn },
-          'NOTIFIED',
-          `Rectify ${escalation.outcome}: ${escalation.reason} [execution ${execution.name}]`,
-          execution.name,
-          { rectifyOutcome: escalation.outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) },
-        );
         const config = deps.config();
         const record = outcomeFinding(escalation.outcome, state, execution, { account: config.adminAccount, region: config.region }, message, deps.now());
         const refused = record ? await importFindings([record]) : [];
@@ -67,7 +87,7 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
       step: StateName.Escalate,
       actor: 'automation',
       outcome: escalation.outcome,
-      detail: { reason: escalation.reason, ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
+      detail: { reason: escalation.reason, ...hubs, ...(ticket.ticketId || ticket.problem ? { ticket } : {}), ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
     });
     await settleGuardrails(deps, execution, state, escalation.outcome);
     return escalation;

@@ -5,28 +5,52 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { adminClient } from '../aws/clientFactory.js';
 import { CUSTOM_ACTION, Source } from '../domain/constants.js';
+import { ocsfIdentityOf } from '../domain/ocsfIdentity.js';
 import { logger } from '../observability.js';
 import { TaskEnv } from '../taskConfig.js';
 
-/** An EventBridge event from Security Hub, as delivered through the intake queue. */
+/**
+ * An EventBridge event from Security Hub, as delivered through the intake queue: `Security Hub
+ * Findings - Imported` and `- Custom Action` (Security Hub CSPM, ASFF) or `Findings Imported V2`
+ * (Security Hub, one OCSF finding per event).
+ */
 const SecurityHubEventSchema = z.looseObject({
   'detail-type': z.string(),
   detail: z.looseObject({ findings: z.array(z.unknown()) }),
 });
 
 /**
- * Execution name for a finding: the same finding version (id + UpdatedAt) always gets the
- * same name, so a duplicate delivery becomes a no-op in Step Functions (a Standard workflow
- * is idempotent on name + input). A readable prefix helps in the console; the hash keeps it
- * unique and within the 80-character limit.
+ * The identity of one finding version: ASFF `Id` + `UpdatedAt`; OCSF `finding_info.uid`, product,
+ * account and `finding_info.modified_time_dt` (Security Hub's write-backs change neither time, so
+ * Rectify's own update comes back through intake under the same name). Undefined when the value
+ * is neither.
+ */
+function findingVersionOf(finding: unknown): { identity: string; control?: string } | undefined {
+  const f = (finding ?? {}) as { Id?: unknown; UpdatedAt?: unknown; Compliance?: { SecurityControlId?: unknown } };
+  if (typeof f.Id === 'string' && typeof f.UpdatedAt === 'string') {
+    const control = f.Compliance?.SecurityControlId;
+    return { identity: `${f.Id}|${f.UpdatedAt}`, ...(typeof control === 'string' ? { control } : {}) };
+  }
+  const o = ocsfIdentityOf(finding);
+  if (o.findingInfoUid && o.productUid && o.accountUid && o.modified) {
+    return { identity: `${o.findingInfoUid}|${o.productUid}|${o.accountUid}|${o.modified}`, ...(o.control ? { control: o.control } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * Execution name for a finding: the same finding version always gets the same name, so a
+ * duplicate delivery becomes a no-op in Step Functions (a Standard workflow is idempotent on
+ * name + input). A readable prefix helps in the console; the hash keeps it unique and within the
+ * 80-character limit. The same failure reported by both hubs gets two names (two findings); the
+ * per-resource lock and the write-back make it one change (docs/decisions/020).
  */
 export function executionNameFor(finding: unknown, source: string): string {
-  const f = (finding ?? {}) as { Id?: unknown; UpdatedAt?: unknown; Compliance?: { SecurityControlId?: unknown } };
-  const identity =
-    typeof f.Id === 'string' && typeof f.UpdatedAt === 'string' ? `${f.Id}|${f.UpdatedAt}` : JSON.stringify(finding);
+  const version = findingVersionOf(finding);
+  const identity = version?.identity ?? JSON.stringify(finding);
   const hash = createHash('sha256').update(`${identity}|${source}`).digest('hex').slice(0, 40);
-  const control = typeof f.Compliance?.SecurityControlId === 'string' ? f.Compliance.SecurityControlId : 'finding';
-  const prefix = control.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 20);
+  const asffControl = (finding as { Compliance?: { SecurityControlId?: unknown } } | null)?.Compliance?.SecurityControlId;
+  const prefix = (version?.control ?? (typeof asffControl === 'string' ? asffControl : 'finding')).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 20);
   return `${prefix}-${source === Source.MANUAL ? 'm' : 'a'}-${hash}`;
 }
 
@@ -48,9 +72,14 @@ export function executionInputFor(finding: unknown, source: string): string {
   const bytes = Buffer.byteLength(input, 'utf8');
   if (bytes <= MAX_EXECUTION_INPUT_BYTES) return input;
   const f = (finding ?? {}) as Record<string, unknown>;
-  const identity = Object.fromEntries(
-    (['Id', 'UpdatedAt', 'AwsAccountId', 'ProductArn'] as const).flatMap((key) => (typeof f[key] === 'string' ? [[key, (f[key] as string).slice(0, 512)]] : [])),
-  );
+  const o = ocsfIdentityOf(finding);
+  const cut = (value: string | undefined) => value?.slice(0, 512);
+  // OCSF: its identity in its own shape, so the record names it; ASFF: the identity keys.
+  const identity = o.findingInfoUid
+    ? { finding_info: { uid: cut(o.findingInfoUid), modified_time_dt: cut(o.modified) }, metadata: { product: { uid: cut(o.productUid) } }, cloud: { account: { uid: cut(o.accountUid) } } }
+    : Object.fromEntries(
+        (['Id', 'UpdatedAt', 'AwsAccountId', 'ProductArn'] as const).flatMap((key) => (typeof f[key] === 'string' ? [[key, (f[key] as string).slice(0, 512)]] : [])),
+      );
   return JSON.stringify({ finding: identity, source, oversizedBytes: bytes });
 }
 

@@ -14,12 +14,15 @@ export { readPolicy };
 
 const EventSchema = z.object({ execution: ExecutionRefSchema, state: WorkflowStateSchema });
 
-/** Workflow statuses that mean a person (or Rectify) closed the finding. */
-const CLOSED_WORKFLOWS: readonly string[] = ['SUPPRESSED', 'RESOLVED'];
+/** Workflow statuses of an open finding; any other (SUPPRESSED, RESOLVED, an OCSF status with no ASFF counterpart) is not acted on. */
+const OPEN_WORKFLOWS: readonly string[] = ['NEW', 'NOTIFIED'];
 
-/** `aws/securityhub` from `arn:aws:securityhub:us-east-1::product/aws/securityhub`. */
+/**
+ * `aws/securityhub` from `arn:aws:securityhub:us-east-1::product/aws/securityhub` (Security Hub CSPM)
+ * or `arn:aws:securityhub:us-east-1::productv2/aws/securityhub` (Security Hub, OCSF `metadata.product.uid`).
+ */
 export function productOf(productArn: string): string | undefined {
-  return /^arn:[\w-]+:securityhub:[\w-]*:\d{0,12}:product\/([^/]+\/[^/]+)$/.exec(productArn)?.[1];
+  return /^arn:[\w-]+:securityhub:[\w-]*:\d{0,12}:product(?:v2)?\/([^/]+\/[^/]+)$/.exec(productArn)?.[1];
 }
 
 const STRICTNESS: Readonly<Record<ControlSetting, number>> = { [ControlSetting.AUTO]: 0, [ControlSetting.APPROVE]: 1, [ControlSetting.OFF]: 2 };
@@ -54,7 +57,7 @@ export function decidePolicy(request: RemediationRequest, policy: Policy): Polic
   if (request.complianceStatus !== 'FAILED' || request.recordState !== 'ACTIVE') {
     return skip(Outcome.POLICY_SKIPPED, `finding is ${request.complianceStatus}/${request.recordState} in Security Hub, not FAILED/ACTIVE: nothing to fix`);
   }
-  if (CLOSED_WORKFLOWS.includes(request.workflowStatus)) {
+  if (!OPEN_WORKFLOWS.includes(request.workflowStatus)) {
     return skip(Outcome.POLICY_SKIPPED, `finding is ${request.workflowStatus} in Security Hub: someone closed it, so nothing is changed`);
   }
   // The generated index, not the registry: choosing needs no playbook code or SDK client in this bundle.

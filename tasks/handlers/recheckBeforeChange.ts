@@ -1,4 +1,5 @@
-import { readFindingFromHub } from '../aws/securityHub.js';
+import { hubRefOf, readHubCopy } from '../aws/findingHubs.js';
+import { findingStateOf } from '../domain/ocsfRequest.js';
 import { ApprovalNeededError, ExemptAtChangeError, SkippedAtChangeError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
 import { liveTagsOf } from '../domain/resourceTags.js';
@@ -33,14 +34,9 @@ export async function recheckBeforeChange(
   if (!request || !earlier?.playbookId || !earlier.controlId) throw new Error('the re-check needs the request and the policy decision');
   const checked: string[] = [];
 
-  const hub = await readFindingFromHub({ id: request.findingId, productArn: request.productArn });
+  const hub = await readHubCopy(hubRefOf(request));
   if (!hub) throw new SkippedAtChangeError('the finding is no longer in Security Hub; nothing was changed');
-  const now = {
-    ...request,
-    complianceStatus: hub.Compliance?.Status ?? 'NOT_AVAILABLE',
-    recordState: hub.RecordState ?? 'ACTIVE',
-    workflowStatus: hub.Workflow?.Status ?? 'NEW',
-  };
+  const now = { ...request, ...findingStateOf(request.format, hub) };
   checked.push(`Security Hub: ${now.complianceStatus}/${now.recordState}, workflow ${now.workflowStatus}`);
 
   const policy = await readPolicy(deps.config().policyParameter);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { importFindings, updateFinding, type WorkflowStatus } from '../aws/securityHub.js';
+import { writeOutcome } from '../aws/findingHubs.js';
+import { importFindings, type WorkflowStatus } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, ErrorName, Outcome, StateName } from '../domain/constants.js';
 import { findingIdOf, quoteId } from '../domain/finding.js';
@@ -26,6 +27,25 @@ const STATUS: Partial<Record<Outcome, WorkflowStatus>> = {
   [Outcome.POLICY_SKIPPED]: 'NOTIFIED',
   [Outcome.DUPLICATE]: 'NOTIFIED',
 };
+
+/**
+ * Outcomes about the resource's evaluation, which the same failure's finding in the other hub
+ * shares (docs/decisions/020); the others are about this finding or this execution alone.
+ */
+export const TWIN_OUTCOMES: readonly Outcome[] = [
+  Outcome.REMEDIATED, Outcome.DRY_RUN, Outcome.EXEMPT, Outcome.REJECTED, Outcome.NO_PLAYBOOK,
+  Outcome.APPROVAL_TIMED_OUT, Outcome.FAILED_ROLLED_BACK, Outcome.FAILED_ROLLBACK_FAILED, Outcome.ESCALATED, Outcome.FLAP_GUARDED,
+];
+
+/**
+ * The workflow status for an outcome. A finding is RESOLVED only when Rectify changed the resource
+ * and verified it: one that was already compliant when checked stays NOTIFIED (Security Hub's next
+ * evaluation closes it), since Rectify did not fix it.
+ */
+export function statusFor(outcome: Outcome, state: WorkflowState): WorkflowStatus | undefined {
+  if (outcome === Outcome.REMEDIATED && !state.remediation?.applied) return 'NOTIFIED';
+  return STATUS[outcome];
+}
 
 /** The note a finding carries for an outcome: what happened, by which playbook, in which execution. */
 export function outcomeNote(outcome: Outcome, state: WorkflowState, executionName: string): string {
@@ -63,17 +83,17 @@ export function outcomeNote(outcome: Outcome, state: WorkflowState, executionNam
 export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
   return defineTask('RecordOutcome', EventSchema, async ({ outcome, execution, state }) => {
     const note = outcomeNote(outcome, state, execution.name);
-    const status = STATUS[outcome];
+    const status = statusFor(outcome, state);
     let securityHubError: string | undefined;
+    let hubs: { twin?: string; left?: string } = {};
     const findingId = state.request?.findingId ?? findingIdOf(state.finding);
-    const productArn = state.request?.productArn;
-    if (status && findingId && productArn) {
+    if (status && state.request) {
       const fields = { rectifyOutcome: outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) };
-      try {
-        securityHubError = await updateFinding({ id: findingId, productArn }, status, note, execution.name, fields);
-      } catch (error) {
-        securityHubError = `${(error as Error).name}: ${(error as Error).message}`;
-      }
+      // The twin shares the outcome only when this execution decided about the resource (a fix another made is not ours to report).
+      const twin = TWIN_OUTCOMES.includes(outcome) && (outcome !== Outcome.REMEDIATED || state.remediation?.applied === true);
+      const { error, ...rest } = await writeOutcome(state.request, { status, note, executionName: execution.name, fields, twin, recheckClosed: true });
+      securityHubError = error;
+      hubs = rest;
       if (securityHubError) logger.warn('finding not updated', { findingId, securityHubError });
     }
     const config = deps.config();
@@ -94,7 +114,7 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
       actor: 'automation',
       outcome,
       ...(findingId && !state.request ? { findingId: quoteId(findingId) } : {}),
-      detail: { note, workflowStatus: status, ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
+      detail: { note, workflowStatus: status, ...hubs, ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
       ...(state.error ? { error: { error: state.error.Error, cause: causeText(state.error) } } : {}),
     });
     await settleGuardrails(deps, execution, state, outcome);

@@ -24,7 +24,8 @@ const CLIENTS_USED: Readonly<Record<string, readonly string[]>> = {
   executionStatus: ['client-dynamodb', 'client-sns'],
   loadPolicy: ['client-dynamodb', 'client-ssm'],
   validateFinding: ['client-dynamodb', 'client-securityhub'],
-  escalate: ['client-dynamodb', 'client-securityhub', 'client-sns'],
+  // Reads the policy for its ticketing connector (docs/decisions/020).
+  escalate: ['client-dynamodb', 'client-securityhub', 'client-sns', 'client-ssm'],
   recordOutcome: ['client-dynamodb', 'client-securityhub', 'client-sns'],
 };
 /** The administrator-account clients a playbook-running function may load at cold start; member services' come with the playbook. */

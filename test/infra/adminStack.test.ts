@@ -287,8 +287,10 @@ describe('RectifyAdminStack', () => {
         // Re-reads the finding from Security Hub: the event is a pointer (docs/decisions/008).
         validateFinding: [...base, 'dynamodb:PutItem', 'securityhub:GetFindings'],
         loadPolicy: [...base, 'dynamodb:PutItem', 'ssm:GetParameter'],
-        recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings'],
-        escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'sns:Publish'],
+        // Reads the finding again before a write that does not resolve it (its twin may have resolved it: docs/decisions/020).
+        recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
+        // Reads the policy for its ticketing connector and opens tickets in the new Security Hub (docs/decisions/020).
+        escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:CreateTicketV2', 'sns:Publish', 'ssm:GetParameter'],
         // Its own role: tags through the member read role, then the guardrails' items and the budget alert.
         classifySeverity: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'sts:AssumeRole'],
         // The shared role of checkExemption and verify (the member read role): the register and the audit, no signing key, no topic.
@@ -319,6 +321,27 @@ describe('RectifyAdminStack', () => {
       expect(actual).toEqual(Object.fromEntries(Object.entries(expected).map(([h, a]) => [h, [...a].sort()])));
       expect(roleOf('verify')).toBe(roleOf('checkExemption'));
       expect(roleOf('rollback')).toBe(roleOf('remediate'));
+    });
+
+    it('scopes the Security Hub actions to the two hubs of this account and region, and tickets to its connectors', () => {
+      // Prepare
+      const resourcesOf = (handler: string, action: string) =>
+        statementsOfRole(roleOf(handler))
+          .filter((s) => actionsOf(s).includes(action))
+          .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+          .map((r) => JSON.stringify(r));
+      const hubs = [':hub/default', ':hubv2/*'];
+
+      // Assess
+      for (const [handler, action] of [['validateFinding', 'securityhub:GetFindings'], ['remediate', 'securityhub:GetFindings'], ['recordOutcome', 'securityhub:BatchUpdateFindings'], ['recordOutcome', 'securityhub:GetFindings'], ['escalate', 'securityhub:BatchUpdateFindings']] as const) {
+        const resources = resourcesOf(handler, action);
+        expect(resources, `${handler} ${action}`).toHaveLength(2);
+        hubs.forEach((hub, i) => expect(resources[i], `${handler} ${action}`).toContain(hub));
+      }
+      const tickets = resourcesOf('escalate', 'securityhub:CreateTicketV2');
+      expect(tickets).toHaveLength(1);
+      expect(tickets[0]).toContain(':connectorv2/*');
+      expect(resourcesOf('recordOutcome', 'securityhub:CreateTicketV2')).toEqual([]);
     });
 
     it('scopes each task\'s publishing to its own topic', () => {
@@ -413,6 +436,25 @@ describe('RectifyAdminStack', () => {
           'detail-type': ['Security Hub Findings - Imported'],
           detail: {
             findings: { Compliance: { Status: ['FAILED'] }, RecordState: ['ACTIVE'], Workflow: { Status: ['NEW', 'NOTIFIED'] } },
+          },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] } })],
+      });
+    });
+
+    it('routes failed, active, open Security Hub (OCSF) control findings to the intake queue too', () => {
+      // Assess
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.securityhub'],
+          'detail-type': ['Findings Imported V2'],
+          detail: {
+            findings: {
+              class_uid: [2003],
+              compliance: { status: ['Fail'] },
+              activity_name: [{ 'anything-but': ['Close'] }],
+              status: ['New', 'In Progress'],
+            },
           },
         },
         Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeQueue'), 'Arn'] } })],

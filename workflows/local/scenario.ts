@@ -1,6 +1,4 @@
-import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { z } from 'zod';
-import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { MODES, Outcome, Source } from '../../tasks/domain/constants.js';
 import { executionNameFor, startExecutions } from '../../tasks/handlers/intake.js';
 import { readAudit, type AuditRecord } from '../../tasks/store/table.js';
@@ -11,6 +9,7 @@ import { policyForRun } from './scenarioPolicy.js';
 import { asScenarioDocument, describeScenarioIssues, readScenarioJson, ScenarioFileError } from './scenarioInput.js';
 import { FaultsSchema } from './faults.js';
 import { startMoto } from './moto.js';
+import { accountOf, eventFor, importFinding, viewOf, type FindingView } from './scenarioFinding.js';
 import { LocalRuntime, type ApprovalChoice, type Notification } from './runtime.js';
 import { summariseTrace, type TraceEvent, type TraceStep } from './trace.js';
 
@@ -46,7 +45,15 @@ export const ScenarioSchema = z
     faults: FaultsSchema.optional(),
     source: z.enum([Source.AUTOMATIC, Source.MANUAL]).optional(),
     setup: z.array(StepSchema).default([]),
+    /** ASFF (Security Hub CSPM) or OCSF (Security Hub, `Findings Imported V2`). */
     finding: z.record(z.string(), z.unknown()),
+    /**
+     * The same failure as the other hub reports it (OCSF for an ASFF finding, or the reverse): imported
+     * with the finding, and its event taken in after the finding's execution ends (docs/decisions/020).
+     */
+    twin: z.record(z.string(), z.unknown()).optional(),
+    /** When the twin's event reaches intake: `after` the finding's execution ends (the default), or `with` the finding's (both run at once). */
+    twinArrives: z.enum(['after', 'with']).default('after'),
     /** Steps run after the finding is imported into Security Hub and before its event reaches intake (e.g. a person suppresses it). */
     afterImport: z.array(StepSchema).default([]),
     /** Steps run once, when the first approval is requested and before the decision: the world moving while a person reads the email. */
@@ -57,6 +64,8 @@ export const ScenarioSchema = z
         outcome: z.enum(OUTCOMES),
         path: z.array(z.string()).optional(),
         state: z.array(StateCheckSchema).optional(),
+        /** The twin's execution's outcome. */
+        twinOutcome: z.enum(OUTCOMES).optional(),
       })
       .strict()
       .optional(),
@@ -90,7 +99,7 @@ export interface ScenarioResult {
   readonly path: string[];
   readonly transitions: number;
   readonly lambdaInvocations: number;
-  readonly finding: { workflowStatus?: string; note?: string; notes: string[] };
+  readonly finding: Omit<FindingView, 'format'> & { format?: FindingView['format'] };
   readonly audit: (AuditRecord & { at: string })[];
   readonly notifications: Notification[];
   readonly trace: { events: TraceEvent[]; steps: TraceStep[] };
@@ -108,6 +117,8 @@ export interface ScenarioResult {
    * that earlier execution's.
    */
   readonly intake: 'started' | 'redelivered';
+  /** With a `twin`: its execution, outcome and finding after both runs; `finding` above is then also read after both. */
+  readonly twin?: { readonly executionName: string; readonly outcome: Outcome | 'UNKNOWN'; readonly finding: FindingView; readonly audit: (AuditRecord & { at: string })[] };
 }
 
 export interface RunOptions {
@@ -132,7 +143,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const decision = options.decision ?? scenario.decision ?? 'approve';
   const runPolicy = await policyForRun(scenario, options);
   const policy = runPolicy.policy;
-  const accounts = new Set<string>([...scenario.setup.map((s) => s.account ?? LOCAL_ADMIN_ACCOUNT), String(scenario.finding.AwsAccountId ?? LOCAL_ADMIN_ACCOUNT)]);
+  const accounts = new Set<string>([...scenario.setup.map((s) => s.account ?? LOCAL_ADMIN_ACCOUNT), accountOf(scenario.finding) ?? LOCAL_ADMIN_ACCOUNT]);
   accounts.delete(LOCAL_ADMIN_ACCOUNT);
   let movedDuringApproval = false;
   const savedForApproval: Record<string, unknown> = {};
@@ -169,16 +180,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     Object.assign(savedForApproval, saved);
     const finding = substitute(scenario.finding, saved);
     const source = scenario.source ?? Source.AUTOMATIC;
-    if (typeof finding.Id === 'string' && typeof finding.ProductArn === 'string') {
-      await adminClient(SecurityHubClient).send(new BatchImportFindingsCommand({ Findings: [finding as never] }));
-    }
+    const twinFinding = scenario.twin ? substitute(scenario.twin, saved) : undefined;
+    await importFinding(runtime.securityHub, finding);
+    if (twinFinding) await importFinding(runtime.securityHub, twinFinding);
     for (const step of scenario.afterImport) await callAws(substitute(step, saved));
-    const event = {
-      'detail-type': source === Source.MANUAL ? 'Security Hub Findings - Custom Action' : 'Security Hub Findings - Imported',
-      source: 'aws.securityhub',
-      detail: { findings: [finding] },
-    };
-    const intake = await runAs('intake', () => startExecutions(runtime.stateMachineArn, event));
+    const intake = await runAs('intake', () => startExecutions(runtime.stateMachineArn, eventFor(finding, source)));
+    if (twinFinding && scenario.twinArrives === 'with') await runAs('intake', () => startExecutions(runtime.stateMachineArn, eventFor(twinFinding, source)));
     const executionName = executionNameFor(finding, source);
     const execution = runtime.stepFunctions.byName(executionName);
     if (!execution && intake.duplicates.includes(executionName)) {
@@ -195,7 +202,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
 
     const audit = await readAudit(runtime.resources.tableName, executionName);
     const outcome = [...audit].reverse().find((a) => a.outcome)?.outcome ?? 'UNKNOWN';
-    const stored = typeof finding.Id === 'string' ? runtime.securityHub.get(finding.Id) : undefined;
+    const twin = twinFinding ? await runTwin(runtime, twinFinding, source, scenario.twinArrives === 'with') : undefined;
+    const { format, ...view } = viewOf(runtime.securityHub, finding);
     const notifications = (await runtime.collectNotifications()).filter((n) => n.body.includes(executionName));
     const state = await readBackState(scenario, saved);
     const path = execution.events.filter((e) => e.type === 'StateEntered').map((e) => e.state!);
@@ -207,11 +215,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       path,
       transitions: path.length + execution.events.filter((e) => e.type === 'StateRetried').length,
       lambdaInvocations: execution.lambdaInvocations,
-      finding: {
-        ...(stored?.Workflow?.Status ? { workflowStatus: stored.Workflow.Status } : {}),
-        ...(stored?.Note?.Text ? { note: stored.Note.Text } : {}),
-        notes: typeof finding.Id === 'string' ? (runtime.securityHub.noteHistory.get(finding.Id) ?? []) : [],
-      },
+      finding: { ...view, ...(format === 'OCSF' ? { format } : {}) },
       audit,
       notifications,
       trace: { events: execution.events, steps: summariseTrace(execution.events) },
@@ -222,11 +226,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       durationMs: Date.now() - started,
       policy: runPolicy.description,
       intake: 'started',
+      ...(twin ? { twin } : {}),
     };
   } finally {
     await runtime.stop();
     await moto?.stop();
   }
+}
+
+/** Take in the twin's event once the finding's execution has ended (unless it was taken in with it), and run its execution to the end. */
+async function runTwin(runtime: LocalRuntime, twin: Record<string, unknown>, source: Source, started: boolean): Promise<NonNullable<ScenarioResult['twin']>> {
+  if (!started) await runAs('intake', () => startExecutions(runtime.stateMachineArn, eventFor(twin, source)));
+  const executionName = executionNameFor(twin, source);
+  const execution = runtime.stepFunctions.byName(executionName);
+  if (!execution) throw new Error(`intake did not start the twin's execution ${executionName}`);
+  await execution.done;
+  const audit = await readAudit(runtime.resources.tableName, executionName);
+  const outcome = [...audit].reverse().find((a) => a.outcome)?.outcome ?? 'UNKNOWN';
+  return { executionName, outcome, finding: viewOf(runtime.securityHub, twin), audit };
 }
 
 /** Run the scenario's `expect.state` reads after the workflow; each says whether it matched. */
@@ -263,6 +280,7 @@ export function checkExpectations(scenario: Scenario, result: ScenarioResult): s
   if (result.intake === 'started' && expected.path && JSON.stringify(result.path) !== JSON.stringify(expected.path)) {
     failures.push(`path ${result.path.join(' → ')}, expected ${expected.path.join(' → ')}`);
   }
+  if (expected.twinOutcome && result.twin?.outcome !== expected.twinOutcome) failures.push(`twin outcome ${result.twin?.outcome ?? 'none (no twin ran)'}, expected ${expected.twinOutcome}`);
   for (const check of result.state) if (!check.ok) failures.push(`${check.step}: ${check.detail}`);
   return failures;
 }

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { Source } from '../../tasks/domain/constants.js';
+import { isOcsfFinding } from '../../tasks/domain/ocsfFinding.js';
 
 /** A scenario file cannot be used; the message names the file, the problem and the fix. */
 export class ScenarioFileError extends Error {
@@ -13,21 +14,27 @@ export class ScenarioFileError extends Error {
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** An ASFF finding as Security Hub exports it (GetFindings, the console's JSON view). */
-const looksLikeFinding = (json: Json) => typeof json.SchemaVersion === 'string' && typeof json.Id === 'string' && 'ProductArn' in json;
+/** An ASFF finding as Security Hub CSPM exports it (GetFindings, the console's JSON view), or an OCSF one as Security Hub does (GetFindingsV2). */
+const looksLikeFinding = (json: Json) =>
+  (typeof json.SchemaVersion === 'string' && typeof json.Id === 'string' && 'ProductArn' in json) || (isOcsfFinding(json) && isObject(json.finding_info));
 /** A Security Hub event as EventBridge delivers it (`detail.findings`). */
 const looksLikeEvent = (json: Json) => typeof json['detail-type'] === 'string' && isObject(json.detail) && Array.isArray(json.detail.findings);
 
 /**
- * What a file holds, as a scenario document: a scenario as is; a raw ASFF finding, a Security Hub
- * EventBridge event or a GetFindings answer with one finding, wrapped as a scenario with no setup
+ * What a file holds, as a scenario document: a scenario as is; a raw ASFF or OCSF finding, a Security Hub
+ * EventBridge event (`Security Hub Findings - Imported`, `Findings Imported V2`) or a GetFindings or
+ * GetFindingsV2 answer with one finding, wrapped as a scenario with no setup
  * and no expectations (the Custom Action event runs as a manual request). Anything else is refused
  * with what to do instead.
  */
 export function asScenarioDocument(json: unknown, file: string): unknown {
   if (!isObject(json)) throw new ScenarioFileError(`${file}: a scenario is a JSON object; see docs/scenarios.md`);
   if ('finding' in json || 'setup' in json || 'expect' in json) return json;
-  const title = (finding: Json) => `${file}: ${typeof finding.Title === 'string' ? finding.Title : String(finding.Id)}`;
+  const title = (finding: Json) => {
+    const info = isObject(finding.finding_info) ? finding.finding_info : {};
+    const text = typeof finding.Title === 'string' ? finding.Title : typeof info.title === 'string' ? info.title : String(finding.Id ?? info.uid);
+    return `${file}: ${text}`;
+  };
   if (looksLikeFinding(json)) return { name: title(json), finding: json };
   const [findings, where] = looksLikeEvent(json)
     ? [(json.detail as Json).findings as unknown[], 'detail.findings']
@@ -65,6 +72,6 @@ export function describeScenarioIssues(file: string, error: z.ZodError): string 
   const issues = error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
   return (
     `${file}: not a valid scenario (${issues.join('; ')}). A scenario has name, setup, finding and expect (docs/scenarios.md);` +
-    ' a Security Hub finding (ASFF) or EventBridge event is also accepted as is'
+    ' a Security Hub finding (ASFF or OCSF) or EventBridge event is also accepted as is'
   );
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SecurityHubV2Adapter } from './securityHubV2Adapter.js';
 
 /**
  * A small, clearly-scoped stand-in for the Security Hub calls moto does not implement
@@ -17,6 +18,8 @@ export interface LocalFinding extends Record<string, unknown> {
 
 export class SecurityHubAdapter {
   private readonly findings = new Map<string, LocalFinding>();
+  /** The new Security Hub's OCSF findings and its V2 calls (securityHubV2Adapter.ts). */
+  readonly v2 = new SecurityHubV2Adapter();
   /** Every note ever set, oldest first, per finding id (Security Hub keeps only the last). */
   readonly noteHistory = new Map<string, string[]>();
 
@@ -39,6 +42,7 @@ export class SecurityHubAdapter {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(payload));
     };
+    if (this.v2.handle(request, response, body)) return true;
     const routes = ['POST /findings/import', 'PATCH /findings/batchupdate', 'POST /findings'];
     if (!routes.includes(`${request.method} ${url}`)) return false;
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};

@@ -14,6 +14,8 @@ export interface EstateItem {
   readonly story: string;
   readonly setup: readonly (AwsCall & { save?: Record<string, string> })[];
   readonly expected: Outcome;
+  /** When set, the finding arrives from Security Hub in OCSF (`Findings Imported V2`) with this resource type; otherwise ASFF (Security Hub CSPM). */
+  readonly ocsfResourceType?: string;
   readonly checks: readonly (AwsCall & { match?: unknown; absent?: unknown })[];
 }
 
@@ -87,7 +89,8 @@ export const ESTATE: readonly EstateItem[] = [
   },
   {
     key: 'member-queue', controlId: 'SQS.1', resourceType: 'AwsSqsQueue', account: M, severity: 'MEDIUM',
-    resourceId: `arn:aws:sqs:us-east-1:${M}:sandbox-payments`, story: 'A queue in the member account is encrypted through the assumed member role',
+    resourceId: `arn:aws:sqs:us-east-1:${M}:sandbox-payments`, story: 'A queue in the member account is encrypted through the assumed member role (its finding arrives from Security Hub in OCSF)',
+    ocsfResourceType: 'AWS::SQS::Queue',
     setup: [{ service: 'SQS', command: 'CreateQueue', account: M, params: { QueueName: 'sandbox-payments', Attributes: { SqsManagedSseEnabled: 'false' } }, save: { queue: 'QueueUrl' } }],
     expected: Outcome.REMEDIATED,
     checks: [{ service: 'SQS', command: 'GetQueueAttributes', account: M, params: { QueueUrl: '${queue}', AttributeNames: ['All'] }, match: { Attributes: { SqsManagedSseEnabled: 'true' } } }],

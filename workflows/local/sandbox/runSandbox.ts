@@ -1,8 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { adminClient } from '../../../tasks/aws/clientFactory.js';
 import type { Outcome } from '../../../tasks/domain/constants.js';
 import { PolicySchema } from '../../../tasks/domain/policy.js';
 import { executionNameFor, startExecutions } from '../../../tasks/handlers/intake.js';
@@ -19,6 +17,7 @@ import { renderTraceHtml } from '../traceHtml.js';
 import { sandboxDir, traceDir } from '../rectifyHome.js';
 import { loadTrace } from '../traceStore.js';
 import { ESTATE, EXPIRED_REGISTER_BUCKET, FAILING_TABLE_ARN, type EstateItem } from './estate.js';
+import { estateFinding, importEstateFindings } from './estateFindings.js';
 
 
 export interface SandboxRow {
@@ -57,23 +56,6 @@ export interface SandboxOptions {
   readonly keep?: boolean;
 }
 
-const finding = (item: EstateItem, resourceId: string) => ({
-  SchemaVersion: '2018-10-08',
-  Id: `arn:aws:securityhub:us-east-1:${item.account}:security-control/${item.controlId}/finding/sandbox-${item.key}`,
-  ProductArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
-  GeneratorId: `security-control/${item.controlId}`,
-  AwsAccountId: item.account,
-  Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
-  CreatedAt: '2026-11-28T09:00:00.000Z',
-  UpdatedAt: '2026-11-28T09:00:00.000Z',
-  Severity: { Label: item.severity },
-  Title: `${item.controlId}: ${item.story}`,
-  Compliance: { Status: 'FAILED', SecurityControlId: item.controlId },
-  Resources: [{ Type: item.resourceType, Id: resourceId, Partition: 'aws', Region: 'us-east-1' }],
-  Workflow: { Status: 'NEW' },
-  RecordState: 'ACTIVE',
-});
-
 /**
  * The main job on its embedded default: start moto, build the estate, import its findings,
  * send them through intake together, and watch every execution to its outcome; then read the
@@ -111,12 +93,11 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     });
     const rows: SandboxRow[] = ESTATE.map((item) => {
       const resourceId = substitute(item.resourceId, saved);
-      return { item, resourceId, executionName: executionNameFor(finding(item, resourceId), 'automatic'), state: 'queued', problems: [] };
+      return { item, resourceId, executionName: executionNameFor(estateFinding(item, resourceId), 'automatic'), state: 'queued', problems: [] };
     });
-    const findings = rows.map((r) => finding(r.item, r.resourceId));
-    await adminClient(SecurityHubClient).send(new BatchImportFindingsCommand({ Findings: findings as never }));
-    log('findings imported; sending them through intake…');
-    await runAs('intake', () => startExecutions(runtime.stateMachineArn, { 'detail-type': 'Security Hub Findings - Imported', source: 'aws.securityhub', detail: { findings } }));
+    const events = await importEstateFindings(runtime.securityHub, rows.map((r) => estateFinding(r.item, r.resourceId)));
+    log('findings imported (ASFF from Security Hub CSPM, one in OCSF from Security Hub); sending them through intake…');
+    for (const event of events) await runAs('intake', () => startExecutions(runtime.stateMachineArn, event));
 
     const executions = rows.map((r) => runtime.stepFunctions.byName(r.executionName)!);
     const timer = setInterval(() => {
