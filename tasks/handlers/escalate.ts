@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { notify } from '../aws/notify.js';
 import { importFindings, updateFinding } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';

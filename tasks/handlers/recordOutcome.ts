@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { importFindings, updateFinding, type WorkflowStatus } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, ErrorName, Outcome, StateName } from '../domain/constants.js';

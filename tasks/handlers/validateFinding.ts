@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { readFindingFromHub } from '../aws/securityHub.js';
 import { InvalidFindingError } from '../domain/errors.js';
