@@ -13,6 +13,12 @@ export const ExecutionRefSchema = z.object({
 });
 export type ExecutionRef = z.infer<typeof ExecutionRefSchema>;
 
+/** Seconds since the execution started, when the start time is known (Escalate's and RecordOutcome's metrics). */
+export function secondsSince(startTime: string | undefined, now: Date): number | undefined {
+  const start = startTime ? Date.parse(startTime) : Number.NaN;
+  return Number.isNaN(start) ? undefined : Math.max(0, Math.round((now.getTime() - start) / 100) / 10);
+}
+
 /**
  * Wrap a task body: parse the event with its schema at the edge (a parse failure is a
  * typed error naming the task), tag every log line with the execution name, and log

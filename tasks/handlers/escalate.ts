@@ -5,8 +5,7 @@ import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
 import { emitOutcomeMetrics, logger } from '../observability.js';
-import { secondsSince } from './recordOutcome.js';
-import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { defineTask, ExecutionRefSchema, secondsSince } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
 import { settleGuardrails } from './settleGuardrails.js';
 
