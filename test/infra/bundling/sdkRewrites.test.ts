@@ -197,7 +197,8 @@ describe('the SDK as bundled', () => {
 
   it.each(['missing', 'throttled'])('raises the same error name, message and fault for a %s parameter', async (name) => {
     // Act
-    const [fromSource, fromBundle] = await Promise.all([sourceReadPolicy, bundled.policy.readPolicy].map((read) => requestsOf(() => read(name))));
+    const fromSource = await requestsOf(() => sourceReadPolicy(name));
+    const fromBundle = await requestsOf(() => bundled.policy.readPolicy(name));
 
     // Assess: what Rectify reads of an SDK error (defineTask's throttling check, the kill-switch log)
     const seen = (error: unknown) => {
