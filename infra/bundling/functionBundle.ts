@@ -64,12 +64,13 @@ export async function bundleFunction(options: FunctionBundleOptions): Promise<Me
   // Two passes: the first finds the SDK commands the asset sends, the second registers only the
   // errors those can raise (sdkErrors.ts). Same modules, same chunks; the second is the asset.
   const sdk = [sdkBarrels(), sdkPackageInfo()];
-  const first = await buildOnce(options, [...(options.plugins ?? []), ...sdk, sdkSchemaRewrites()], false);
+  const first = await buildOnce(options, [...(options.plugins ?? []), ...sdk, sdkSchemaRewrites()], false, { minify: false, sourcemap: false });
   const keepErrors = errorsToKeep(first, REPO_ROOT);
   return buildOnce(options, [...(options.plugins ?? []), ...sdk, sdkSchemaRewrites({ keepErrors })], options.write ?? true);
 }
 
-async function buildOnce(options: FunctionBundleOptions, plugins: Plugin[], write: boolean): Promise<Metafile> {
+/** One esbuild run with the deployed options; `survey` turns off what only the written asset needs. */
+async function buildOnce(options: FunctionBundleOptions, plugins: Plugin[], write: boolean, survey?: { minify: false; sourcemap: false }): Promise<Metafile> {
   const result = await build({
     entryPoints: { index: path.resolve(REPO_ROOT, options.entry) },
     outdir: options.outDir,
@@ -81,8 +82,8 @@ async function buildOnce(options: FunctionBundleOptions, plugins: Plugin[], writ
     format: BUNDLE_OPTIONS.format,
     target: BUNDLE_OPTIONS.target,
     mainFields: [...BUNDLE_OPTIONS.mainFields],
-    minify: BUNDLE_OPTIONS.minify,
-    sourcemap: BUNDLE_OPTIONS.sourcemap,
+    minify: survey?.minify ?? BUNDLE_OPTIONS.minify,
+    sourcemap: survey?.sourcemap ?? BUNDLE_OPTIONS.sourcemap,
     sourcesContent: BUNDLE_OPTIONS.sourcesContent,
     splitting: BUNDLE_OPTIONS.splitting,
     banner: { js: BUNDLE_OPTIONS.banner },
