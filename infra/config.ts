@@ -13,8 +13,13 @@ const RoleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be a valid IAM rol
 /** Retention periods CloudWatch Logs accepts (RetentionDays without INFINITE). */
 const RETENTION_DAYS = Object.values(RetentionDays).filter((d): d is number => typeof d === 'number' && d !== RetentionDays.INFINITE);
 
-/** Policy fields an operator may preset at deploy time; `mode` comes from `initialMode`. */
-const PolicyOverridesSchema = z.strictObject(PolicySchema.omit({ mode: true }).shape);
+/**
+ * Policy fields an operator may preset at deploy time; `mode` comes from `initialMode`.
+ * PolicySchema is a zod/mini object (the functions that parse it must stay small); its field
+ * schemas compose with the classic API as they are.
+ */
+const { mode: _initialModeInstead, ...presettablePolicyFields } = PolicySchema.shape;
+const PolicyOverridesSchema = z.strictObject(presettablePolicyFields);
 
 /**
  * The `rectify` context in cdk.json, validated at synth. Every key is optional; the defaults

@@ -112,7 +112,7 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   // Reads the finding again before a write that does not resolve it: a twin in the other hub may have resolved it meanwhile (docs/decisions/020).
   recordOutcome: { table: [GET, PUT, UPDATE, DELETE], updatesFindings: true, readsFindings: true, timeout: SHORT },
   // Reads the policy for its ticketing connector (`ticketing`) and opens tickets (securityhub:CreateTicketV2).
-  escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, readsPolicy: true, opensTickets: true, timeout: SHORT },
+  escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, opensTickets: true, timeout: SHORT },
 };
 
 /**

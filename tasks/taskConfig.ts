@@ -1,11 +1,8 @@
 // zod/mini: every function reads its configuration, and the functions that parse nothing else
 // with zod then bundle ~18 KB of it instead of ~95 KB of the classic API (docs/decisions/014).
 import * as z from 'zod/mini';
-import { en } from 'zod/locales';
+import './zodMessages.js';
 import type { MemberRole } from './aws/memberRole.js';
-
-// zod/mini ships no messages; the English ones (the classic API's default) name what is wrong.
-z.config(en());
 
 const required = () => z.string().check(z.minLength(1));
 

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { sdkSchemaKeys } from './sdkSchemaKeys.js';
+import { sdkBarrels } from './sdkBarrels.js';
+import { errorsToKeep } from './sdkErrors.js';
+import { sdkPackageInfo } from './sdkPackageInfo.js';
+import { sdkSchemaRewrites } from './sdkSchemaRewrites.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -58,6 +61,16 @@ export interface FunctionBundleOptions {
  * await bundleFunction({ entry: 'tasks/handlers/remediate.ts', outDir: '/tmp/remediate' });
  */
 export async function bundleFunction(options: FunctionBundleOptions): Promise<Metafile> {
+  // Two passes: the first finds the SDK commands the asset sends, the second registers only the
+  // errors those can raise (sdkErrors.ts). Same modules, same chunks; the second is the asset.
+  const sdk = [sdkBarrels(), sdkPackageInfo()];
+  const first = await buildOnce(options, [...(options.plugins ?? []), ...sdk, sdkSchemaRewrites()], false, { minify: false, sourcemap: false });
+  const keepErrors = errorsToKeep(first, REPO_ROOT);
+  return buildOnce(options, [...(options.plugins ?? []), ...sdk, sdkSchemaRewrites({ keepErrors })], options.write ?? true);
+}
+
+/** One esbuild run with the deployed options; `survey` turns off what only the written asset needs. */
+async function buildOnce(options: FunctionBundleOptions, plugins: Plugin[], write: boolean, survey?: { minify: false; sourcemap: false }): Promise<Metafile> {
   const result = await build({
     entryPoints: { index: path.resolve(REPO_ROOT, options.entry) },
     outdir: options.outDir,
@@ -69,15 +82,15 @@ export async function bundleFunction(options: FunctionBundleOptions): Promise<Me
     format: BUNDLE_OPTIONS.format,
     target: BUNDLE_OPTIONS.target,
     mainFields: [...BUNDLE_OPTIONS.mainFields],
-    minify: BUNDLE_OPTIONS.minify,
-    sourcemap: BUNDLE_OPTIONS.sourcemap,
+    minify: survey?.minify ?? BUNDLE_OPTIONS.minify,
+    sourcemap: survey?.sourcemap ?? BUNDLE_OPTIONS.sourcemap,
     sourcesContent: BUNDLE_OPTIONS.sourcesContent,
     splitting: BUNDLE_OPTIONS.splitting,
     banner: { js: BUNDLE_OPTIONS.banner },
     external: [...BUNDLE_OPTIONS.external],
-    plugins: [...(options.plugins ?? []), sdkSchemaKeys()],
+    plugins,
     metafile: true,
-    write: options.write ?? true,
+    write,
     logLevel: 'silent',
   });
   return result.metafile;

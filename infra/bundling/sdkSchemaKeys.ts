@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
 
 /** The AWS SDK's generated schema modules (one per client, and the nested STS/SSO clients'). */
-const SCHEMA_MODULE = /[\\/]@aws-sdk[\\/].+[\\/]schemas[\\/]schemas_\d+\.js$/;
+export const SCHEMA_MODULE = /[\\/]@aws-sdk[\\/].+[\\/]schemas[\\/]schemas_\d+\.js$/;
 /** `const _hQ = "httpQuery";`: the string constants those modules declare at their top. */
 const STRING_CONSTANT = /^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm;
 /** `{ [_hQ]: …`: a computed key naming one of them. */
@@ -23,12 +23,13 @@ export function sdkSchemaKeys(): Plugin {
   return {
     name: 'rectify-sdk-schema-keys',
     setup(build) {
-      build.onLoad({ filter: SCHEMA_MODULE }, async ({ path }) => {
-        const source = await readFile(path, 'utf8');
-        const constants = new Map([...source.matchAll(STRING_CONSTANT)].map((m) => [m[1]!, m[2]!]));
-        const contents = source.replace(COMPUTED_KEY, (key, name: string) => (constants.has(name) ? `${constants.get(name)!}:` : key));
-        return { contents, loader: 'js' };
-      });
+      build.onLoad({ filter: SCHEMA_MODULE }, async ({ path }) => ({ contents: literalSchemaKeys(await readFile(path, 'utf8')), loader: 'js' }));
     },
   };
+}
+
+/** A schema module's source with its computed keys written as the string literals they name. */
+export function literalSchemaKeys(source: string): string {
+  const constants = new Map([...source.matchAll(STRING_CONSTANT)].map((m) => [m[1]!, m[2]!]));
+  return source.replace(COMPUTED_KEY, (key, name: string) => (constants.has(name) ? `${constants.get(name)!}:` : key));
 }

@@ -1,5 +1,5 @@
 import type { RemediationRequest } from '../domain/finding.js';
-import { readPolicy } from './policyParameter.js';
+import type { Policy } from '../domain/policy.js';
 import { createTicket } from './securityHubV2.js';
 
 /** What became of the ticket: its id, or why there is none (absent when no connector is configured). */
@@ -16,14 +16,14 @@ export function executionLink(executionArn: string): string {
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
-/** The connector the policy names for escalation tickets, or undefined (none configured, or the policy unreadable: then the reason). */
-export async function ticketConnector(policyParameter: string): Promise<{ connectorId?: string; problem?: string }> {
-  try {
-    const policy = await readPolicy(policyParameter);
-    return policy.ticketing ? { connectorId: policy.ticketing.connectorId } : {};
-  } catch (error) {
-    return { problem: `no ticket: the policy could not be read (${(error as Error).message})` };
-  }
+/**
+ * The connector the policy names for escalation tickets, from the policy LoadPolicy read for this
+ * execution (one execution sees one policy; Escalate reads no parameter of its own). Undefined: none
+ * configured; `problem`: the execution ended before a policy was loaded, so none can be known.
+ */
+export function ticketConnector(policy: Pick<Policy, 'ticketing'> | undefined): { connectorId?: string; problem?: string } {
+  if (!policy) return { problem: 'no ticket: the execution ended before its policy was loaded, so no ticketing connector is known' };
+  return policy.ticketing ? { connectorId: policy.ticketing.connectorId } : {};
 }
 
 /**

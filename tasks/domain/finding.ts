@@ -1,56 +1,63 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zodMessages.js';
 import { Source } from './constants.js';
 import { InvalidFindingError } from './errors.js';
 import { canonicalResourceId, UnresolvableResourceIdError, type ResourceScope } from './resourceIdentity.js';
+
+// zod/mini (the same checks and messages as the classic API, as functions): these schemas are
+// parsed by functions that run no playbook, whose bundles must stay small (docs/decisions/019).
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 
 /**
  * The part of an AWS Security Finding Format (ASFF) finding that Rectify reads. Unknown
  * fields are kept (loose objects): a finding is a record we pass on, not only parse.
  */
 export const AsffResourceSchema = z.looseObject({
-  Type: z.string().min(1),
-  Id: z.string().min(1),
-  Partition: z.string().optional(),
-  Region: z.string().optional(),
-  Tags: z.record(z.string(), z.string()).optional(),
-  Details: z.record(z.string(), z.unknown()).optional(),
+  Type: nonEmpty(),
+  Id: nonEmpty(),
+  Partition: z.optional(z.string()),
+  Region: z.optional(z.string()),
+  Tags: z.optional(z.record(z.string(), z.string())),
+  Details: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export const AsffFindingSchema = z.looseObject({
-  SchemaVersion: z.string().optional(),
-  Id: z.string().min(1).max(512),
-  ProductArn: z.string().min(1),
-  GeneratorId: z.string().min(1),
-  AwsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-  Region: z.string().optional(),
-  Title: z.string().default(''),
-  Description: z.string().optional(),
-  CreatedAt: z.string().optional(),
-  UpdatedAt: z.string().min(1),
+  SchemaVersion: z.optional(z.string()),
+  Id: z.string().check(z.minLength(1), z.maxLength(512)),
+  ProductArn: nonEmpty(),
+  GeneratorId: nonEmpty(),
+  AwsAccountId: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit AWS account id')),
+  Region: z.optional(z.string()),
+  Title: z._default(z.string(), ''),
+  Description: z.optional(z.string()),
+  CreatedAt: z.optional(z.string()),
+  UpdatedAt: nonEmpty(),
   Severity: z.looseObject({
-    Label: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+    Label: z.enum(SEVERITIES),
   }),
-  Compliance: z
-    .looseObject({
-      Status: z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE']).optional(),
-      SecurityControlId: z.string().optional(),
+  Compliance: z.optional(
+    z.looseObject({
+      Status: z.optional(z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'])),
+      SecurityControlId: z.optional(z.string()),
       /** The control's parameters as the account configured them (e.g. EC2.18's authorizedTcpPorts). */
-      SecurityControlParameters: z.array(z.looseObject({ Name: z.string().min(1), Value: z.array(z.string()).default([]) })).optional(),
-    })
-    .optional(),
-  ProductFields: z.record(z.string(), z.string()).optional(),
-  Resources: z.array(AsffResourceSchema).min(1, 'a finding needs at least one resource'),
-  Workflow: z.looseObject({ Status: z.string() }).optional(),
-  RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
+      SecurityControlParameters: z.optional(z.array(z.looseObject({ Name: nonEmpty(), Value: z._default(z.array(z.string()), []) }))),
+    }),
+  ),
+  ProductFields: z.optional(z.record(z.string(), z.string())),
+  Resources: z.array(AsffResourceSchema).check(z.minLength(1, 'a finding needs at least one resource')),
+  Workflow: z.optional(z.looseObject({ Status: z.string() })),
+  RecordState: z.optional(z.enum(['ACTIVE', 'ARCHIVED'])),
 });
 export type AsffFinding = z.infer<typeof AsffFindingSchema>;
 
 /** What starts an execution: one finding and how it reached Rectify. */
 export const ExecutionInputSchema = z.object({
   finding: z.unknown(),
-  source: z.enum([Source.AUTOMATIC, Source.MANUAL]).default(Source.AUTOMATIC),
+  source: z._default(z.enum([Source.AUTOMATIC, Source.MANUAL]), Source.AUTOMATIC),
   /** Set by the intake when the finding was too big for an execution input: `finding` is then only its identity. */
-  oversizedBytes: z.number().int().positive().optional(),
+  oversizedBytes: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 
@@ -60,13 +67,13 @@ export const RemediationRequestSchema = z.object({
   /** ASFF `ProductArn`, or OCSF `metadata.product.uid`. */
   productArn: z.string(),
   /** Which hub's format the finding came in, so the outcome is written back there (docs/decisions/020). Absent: ASFF. */
-  format: z.enum(['ASFF', 'OCSF']).optional(),
+  format: z.optional(z.enum(['ASFF', 'OCSF'])),
   /** OCSF `metadata.uid`: what CreateTicketV2 names the finding by. */
-  metadataUid: z.string().optional(),
+  metadataUid: z.optional(z.string()),
   /** Every id this finding's control is known by, most specific first. */
-  controlIds: z.array(z.string()).min(1),
+  controlIds: z.array(z.string()).check(z.minLength(1)),
   title: z.string(),
-  severity: z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
+  severity: z.enum(SEVERITIES),
   complianceStatus: z.string(),
   recordState: z.string(),
   workflowStatus: z.string(),
@@ -78,12 +85,12 @@ export const RemediationRequestSchema = z.object({
     /** The canonical identity: the resource's ARN in the finding's partition, region and account (or `AWS::::Account:<id>`). */
     id: z.string(),
     /** `Resources[0].Id` as the finding wrote it, when that was not already the canonical id (e.g. a bare `sg-…`). */
-    findingId: z.string().optional(),
+    findingId: z.optional(z.string()),
   }),
   updatedAt: z.string(),
   source: z.enum([Source.AUTOMATIC, Source.MANUAL]),
   /** `Compliance.SecurityControlParameters` by name: what Security Hub evaluated the resource against. */
-  controlParameters: z.record(z.string(), z.array(z.string())).default({}),
+  controlParameters: z._default(z.record(z.string(), z.array(z.string())), {}),
 });
 export type RemediationRequest = z.infer<typeof RemediationRequestSchema>;
 

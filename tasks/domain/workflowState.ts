@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zodMessages.js';
 import { CONTROL_SETTINGS, IMPACTS, MODES, Outcome, RISKS } from './constants.js';
 import { RemediationRequestSchema } from './finding.js';
 import { PolicySchema } from './policy.js';
@@ -12,19 +13,19 @@ const OUTCOMES = Object.values(Outcome) as [Outcome, ...Outcome[]];
 export const PolicyDecisionSchema = z.object({
   proceed: z.boolean(),
   /** Set when `proceed` is false: NO_PLAYBOOK or POLICY_SKIPPED. */
-  outcome: z.enum(OUTCOMES).optional(),
+  outcome: z.optional(z.enum(OUTCOMES)),
   reason: z.string(),
   mode: z.enum(MODES),
-  controlId: z.string().optional(),
-  controlSetting: z.enum(CONTROL_SETTINGS).optional(),
-  playbookId: z.string().optional(),
-  impact: z.enum(IMPACTS).optional(),
+  controlId: z.optional(z.string()),
+  controlSetting: z.optional(z.enum(CONTROL_SETTINGS)),
+  playbookId: z.optional(z.string()),
+  impact: z.optional(z.enum(IMPACTS)),
   dryRun: z.boolean(),
   /** The mode or the control's setting asks for a person whatever the risk. */
   approvalForced: z.boolean(),
-  playbookSettings: z.unknown().optional(),
+  playbookSettings: z.optional(z.unknown()),
   /** The policy this decision was made under; later phases use it, so one execution sees one policy. */
-  policy: PolicySchema.optional(),
+  policy: z.optional(PolicySchema),
 });
 export type PolicyDecision = z.infer<typeof PolicyDecisionSchema>;
 
@@ -33,30 +34,30 @@ export const RiskSchema = z.object({
   level: z.enum(RISKS),
   criticality: z.enum(['standard', 'production']),
   /** The impact of the plan classified (DESIGN §5); Remediate asks a person when its fresh plan is more disruptive. */
-  impact: z.enum(IMPACTS).optional(),
+  impact: z.optional(z.enum(IMPACTS)),
   /** Why: the risk matrix, then the guardrails. */
   reasons: z.array(z.string()),
   /** The risk or the mode asks for a person, or a circuit breaker is open, or the budget is spent. */
   approvalRequired: z.boolean(),
   /** Another execution is remediating this resource for this control. */
   duplicate: z.boolean(),
-  heldBy: z.string().optional(),
+  heldBy: z.optional(z.string()),
 });
 export type RiskResult = z.infer<typeof RiskSchema>;
 
 export const ExemptionSchema = z.object({
   exempt: z.boolean(),
-  source: z.enum(['tag', 'register']).optional(),
+  source: z.optional(z.enum(['tag', 'register'])),
   reason: z.string(),
 });
 export type ExemptionResult = z.infer<typeof ExemptionSchema>;
 
 export const ApprovalResultSchema = z.object({
   decision: z.literal('APPROVED'),
-  decidedBy: z.string().default(''),
-  comment: z.string().default(''),
+  decidedBy: z._default(z.string(), ''),
+  comment: z._default(z.string(), ''),
   /** The digest of the plan the person saw and approved (tasks/domain/planDigest.ts). */
-  planDigest: z.string().optional(),
+  planDigest: z.optional(z.string()),
 });
 
 export const PlanSchema = z.object({
@@ -77,27 +78,27 @@ export const EscalationSchema = z.object({
   outcome: z.enum(OUTCOMES),
   reason: z.string(),
   /** False when the failure came before any change (nothing to restore): such a failure says nothing about remediation safety, so the circuit breaker does not count it. */
-  changeAttempted: z.boolean().optional(),
+  changeAttempted: z.optional(z.boolean()),
 });
 export type Escalation = z.infer<typeof EscalationSchema>;
 
 /** The whole state; every part is optional because each phase adds its own. */
 export const WorkflowStateSchema = z.looseObject({
   /** The raw finding: only until ValidateFinding, whose request replaces it. */
-  finding: z.unknown().optional(),
-  source: z.string().optional(),
-  request: RemediationRequestSchema.optional(),
-  policy: PolicyDecisionSchema.optional(),
-  risk: RiskSchema.optional(),
-  exemption: ExemptionSchema.optional(),
-  approval: ApprovalResultSchema.optional(),
-  remediation: RemediationResultSchema.optional(),
-  verification: z.object({ compliant: z.boolean(), detail: z.string() }).optional(),
-  error: ErrorOutputSchema.optional(),
+  finding: z.optional(z.unknown()),
+  source: z.optional(z.string()),
+  request: z.optional(RemediationRequestSchema),
+  policy: z.optional(PolicyDecisionSchema),
+  risk: z.optional(RiskSchema),
+  exemption: z.optional(ExemptionSchema),
+  approval: z.optional(ApprovalResultSchema),
+  remediation: z.optional(RemediationResultSchema),
+  verification: z.optional(z.object({ compliant: z.boolean(), detail: z.string() })),
+  error: z.optional(ErrorOutputSchema),
   /** Why Remediate asked for a (new) approval at the moment of change. */
-  reapproval: ErrorOutputSchema.optional(),
-  rollbackError: ErrorOutputSchema.optional(),
-  escalation: EscalationSchema.optional(),
+  reapproval: z.optional(ErrorOutputSchema),
+  rollbackError: z.optional(ErrorOutputSchema),
+  escalation: z.optional(EscalationSchema),
 });
 export type WorkflowState = z.infer<typeof WorkflowStateSchema>;
 

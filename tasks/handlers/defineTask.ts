@@ -1,29 +1,37 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zodMessages.js';
 import { ErrorName } from '../domain/constants.js';
 import { RectifyError } from '../domain/errors.js';
 import { logger } from '../observability.js';
 
 /** What every workflow Task sends its function: the execution's identity and its state. */
 export const ExecutionRefSchema = z.object({
-  id: z.string().min(1),
-  name: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1)),
   /** When the execution started (ISO 8601), for time-to-remediate. */
-  startTime: z.string().optional(),
+  startTime: z.optional(z.string()),
 });
 export type ExecutionRef = z.infer<typeof ExecutionRefSchema>;
+
+/** Seconds since the execution started, when the start time is known (Escalate's and RecordOutcome's metrics). */
+export function secondsSince(startTime: string | undefined, now: Date): number | undefined {
+  const start = startTime ? Date.parse(startTime) : Number.NaN;
+  return Number.isNaN(start) ? undefined : Math.max(0, Math.round((now.getTime() - start) / 100) / 10);
+}
 
 /**
  * Wrap a task body: parse the event with its schema at the edge (a parse failure is a
  * typed error naming the task), tag every log line with the execution name, and log
  * failures once before Step Functions sees them.
  */
-export function defineTask<S extends z.ZodType, R>(
+export function defineTask<S extends z.core.$ZodType, R>(
   task: string,
   schema: S,
   body: (event: z.infer<S>) => Promise<R>,
 ): (event: unknown) => Promise<R> {
   return async (event: unknown): Promise<R> => {
-    const parsed = schema.safeParse(event);
+    // The functional form takes a classic schema (the playbook-running tasks') or a zod/mini one alike.
+    const parsed = z.safeParse(schema, event);
     if (!parsed.success) {
       const error = new Error(`${task}: unexpected input: ${z.prettifyError(parsed.error)}`);
       error.name = 'TaskInputInvalid';

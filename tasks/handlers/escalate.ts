@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { notify } from '../aws/notify.js';
 import { executionLink, openEscalationTicket, ticketConnector, type TicketResult } from '../aws/escalationTicket.js';
 import { writeOutcome } from '../aws/findingHubs.js';
@@ -7,8 +7,7 @@ import { outcomeFinding } from '../domain/outcomeFinding.js';
 import { AuditEvent, Outcome, StateName } from '../domain/constants.js';
 import { causeText, WorkflowStateSchema } from '../domain/workflowState.js';
 import { emitOutcomeMetrics, logger } from '../observability.js';
-import { secondsSince } from './recordOutcome.js';
-import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { defineTask, ExecutionRefSchema, secondsSince } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
 import { settleGuardrails } from './settleGuardrails.js';
 
@@ -49,7 +48,7 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
     let ticket: TicketResult = {};
     if (request) {
       const fields = { rectifyOutcome: escalation.outcome, ...(state.policy?.playbookId ? { rectifyPlaybook: state.policy.playbookId } : {}) };
-      const connector = await ticketConnector(deps.config().policyParameter);
+      const connector = ticketConnector(state.policy?.policy);
       // With a ticketing connector the note is the ticket's body too: the plan, the error and the execution's link, each cut to
       // fit Security Hub's 512 characters with the ticket id up front (fitNote keeps only the execution's name at the end).
       const plan = state.remediation?.plan.summary;

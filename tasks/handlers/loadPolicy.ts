@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readPolicy } from '../aws/policyParameter.js';
 import { AuditEvent, ControlSetting, Mode, Outcome, StateName } from '../domain/constants.js';
 import type { RemediationRequest } from '../domain/finding.js';

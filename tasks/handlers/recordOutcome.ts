@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { writeOutcome } from '../aws/findingHubs.js';
 import { importFindings, type WorkflowStatus } from '../aws/securityHub.js';
 import { outcomeFinding } from '../domain/outcomeFinding.js';
@@ -6,7 +6,7 @@ import { AuditEvent, ErrorName, Outcome, StateName } from '../domain/constants.j
 import { findingIdOf, quoteId } from '../domain/finding.js';
 import { causeText, WorkflowStateSchema, type WorkflowState } from '../domain/workflowState.js';
 import { emitOutcomeMetrics, logger } from '../observability.js';
-import { defineTask, ExecutionRefSchema } from './defineTask.js';
+import { defineTask, ExecutionRefSchema, secondsSince } from './defineTask.js';
 import { audit, defaultDeps, type TaskDeps } from './deps.js';
 import { settleGuardrails } from './settleGuardrails.js';
 
@@ -123,9 +123,3 @@ export function createRecordOutcome(deps: TaskDeps = defaultDeps) {
 }
 
 export const handler = createRecordOutcome();
-
-/** Seconds since the execution started, when the start time is known. */
-export function secondsSince(startTime: string | undefined, now: Date): number | undefined {
-  const start = startTime ? Date.parse(startTime) : Number.NaN;
-  return Number.isNaN(start) ? undefined : Math.max(0, Math.round((now.getTime() - start) / 100) / 10);
-}

@@ -1,4 +1,3 @@
-import { notify } from '../aws/notify.js';
 import { Outcome } from '../domain/constants.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import type { WorkflowState } from '../domain/workflowState.js';
@@ -29,6 +28,8 @@ export async function settleGuardrails(deps: TaskDeps, execution: ExecutionRef, 
     for (const scope of [request.account, 'global']) {
       const { state: breaker, opened } = await recordBreakerResult(tableName, scope, failed, now, policy.circuitBreaker);
       if (!opened) continue;
+      // The breaker opening is rare; RecordOutcome, which tells nobody otherwise, loads the SNS client only then.
+      const { notify } = await import('../aws/notify.js');
       await notify(
         escalationsTopicArn,
         `[Rectify] Circuit breaker open${scope === 'global' ? '' : ` for account ${scope}`}`,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AuditEvent, StateName } from '../domain/constants.js';
 import { hubRefOf, readHubCopy } from '../aws/findingHubs.js';
 import { InvalidFindingError } from '../domain/errors.js';

@@ -141,14 +141,15 @@ describe('BatchUpdateFindingsV2: the outcome in the finding\'s own hub, and its 
 describe('CreateTicketV2: escalations as tickets when the policy names a connector', () => {
   const escalate = createEscalate(defaultDeps);
   const failed: WorkflowState = { finding: {}, request: ocsf, policy, ...fixed, escalation: { outcome: Outcome.FAILED_ROLLED_BACK, reason: 'verify failed; restored' } };
+  /** The failed state as LoadPolicy left it: the policy it read, naming (or not) a ticketing connector. */
+  const loaded = (policyJson: Record<string, unknown>, state: WorkflowState = failed): WorkflowState => ({ ...state, policy: { ...policy, policy: PolicySchema.parse(policyJson) } });
 
   it('opens one ticket for the finding, idempotent on the execution, after the comment carries plan, error and link; the id lands in the note and the audit', async () => {
     // Prepare
-    await setPolicy({ mode: 'auto', ticketing: { connectorId: 'c0ffee-connector' } });
     securityHub.on(CreateTicketV2Command).resolves({ TicketId: 'SEC-42', TicketSrcUrl: 'https://example.atlassian.net/browse/SEC-42' });
     const run = { ...execution, name: 'ticket-1' };
     // Act
-    await escalate({ execution: run, state: failed });
+    await escalate({ execution: run, state: loaded({ mode: 'auto', ticketing: { connectorId: 'c0ffee-connector' } }) });
     // Assess
     expect(securityHub.commandCalls(CreateTicketV2Command).map((c) => c.args[0].input)).toEqual([{ ConnectorId: 'c0ffee-connector', FindingMetadataUid: 'meta-uid-1', ClientToken: 'ticket-1' }]);
     const [before, after] = v2Calls();
@@ -164,23 +165,32 @@ describe('CreateTicketV2: escalations as tickets when the policy names a connect
   });
 
   it('an ASFF finding cannot be ticketed (CreateTicketV2 takes an OCSF finding): none is opened, and the audit says why', async () => {
-    await setPolicy({ mode: 'auto', ticketing: { connectorId: 'c0ffee-connector' } });
-    await escalate({ execution: { ...execution, name: 'ticket-2' }, state: { ...failed, request: asff } });
+    await escalate({ execution: { ...execution, name: 'ticket-2' }, state: loaded({ mode: 'auto', ticketing: { connectorId: 'c0ffee-connector' } }, { ...failed, request: asff }) });
     expect(securityHub.commandCalls(CreateTicketV2Command)).toEqual([]);
     const audit = await readAudit(process.env[TaskEnv.tableName]!, 'ticket-2');
     expect(String((audit.at(-1)?.detail as { ticket: { problem: string } }).ticket.problem)).toContain('Security Hub CSPM (ASFF)');
   });
 
   it('without a connector no ticket is opened and the note is the usual one', async () => {
-    await escalate({ execution: { ...execution, name: 'ticket-3' }, state: failed });
+    await escalate({ execution: { ...execution, name: 'ticket-3' }, state: loaded({ mode: 'auto' }) });
     expect(securityHub.commandCalls(CreateTicketV2Command)).toEqual([]);
     expect(v2Calls()[0]!.Comment).toBe('Rectify FAILED_ROLLED_BACK: verify failed; restored [execution ticket-3]');
   });
 
+  it('reads the connector from the policy this execution loaded, not the parameter now: none loaded, no ticket, and the audit says why', async () => {
+    // Prepare: the parameter names a connector, but this execution ended before LoadPolicy read it.
+    await setPolicy({ mode: 'auto', ticketing: { connectorId: 'c0ffee-connector' } });
+    // Act
+    await escalate({ execution: { ...execution, name: 'ticket-5' }, state: failed });
+    // Assess
+    expect(securityHub.commandCalls(CreateTicketV2Command)).toEqual([]);
+    const audit = await readAudit(process.env[TaskEnv.tableName]!, 'ticket-5');
+    expect(audit.at(-1)?.detail).toMatchObject({ ticket: { problem: expect.stringContaining('before its policy was loaded') } });
+  });
+
   it('a failing connector does not stop the escalation: the note is written, the failure audited', async () => {
-    await setPolicy({ mode: 'auto', ticketing: { connectorId: 'gone' } });
     securityHub.on(CreateTicketV2Command).rejects(Object.assign(new Error('connector gone'), { name: 'ResourceNotFoundException' }));
-    await escalate({ execution: { ...execution, name: 'ticket-4' }, state: failed });
+    await escalate({ execution: { ...execution, name: 'ticket-4' }, state: loaded({ mode: 'auto', ticketing: { connectorId: 'gone' } }) });
     expect(v2Calls()).toHaveLength(1);
     const audit = await readAudit(process.env[TaskEnv.tableName]!, 'ticket-4');
     expect(audit.at(-1)?.detail).toMatchObject({ ticket: { problem: 'no ticket: CreateTicketV2 failed (ResourceNotFoundException: connector gone)' } });

@@ -5,7 +5,7 @@ import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_ACCESS } from '../../infra/taskAccess.js';
 import { bundleFunction, ENTRY_FILE } from '../../infra/bundling/functionBundle.js';
-import { staticClosure } from '../../infra/bundling/bundleGraph.js';
+import { bytesOf, staticClosure } from '../../infra/bundling/bundleGraph.js';
 import { catalogEntries } from '../../tasks/playbooks/generateCatalog.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -24,10 +24,37 @@ const CLIENTS_USED: Readonly<Record<string, readonly string[]>> = {
   executionStatus: ['client-dynamodb', 'client-sns'],
   loadPolicy: ['client-dynamodb', 'client-ssm'],
   validateFinding: ['client-dynamodb', 'client-securityhub'],
-  // Reads the policy for its ticketing connector (docs/decisions/020).
-  escalate: ['client-dynamodb', 'client-securityhub', 'client-sns', 'client-ssm'],
+  escalate: ['client-dynamodb', 'client-securityhub', 'client-sns'],
   recordOutcome: ['client-dynamodb', 'client-securityhub', 'client-sns'],
 };
+/**
+ * What a function that runs no playbook may load when Lambda imports it (entry and the chunks it
+ * imports statically, minified), issue 15. Bytes are deterministic; load time is the benchmark's.
+ */
+const COLD_START_BUDGET_BYTES = 300 * 1024;
+/**
+ * Functions still over that budget, with the ceiling they may not grow past (a ratchet, not a
+ * pass; docs/decisions/019). Each loads SDK core, zod/mini, Powertools logger and metrics on every
+ * invocation, and: Escalate SNS (query protocol and XML), Security Hub (both hubs' calls and the
+ * escalation ticket), DynamoDB and the workflow-state schema — 338 KB; RecordOutcome Security Hub
+ * with both hubs' write-back and the twin's re-read — 311 KB; Approval the approval page at a
+ * glance (issue 19) beside Secrets Manager, SSM, SFN and DynamoDB — 304 KB. The test fails once one
+ * fits the budget, so its exception goes with it.
+ */
+const OVER_BUDGET_CEILING_BYTES: Readonly<Record<string, number>> = { approval: 306 * 1024, escalate: 340 * 1024, recordOutcome: 314 * 1024 };
+
+/** A bundle's largest packages, for the failure message: what to look at first. */
+function composition(metafile: Metafile, outputs: readonly string[]): string {
+  const bytes = new Map<string, number>();
+  for (const output of outputs) {
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[output]!.inputs)) {
+      const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
+      bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([key, n]) => `${key} ${(n / 1024).toFixed(1)} KB`).join(', ');
+}
+
 /** The administrator-account clients a playbook-running function may load at cold start; member services' come with the playbook. */
 const ADMIN_CLIENTS = ['client-dynamodb', 'client-secrets-manager', 'client-securityhub', 'client-sfn', 'client-sns', 'client-ssm'];
 
@@ -80,6 +107,24 @@ describe('function bundles', () => {
     // Assess
     expect(inputs.filter(isPlaybookCode)).toEqual([]);
     expect([...new Set(inputs.flatMap((i) => clientOf(i) ?? []))].sort()).toEqual([...CLIENTS_USED[handler]!].sort());
+  });
+
+  it.each(Object.keys(CLIENTS_USED))('%s loads at most 300 KB at cold start (or stays under its recorded ceiling)', (handler) => {
+    // Prepare
+    const { metafile, entry } = metafiles.get(handler)!;
+
+    // Act
+    const atColdStart = staticClosure(metafile, entry);
+    const bytes = bytesOf(metafile, atColdStart);
+
+    // Assess
+    const what = `${handler}: ${(bytes / 1024).toFixed(1)} KB at cold start: ${composition(metafile, atColdStart)}`;
+    const ceiling = OVER_BUDGET_CEILING_BYTES[handler];
+    if (ceiling === undefined) expect(bytes, what).toBeLessThanOrEqual(COLD_START_BUDGET_BYTES);
+    else {
+      expect(bytes, what).toBeLessThanOrEqual(ceiling);
+      expect(bytes, `${what} — within budget now: remove it from OVER_BUDGET_CEILING_BYTES`).toBeGreaterThan(COLD_START_BUDGET_BYTES);
+    }
   });
 
   it.each(playbookRunning)('%s loads no playbook and no member service client at cold start, and every playbook on demand', (handler) => {

@@ -290,7 +290,7 @@ describe('RectifyAdminStack', () => {
         // Reads the finding again before a write that does not resolve it (its twin may have resolved it: docs/decisions/020).
         recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
         // Reads the policy for its ticketing connector and opens tickets in the new Security Hub (docs/decisions/020).
-        escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:CreateTicketV2', 'sns:Publish', 'ssm:GetParameter'],
+        escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:CreateTicketV2', 'sns:Publish'],
         // Its own role: tags through the member read role, then the guardrails' items and the budget alert.
         classifySeverity: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'sts:AssumeRole'],
         // The shared role of checkExemption and verify (the member read role): the register and the audit, no signing key, no topic.
