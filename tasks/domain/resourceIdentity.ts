@@ -50,6 +50,7 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsEc2Subnet: ec2('subnet', 'subnet'),
   AwsEc2Vpc: ec2('vpc', 'vpc'),
   AwsEc2Volume: ec2('volume', 'vol'),
+  AwsEc2TransitGateway: ec2('transit-gateway', 'tgw'),
   AwsKmsKey: named('kms', 'key/', KMS_KEY_ID),
   AwsSqsQueue: named('sqs', '', '[A-Za-z0-9_-]{1,75}(?:\\.fifo)?'),
   AwsSnsTopic: named('sns', '', '[A-Za-z0-9_-]{1,251}(?:\\.fifo)?'),

@@ -29,6 +29,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEc2Subnet: ec2('AwsEc2Subnet', 'DescribeSubnets'),
   AwsEc2Vpc: ec2('AwsEc2Vpc', 'DescribeVpcs'),
   AwsEc2Volume: ec2('AwsEc2Volume', 'DescribeVolumes'),
+  AwsEc2TransitGateway: ec2('AwsEc2TransitGateway', 'DescribeTransitGateways'),
   AwsKmsKey: { permissions: ['kms:ListResourceTags'], load: async () => (await import('./tagReaders/kms.js')).readKmsKeyTags },
   AwsSqsQueue: { permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'], load: async () => (await import('./tagReaders/sqs.js')).readQueueTags },
   AwsSnsTopic: { permissions: ['sns:ListTagsForResource'], load: async () => (await import('./tagReaders/sns.js')).readTopicTags },

@@ -3,6 +3,7 @@ import type { Playbook } from './definePlaybook.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
 import { disableSubnetPublicIpAssignment } from './ec2/disableSubnetPublicIpAssignment.js';
+import { disableTransitGatewayAutoAccept } from './ec2/disableTransitGatewayAutoAccept.js';
 import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js';
 import { makeSnapshotsPrivate } from './ec2/makeSnapshotsPrivate.js';
 import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGroupRules.js';
@@ -27,6 +28,7 @@ export const catalog: readonly Playbook[] = [
   enableLogFileValidation,
   enablePointInTimeRecovery,
   disableSubnetPublicIpAssignment,
+  disableTransitGatewayAutoAccept,
   enableEbsDefaultEncryption,
   makeSnapshotsPrivate,
   removeDefaultSecurityGroupRules,

@@ -22,6 +22,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'ec2-disable-transit-gateway-auto-accept',
+    controls: ['EC2.23'],
+    resourceType: 'AwsEc2TransitGateway',
+    impact: 'disruptive',
+  },
+  {
     id: 'ec2-enable-ebs-default-encryption',
     controls: ['EC2.7', 'cis-aws-foundations-benchmark/v/1.4.0/2.2.1', 'cis-aws-foundations-benchmark/v/3.0.0/2.2.1', 'cis-aws-foundations-benchmark/v/5.0.0/5.1.1'],
     resourceType: 'AwsAccount',

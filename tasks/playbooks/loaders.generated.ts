@@ -6,6 +6,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,
   'ec2-disable-subnet-public-ip-assignment': async () => (await import('./ec2/disableSubnetPublicIpAssignment.js')).disableSubnetPublicIpAssignment,
+  'ec2-disable-transit-gateway-auto-accept': async () => (await import('./ec2/disableTransitGatewayAutoAccept.js')).disableTransitGatewayAutoAccept,
   'ec2-enable-ebs-default-encryption': async () => (await import('./ec2/enableEbsDefaultEncryption.js')).enableEbsDefaultEncryption,
   'ec2-make-snapshots-private': async () => (await import('./ec2/makeSnapshotsPrivate.js')).makeSnapshotsPrivate,
   'ec2-remove-default-security-group-rules': async () => (await import('./ec2/removeDefaultSecurityGroupRules.js')).removeDefaultSecurityGroupRules,
