@@ -13,6 +13,7 @@ import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthori
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
+import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
 import { removePublicFunctionPermissions } from './lambda/removePublicFunctionPermissions.js';
 import { disableInstancePublicAccess } from './rds/disableInstancePublicAccess.js';
@@ -38,6 +39,7 @@ export const catalog: readonly Playbook[] = [
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
   enforceStrongPasswordPolicy,
+  cancelKeyDeletion,
   enableKeyRotation,
   removePublicFunctionPermissions,
   disableInstancePublicAccess,

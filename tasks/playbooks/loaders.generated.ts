@@ -16,6 +16,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'iam-deactivate-stale-access-keys': async () => (await import('./iam/deactivateStaleAccessKeys.js')).deactivateStaleAccessKeys,
   'iam-deactivate-unused-access-keys': async () => (await import('./iam/deactivateUnusedAccessKeys.js')).deactivateUnusedAccessKeys,
   'iam-enforce-strong-password-policy': async () => (await import('./iam/enforceStrongPasswordPolicy.js')).enforceStrongPasswordPolicy,
+  'kms-cancel-key-deletion': async () => (await import('./kms/cancelKeyDeletion.js')).cancelKeyDeletion,
   'kms-enable-key-rotation': async () => (await import('./kms/enableKeyRotation.js')).enableKeyRotation,
   'lambda-remove-public-function-permissions': async () => (await import('./lambda/removePublicFunctionPermissions.js')).removePublicFunctionPermissions,
   'rds-disable-instance-public-access': async () => (await import('./rds/disableInstancePublicAccess.js')).disableInstancePublicAccess,
