@@ -77,7 +77,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'iam-enforce-strong-password-policy',
-    controls: ['IAM.7', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9', 'cis-aws-foundations-benchmark/v/3.0.0/1.8', 'cis-aws-foundations-benchmark/v/3.0.0/1.9', 'cis-aws-foundations-benchmark/v/5.0.0/1.7', 'cis-aws-foundations-benchmark/v/5.0.0/1.8'],
+    controls: ['IAM.7', 'IAM.10', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9', 'cis-aws-foundations-benchmark/v/3.0.0/1.8', 'cis-aws-foundations-benchmark/v/3.0.0/1.9', 'cis-aws-foundations-benchmark/v/5.0.0/1.7', 'cis-aws-foundations-benchmark/v/5.0.0/1.8', 'pci-dss/v/3.2.1/PCI.IAM.8'],
     resourceType: 'AwsAccount',
     impact: 'disruptive',
   },
