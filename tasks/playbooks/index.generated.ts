@@ -53,7 +53,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'ec2-revoke-world-open-high-risk-ports',
-    controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'pci-dss/v/3.2.1/PCI.EC2.5', 'cis-aws-foundations-benchmark/v/1.2.0/4.2'],
+    controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'pci-dss/v/3.2.1/PCI.EC2.5', 'cis-aws-foundations-benchmark/v/1.2.0/4.2', 'EC2.53', 'EC2.54', 'cis-aws-foundations-benchmark/v/3.0.0/5.2', 'cis-aws-foundations-benchmark/v/5.0.0/5.3', 'cis-aws-foundations-benchmark/v/3.0.0/5.3', 'cis-aws-foundations-benchmark/v/5.0.0/5.4'],
     resourceType: 'AwsEc2SecurityGroup',
     impact: 'non-disruptive',
   },
