@@ -11,6 +11,7 @@ import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGrou
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
 import { revokeWorldOpenHighRiskPorts } from './ec2/revokeWorldOpenHighRiskPorts.js';
 import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthorizedPorts.js';
+import { createSupportRole } from './iam/createSupportRole.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
@@ -38,6 +39,7 @@ export const catalog: readonly Playbook[] = [
   requireImdsV2,
   revokeWorldOpenHighRiskPorts,
   revokeWorldOpenUnauthorizedPorts,
+  createSupportRole,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
   enforceStrongPasswordPolicy,

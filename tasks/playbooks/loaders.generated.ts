@@ -14,6 +14,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'ec2-require-imdsv2': async () => (await import('./ec2/requireImdsV2.js')).requireImdsV2,
   'ec2-revoke-world-open-high-risk-ports': async () => (await import('./ec2/revokeWorldOpenHighRiskPorts.js')).revokeWorldOpenHighRiskPorts,
   'ec2-revoke-world-open-unauthorized-ports': async () => (await import('./ec2/revokeWorldOpenUnauthorizedPorts.js')).revokeWorldOpenUnauthorizedPorts,
+  'iam-create-support-role': async () => (await import('./iam/createSupportRole.js')).createSupportRole,
   'iam-deactivate-stale-access-keys': async () => (await import('./iam/deactivateStaleAccessKeys.js')).deactivateStaleAccessKeys,
   'iam-deactivate-unused-access-keys': async () => (await import('./iam/deactivateUnusedAccessKeys.js')).deactivateUnusedAccessKeys,
   'iam-enforce-strong-password-policy': async () => (await import('./iam/enforceStrongPasswordPolicy.js')).enforceStrongPasswordPolicy,
