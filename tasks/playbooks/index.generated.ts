@@ -4,6 +4,12 @@ import type { PlaybookSummary } from './playbookSummary.js';
 
 export const playbookIndex: readonly PlaybookSummary[] = [
   {
+    id: 'access-analyzer-enable-external-access-analyzer',
+    controls: ['IAM.28', 'cis-aws-foundations-benchmark/v/3.0.0/1.20', 'cis-aws-foundations-benchmark/v/5.0.0/1.19'],
+    resourceType: 'AwsAccount',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'account-set-security-contact',
     controls: ['Account.1', 'cis-aws-foundations-benchmark/v/5.0.0/1.2'],
     resourceType: 'AwsAccount',

@@ -3,6 +3,7 @@
 import type { Playbook } from './definePlaybook.js';
 
 export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> = {
+  'access-analyzer-enable-external-access-analyzer': async () => (await import('./accessanalyzer/enableExternalAccessAnalyzer.js')).enableExternalAccessAnalyzer,
   'account-set-security-contact': async () => (await import('./account/setSecurityContact.js')).setSecurityContact,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,
