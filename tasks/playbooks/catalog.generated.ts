@@ -4,6 +4,7 @@ import { enableExternalAccessAnalyzer } from './accessanalyzer/enableExternalAcc
 import { setSecurityContact } from './account/setSecurityContact.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
+import { blockSnapshotPublicAccess } from './ec2/blockSnapshotPublicAccess.js';
 import { disableSubnetPublicIpAssignment } from './ec2/disableSubnetPublicIpAssignment.js';
 import { disableTransitGatewayAutoAccept } from './ec2/disableTransitGatewayAutoAccept.js';
 import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js';
@@ -27,12 +28,14 @@ import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAcces
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
+import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
 
 export const catalog: readonly Playbook[] = [
   enableExternalAccessAnalyzer,
   setSecurityContact,
   enableLogFileValidation,
   enablePointInTimeRecovery,
+  blockSnapshotPublicAccess,
   disableSubnetPublicIpAssignment,
   disableTransitGatewayAutoAccept,
   enableEbsDefaultEncryption,
@@ -56,4 +59,5 @@ export const catalog: readonly Playbook[] = [
   enableBucketVersioning,
   requireSecureTransport,
   enableQueueEncryption,
+  blockPublicDocumentSharing,
 ];

@@ -28,6 +28,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'ec2-block-snapshot-public-access',
+    controls: ['EC2.182'],
+    resourceType: 'AwsAccount',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'ec2-disable-subnet-public-ip-assignment',
     controls: ['EC2.15'],
     resourceType: 'AwsEc2Subnet',
@@ -164,5 +170,11 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     controls: ['SQS.1'],
     resourceType: 'AwsSqsQueue',
     impact: 'non-disruptive',
+  },
+  {
+    id: 'ssm-block-public-document-sharing',
+    controls: ['SSM.7'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
   },
 ];

@@ -7,6 +7,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'account-set-security-contact': async () => (await import('./account/setSecurityContact.js')).setSecurityContact,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,
+  'ec2-block-snapshot-public-access': async () => (await import('./ec2/blockSnapshotPublicAccess.js')).blockSnapshotPublicAccess,
   'ec2-disable-subnet-public-ip-assignment': async () => (await import('./ec2/disableSubnetPublicIpAssignment.js')).disableSubnetPublicIpAssignment,
   'ec2-disable-transit-gateway-auto-accept': async () => (await import('./ec2/disableTransitGatewayAutoAccept.js')).disableTransitGatewayAutoAccept,
   'ec2-enable-ebs-default-encryption': async () => (await import('./ec2/enableEbsDefaultEncryption.js')).enableEbsDefaultEncryption,
@@ -30,4 +31,5 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   's3-enable-bucket-versioning': async () => (await import('./s3/enableBucketVersioning.js')).enableBucketVersioning,
   's3-require-secure-transport': async () => (await import('./s3/requireSecureTransport.js')).requireSecureTransport,
   'sqs-enable-queue-encryption': async () => (await import('./sqs/enableQueueEncryption.js')).enableQueueEncryption,
+  'ssm-block-public-document-sharing': async () => (await import('./ssm/blockPublicDocumentSharing.js')).blockPublicDocumentSharing,
 };
