@@ -149,7 +149,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 's3-enable-bucket-block-public-access',
-    controls: ['S3.8', 'S3.2', 'S3.3', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.2', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.2', 'pci-dss/v/3.2.1/PCI.S3.2', 'pci-dss/v/3.2.1/PCI.S3.1'],
+    controls: ['S3.8', 'S3.2', 'S3.3', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.2', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.2', 'pci-dss/v/3.2.1/PCI.S3.2', 'pci-dss/v/3.2.1/PCI.S3.1', 'CloudTrail.6', 'cis-aws-foundations-benchmark/v/1.2.0/2.3', 'cis-aws-foundations-benchmark/v/1.4.0/3.3'],
     resourceType: 'AwsS3Bucket',
     impact: 'non-disruptive',
   },
