@@ -32,6 +32,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEc2TransitGateway: ec2('AwsEc2TransitGateway', 'DescribeTransitGateways'),
   AwsKmsKey: { permissions: ['kms:ListResourceTags'], load: async () => (await import('./tagReaders/kms.js')).readKmsKeyTags },
   AwsSqsQueue: { permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'], load: async () => (await import('./tagReaders/sqs.js')).readQueueTags },
+  AwsSsmDocument: { permissions: ['ssm:ListTagsForResource'], load: async () => (await import('./tagReaders/ssm.js')).readDocumentTags },
   AwsSnsTopic: { permissions: ['sns:ListTagsForResource'], load: async () => (await import('./tagReaders/sns.js')).readTopicTags },
   AwsDynamoDbTable: { permissions: ['dynamodb:ListTagsOfResource'], load: async () => (await import('./tagReaders/dynamodb.js')).readTableTags },
   AwsCloudTrailTrail: { permissions: ['cloudtrail:ListTags'], load: async () => (await import('./tagReaders/cloudtrail.js')).readTrailTags },

@@ -29,6 +29,7 @@ import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
+import { unshareSsmDocument } from './ssm/unshareSsmDocument.js';
 
 export const catalog: readonly Playbook[] = [
   enableExternalAccessAnalyzer,
@@ -60,4 +61,5 @@ export const catalog: readonly Playbook[] = [
   requireSecureTransport,
   enableQueueEncryption,
   blockPublicDocumentSharing,
+  unshareSsmDocument,
 ];

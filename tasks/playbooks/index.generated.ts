@@ -177,4 +177,10 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     resourceType: 'AwsAccount',
     impact: 'disruptive',
   },
+  {
+    id: 'ssm-unshare-public-document',
+    controls: ['SSM.4'],
+    resourceType: 'AwsSsmDocument',
+    impact: 'disruptive',
+  },
 ];

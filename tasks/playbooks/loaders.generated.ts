@@ -32,4 +32,5 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   's3-require-secure-transport': async () => (await import('./s3/requireSecureTransport.js')).requireSecureTransport,
   'sqs-enable-queue-encryption': async () => (await import('./sqs/enableQueueEncryption.js')).enableQueueEncryption,
   'ssm-block-public-document-sharing': async () => (await import('./ssm/blockPublicDocumentSharing.js')).blockPublicDocumentSharing,
+  'ssm-unshare-public-document': async () => (await import('./ssm/unshareSsmDocument.js')).unshareSsmDocument,
 };

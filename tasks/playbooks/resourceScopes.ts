@@ -57,6 +57,8 @@ export const RESOURCE_ARN_PATTERNS = {
   'ssm:document': 'arn:${Partition}:ssm:*::document/*',
   'ssm:automation-definition': 'arn:${Partition}:ssm:*:*:automation-definition/*',
   'ssm:automation-execution': 'arn:${Partition}:ssm:*:${Account}:automation-execution/*',
+  // Only the setting SSM.7 changes.
+  'ssm:servicesetting': 'arn:${Partition}:ssm:*:${Account}:servicesetting/ssm/documents/console/public-sharing-permission',
 } as const satisfies Readonly<Record<string, string | readonly string[]>>;
 
 /**
@@ -138,9 +140,27 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'sqs:GetQueueUrl': ['sqs:queue'],
   'sqs:ListQueueTags': ['sqs:queue'],
   'sqs:SetQueueAttributes': ['sqs:queue'],
+  'ssm:DescribeDocumentPermission': ['ssm:document'],
   'ssm:GetAutomationExecution': ['ssm:automation-execution'],
+  'ssm:GetServiceSetting': ['ssm:servicesetting'],
+  // Documents only: the tags of the SSM documents findings name (tasks/domain/tagReaders/ssm.ts).
+  'ssm:ListTagsForResource': ['ssm:document'],
+  'ssm:ModifyDocumentPermission': ['ssm:document'],
+  'ssm:ResetServiceSetting': ['ssm:servicesetting'],
   'ssm:StartAutomationExecution': ['ssm:document', 'ssm:automation-definition', 'ssm:automation-execution'],
   'ssm:StopAutomationExecution': ['ssm:automation-execution'],
+  'ssm:UpdateServiceSetting': ['ssm:servicesetting'],
+};
+
+/**
+ * Actions granted on other patterns of their resource type than {@link RESOURCE_ARN_PATTERNS} gives
+ * it: SSM.4 reads and changes the sharing (and its tag reader the tags) of the account's own
+ * documents, while `ssm:document` stays AWS-owned documents only for starting runbooks.
+ */
+export const ACTION_ARN_PATTERNS: Readonly<Record<string, readonly string[]>> = {
+  'ssm:DescribeDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
+  'ssm:ListTagsForResource': ['arn:${Partition}:ssm:*:${Account}:document/*'],
+  'ssm:ModifyDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */
@@ -160,7 +180,8 @@ export interface ScopeAccount {
 export function resourcesFor(action: string, scope: ScopeAccount): string[] {
   const types = ACTION_RESOURCE_TYPES[action];
   if (!types) return ['*'];
-  return types.flatMap((type) => patternsOf(type).map((pattern) => pattern.replace('${Partition}', scope.partition).replace('${Account}', scope.account)));
+  const patterns = ACTION_ARN_PATTERNS[action] ?? types.flatMap((type) => patternsOf(type));
+  return patterns.map((pattern) => pattern.replace('${Partition}', scope.partition).replace('${Account}', scope.account));
 }
 
 /** Whether IAM lets a policy scope `action` to resources (it is in {@link ACTION_RESOURCE_TYPES}). */

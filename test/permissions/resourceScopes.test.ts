@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { automationRoles } from '../../infra/automationRunbooks.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
-import { ACTION_RESOURCE_TYPES, patternsOf, RESOURCE_ARN_PATTERNS, resourcesFor, type ResourceType } from '../../tasks/playbooks/resourceScopes.js';
+import { ACTION_ARN_PATTERNS, ACTION_RESOURCE_TYPES, patternsOf, RESOURCE_ARN_PATTERNS, resourcesFor, type ResourceType } from '../../tasks/playbooks/resourceScopes.js';
 import { removeOutdirs, templatesOf, testApp } from '../infra/testApp.js';
 import { matchesPattern } from './SynthesizedPolicies.js';
 
@@ -69,6 +69,14 @@ describe('the member roles name resource patterns wherever IAM supports them (do
             accounts.some((account) => matchesPattern(pattern, reference.arn.replace('${Partition}', 'aws').replace('${Account}', account).replace(/\$\{[^}]+\}/g, '*')));
           if (!fits) problems.push(`${action}: pattern ${pattern} does not fit ${type}'s ARN format ${reference.arn}`);
         }
+      }
+    }
+    // An action's own patterns (ACTION_ARN_PATTERNS) must fit one of its listed types' formats too.
+    for (const [action, patterns] of Object.entries(ACTION_ARN_PATTERNS)) {
+      const formats = (await referenceTypes(action)).filter((t) => (ACTION_RESOURCE_TYPES[action] ?? []).includes(t.name as ResourceType)).map((t) => t.arn);
+      for (const each of patterns) {
+        const pattern = each.replace('${Partition}', 'aws').replace('${Account}', ACCOUNT);
+        if (!formats.some((format) => matchesPattern(sampleArn(format, ACCOUNT), pattern))) problems.push(`${action}: its own pattern ${pattern} fits none of ${formats.join(', ')}`);
       }
     }
     // Assess
