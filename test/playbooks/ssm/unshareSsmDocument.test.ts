@@ -38,7 +38,7 @@ describe('unshareSsmDocument (SSM.4) against moto', () => {
     const plan = await playbook.plan(ctx, snapshot);
     await playbook.apply(ctx, plan);
     // Assess
-    expect(snapshot.public).toBe(true);
+    expect(snapshot).toEqual({ public: true, sharedVersion: '$DEFAULT' });
     expect(plan.changes.map((c) => c.description)).toEqual([`Remove "all" from the accounts SSM document ${documentArn(name)} is shared with`]);
     expect(plan.impact?.level).toBe('disruptive');
     expect(await playbook.verify(ctx)).toEqual({ compliant: true, detail: `SSM document ${name} is not shared publicly (SSM.4)` });
