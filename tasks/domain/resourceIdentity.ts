@@ -50,6 +50,7 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsEc2Subnet: ec2('subnet', 'subnet'),
   AwsEc2Vpc: ec2('vpc', 'vpc'),
   AwsEc2Volume: ec2('volume', 'vol'),
+  AwsEc2TransitGateway: ec2('transit-gateway', 'tgw'),
   AwsKmsKey: named('kms', 'key/', KMS_KEY_ID),
   AwsSqsQueue: named('sqs', '', '[A-Za-z0-9_-]{1,75}(?:\\.fifo)?'),
   AwsSnsTopic: named('sns', '', '[A-Za-z0-9_-]{1,251}(?:\\.fifo)?'),
@@ -60,6 +61,8 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsRdsDbSnapshot: named('rds', 'snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsRdsDbClusterSnapshot: named('rds', 'cluster-snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
+  // A document of the account (an AWS-owned document has no account and is never a finding's resource).
+  AwsSsmDocument: named('ssm', 'document/', '[A-Za-z0-9_.-]{3,128}'),
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
   AwsS3Bucket: {
     service: 's3',

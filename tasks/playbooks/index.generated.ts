@@ -4,6 +4,18 @@ import type { PlaybookSummary } from './playbookSummary.js';
 
 export const playbookIndex: readonly PlaybookSummary[] = [
   {
+    id: 'access-analyzer-enable-external-access-analyzer',
+    controls: ['IAM.28', 'cis-aws-foundations-benchmark/v/3.0.0/1.20', 'cis-aws-foundations-benchmark/v/5.0.0/1.19'],
+    resourceType: 'AwsAccount',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'account-set-security-contact',
+    controls: ['Account.1', 'cis-aws-foundations-benchmark/v/5.0.0/1.2'],
+    resourceType: 'AwsAccount',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'cloudtrail-enable-log-file-validation',
     controls: ['CloudTrail.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.2', 'cis-aws-foundations-benchmark/v/1.4.0/3.2', 'cis-aws-foundations-benchmark/v/3.0.0/3.2', 'cis-aws-foundations-benchmark/v/5.0.0/3.2', 'pci-dss/v/3.2.1/PCI.CloudTrail.3'],
     resourceType: 'AwsCloudTrailTrail',
@@ -16,9 +28,21 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'ec2-block-snapshot-public-access',
+    controls: ['EC2.182'],
+    resourceType: 'AwsAccount',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'ec2-disable-subnet-public-ip-assignment',
     controls: ['EC2.15'],
     resourceType: 'AwsEc2Subnet',
+    impact: 'disruptive',
+  },
+  {
+    id: 'ec2-disable-transit-gateway-auto-accept',
+    controls: ['EC2.23'],
+    resourceType: 'AwsEc2TransitGateway',
     impact: 'disruptive',
   },
   {
@@ -47,7 +71,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'ec2-revoke-world-open-high-risk-ports',
-    controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'pci-dss/v/3.2.1/PCI.EC2.5', 'cis-aws-foundations-benchmark/v/1.2.0/4.2'],
+    controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'pci-dss/v/3.2.1/PCI.EC2.5', 'cis-aws-foundations-benchmark/v/1.2.0/4.2', 'EC2.53', 'EC2.54', 'cis-aws-foundations-benchmark/v/3.0.0/5.2', 'cis-aws-foundations-benchmark/v/5.0.0/5.3', 'cis-aws-foundations-benchmark/v/3.0.0/5.3', 'cis-aws-foundations-benchmark/v/5.0.0/5.4'],
     resourceType: 'AwsEc2SecurityGroup',
     impact: 'non-disruptive',
   },
@@ -55,6 +79,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'ec2-revoke-world-open-unauthorized-ports',
     controls: ['EC2.18'],
     resourceType: 'AwsEc2SecurityGroup',
+    impact: 'disruptive',
+  },
+  {
+    id: 'iam-create-support-role',
+    controls: ['IAM.18', 'cis-aws-foundations-benchmark/v/1.2.0/1.20', 'cis-aws-foundations-benchmark/v/1.4.0/1.17', 'cis-aws-foundations-benchmark/v/3.0.0/1.17', 'cis-aws-foundations-benchmark/v/5.0.0/1.16'],
+    resourceType: 'AwsAccount',
     impact: 'disruptive',
   },
   {
@@ -71,8 +101,14 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 'iam-enforce-strong-password-policy',
-    controls: ['IAM.7', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9', 'cis-aws-foundations-benchmark/v/3.0.0/1.8', 'cis-aws-foundations-benchmark/v/3.0.0/1.9', 'cis-aws-foundations-benchmark/v/5.0.0/1.7', 'cis-aws-foundations-benchmark/v/5.0.0/1.8'],
+    controls: ['IAM.7', 'IAM.10', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9', 'cis-aws-foundations-benchmark/v/3.0.0/1.8', 'cis-aws-foundations-benchmark/v/3.0.0/1.9', 'cis-aws-foundations-benchmark/v/5.0.0/1.7', 'cis-aws-foundations-benchmark/v/5.0.0/1.8', 'pci-dss/v/3.2.1/PCI.IAM.8'],
     resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'kms-cancel-key-deletion',
+    controls: ['KMS.3'],
+    resourceType: 'AwsKmsKey',
     impact: 'disruptive',
   },
   {
@@ -113,7 +149,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   },
   {
     id: 's3-enable-bucket-block-public-access',
-    controls: ['S3.8', 'S3.2', 'S3.3', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.2', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.2', 'pci-dss/v/3.2.1/PCI.S3.2', 'pci-dss/v/3.2.1/PCI.S3.1'],
+    controls: ['S3.8', 'S3.2', 'S3.3', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.5.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.4.2', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.2', 'pci-dss/v/3.2.1/PCI.S3.2', 'pci-dss/v/3.2.1/PCI.S3.1', 'CloudTrail.6', 'cis-aws-foundations-benchmark/v/1.2.0/2.3', 'cis-aws-foundations-benchmark/v/1.4.0/3.3'],
     resourceType: 'AwsS3Bucket',
     impact: 'non-disruptive',
   },
@@ -134,5 +170,17 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     controls: ['SQS.1'],
     resourceType: 'AwsSqsQueue',
     impact: 'non-disruptive',
+  },
+  {
+    id: 'ssm-block-public-document-sharing',
+    controls: ['SSM.7'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'ssm-unshare-public-document',
+    controls: ['SSM.4'],
+    resourceType: 'AwsSsmDocument',
+    impact: 'disruptive',
   },
 ];

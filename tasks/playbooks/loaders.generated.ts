@@ -3,18 +3,24 @@
 import type { Playbook } from './definePlaybook.js';
 
 export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> = {
+  'access-analyzer-enable-external-access-analyzer': async () => (await import('./accessanalyzer/enableExternalAccessAnalyzer.js')).enableExternalAccessAnalyzer,
+  'account-set-security-contact': async () => (await import('./account/setSecurityContact.js')).setSecurityContact,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,
+  'ec2-block-snapshot-public-access': async () => (await import('./ec2/blockSnapshotPublicAccess.js')).blockSnapshotPublicAccess,
   'ec2-disable-subnet-public-ip-assignment': async () => (await import('./ec2/disableSubnetPublicIpAssignment.js')).disableSubnetPublicIpAssignment,
+  'ec2-disable-transit-gateway-auto-accept': async () => (await import('./ec2/disableTransitGatewayAutoAccept.js')).disableTransitGatewayAutoAccept,
   'ec2-enable-ebs-default-encryption': async () => (await import('./ec2/enableEbsDefaultEncryption.js')).enableEbsDefaultEncryption,
   'ec2-make-snapshots-private': async () => (await import('./ec2/makeSnapshotsPrivate.js')).makeSnapshotsPrivate,
   'ec2-remove-default-security-group-rules': async () => (await import('./ec2/removeDefaultSecurityGroupRules.js')).removeDefaultSecurityGroupRules,
   'ec2-require-imdsv2': async () => (await import('./ec2/requireImdsV2.js')).requireImdsV2,
   'ec2-revoke-world-open-high-risk-ports': async () => (await import('./ec2/revokeWorldOpenHighRiskPorts.js')).revokeWorldOpenHighRiskPorts,
   'ec2-revoke-world-open-unauthorized-ports': async () => (await import('./ec2/revokeWorldOpenUnauthorizedPorts.js')).revokeWorldOpenUnauthorizedPorts,
+  'iam-create-support-role': async () => (await import('./iam/createSupportRole.js')).createSupportRole,
   'iam-deactivate-stale-access-keys': async () => (await import('./iam/deactivateStaleAccessKeys.js')).deactivateStaleAccessKeys,
   'iam-deactivate-unused-access-keys': async () => (await import('./iam/deactivateUnusedAccessKeys.js')).deactivateUnusedAccessKeys,
   'iam-enforce-strong-password-policy': async () => (await import('./iam/enforceStrongPasswordPolicy.js')).enforceStrongPasswordPolicy,
+  'kms-cancel-key-deletion': async () => (await import('./kms/cancelKeyDeletion.js')).cancelKeyDeletion,
   'kms-enable-key-rotation': async () => (await import('./kms/enableKeyRotation.js')).enableKeyRotation,
   'lambda-remove-public-function-permissions': async () => (await import('./lambda/removePublicFunctionPermissions.js')).removePublicFunctionPermissions,
   'rds-disable-instance-public-access': async () => (await import('./rds/disableInstancePublicAccess.js')).disableInstancePublicAccess,
@@ -25,4 +31,6 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   's3-enable-bucket-versioning': async () => (await import('./s3/enableBucketVersioning.js')).enableBucketVersioning,
   's3-require-secure-transport': async () => (await import('./s3/requireSecureTransport.js')).requireSecureTransport,
   'sqs-enable-queue-encryption': async () => (await import('./sqs/enableQueueEncryption.js')).enableQueueEncryption,
+  'ssm-block-public-document-sharing': async () => (await import('./ssm/blockPublicDocumentSharing.js')).blockPublicDocumentSharing,
+  'ssm-unshare-public-document': async () => (await import('./ssm/unshareSsmDocument.js')).unshareSsmDocument,
 };

@@ -1,5 +1,5 @@
 import type { Playbook } from './definePlaybook.js';
-import { isScoped, RESOURCE_ARN_PATTERNS } from './resourceScopes.js';
+import { isScoped, patternsOf, RESOURCE_ARN_PATTERNS } from './resourceScopes.js';
 
 /** An action as the catalog lists it: `(*)` when IAM cannot scope it to a resource. */
 const shownAction = (action: string) => (isScoped(action) ? `\`${action}\`` : `\`${action}\` (*)`);
@@ -53,7 +53,7 @@ function renderScopes(): string[] {
     '',
     '| Resource type | ARN pattern in the member account |',
     '| --- | --- |',
-    ...Object.entries(RESOURCE_ARN_PATTERNS).map(([type, pattern]) => `| ${type} | \`${pattern}\` |`),
+    ...(Object.keys(RESOURCE_ARN_PATTERNS) as (keyof typeof RESOURCE_ARN_PATTERNS)[]).map((type) => `| ${type} | ${patternsOf(type).map((pattern) => `\`${pattern}\``).join(', ')} |`),
     '',
   ];
 }

@@ -14,13 +14,22 @@
 /** A resource type as `<service>:<type>`, the Reference's name for it. */
 export type ResourceType = keyof typeof RESOURCE_ARN_PATTERNS;
 
+/** The ARN patterns of a resource type (most have one). */
+export function patternsOf(type: ResourceType): readonly string[] {
+  const patterns: string | readonly string[] = RESOURCE_ARN_PATTERNS[type];
+  return typeof patterns === 'string' ? [patterns] : patterns;
+}
+
 /**
  * ARN patterns by resource type. `${Partition}` and `${Account}` are the member account's, filled
  * where the policy is built; the region is `*` on purpose: one member role serves every region
  * whose findings the administrator account aggregates, and which those are is not known at
- * deploy time. EC2 snapshots and S3 buckets carry no account in their ARN.
+ * deploy time. EC2 snapshots and S3 buckets carry no account in their ARN. A type may list several
+ * patterns where the roles need a few named resources of it and nothing else of it (IAM roles).
  */
 export const RESOURCE_ARN_PATTERNS = {
+  'access-analyzer:Analyzer': 'arn:${Partition}:access-analyzer:*:${Account}:analyzer/*',
+  'account:account': 'arn:${Partition}:account::${Account}:account',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
   'ec2:instance': 'arn:${Partition}:ec2:*:${Account}:instance/*',
@@ -28,6 +37,15 @@ export const RESOURCE_ARN_PATTERNS = {
   'ec2:security-group-rule': 'arn:${Partition}:ec2:*:${Account}:security-group-rule/*',
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
   'ec2:subnet': 'arn:${Partition}:ec2:*:${Account}:subnet/*',
+  'ec2:transit-gateway': 'arn:${Partition}:ec2:*:${Account}:transit-gateway/*',
+  // AWS managed policies carry the account "aws": only the one IAM.18 reads.
+  'iam:policy': 'arn:${Partition}:iam::aws:policy/AWSSupportAccess',
+  // Only the role IAM.18 creates and the service-linked role CreateAnalyzer (IAM.28) creates: a member role
+  // allowed to attach policies to any role could grant itself anything.
+  'iam:role': [
+    'arn:${Partition}:iam::${Account}:role/rectify-aws-support',
+    'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
+  ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
   'lambda:function': 'arn:${Partition}:lambda:*:${Account}:function:*',
@@ -39,7 +57,9 @@ export const RESOURCE_ARN_PATTERNS = {
   'ssm:document': 'arn:${Partition}:ssm:*::document/*',
   'ssm:automation-definition': 'arn:${Partition}:ssm:*:*:automation-definition/*',
   'ssm:automation-execution': 'arn:${Partition}:ssm:*:${Account}:automation-execution/*',
-} as const;
+  // Only the setting SSM.7 changes.
+  'ssm:servicesetting': 'arn:${Partition}:ssm:*:${Account}:servicesetting/ssm/documents/console/public-sharing-permission',
+} as const satisfies Readonly<Record<string, string | readonly string[]>>;
 
 /**
  * The resource types each scoped action is authorized on, as Rectify calls it: the required
@@ -47,6 +67,12 @@ export const RESOURCE_ARN_PATTERNS = {
  * data store). Actions absent here have no resource type in the Reference.
  */
 export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceType[]>> = {
+  'access-analyzer:CreateAnalyzer': ['access-analyzer:Analyzer'],
+  'access-analyzer:DeleteAnalyzer': ['access-analyzer:Analyzer'],
+  // The member account itself (accountInOrganization is for calls from the management account, which Rectify does not make).
+  'account:DeleteAlternateContact': ['account:account'],
+  'account:GetAlternateContact': ['account:account'],
+  'account:PutAlternateContact': ['account:account'],
   'cloudtrail:GetTrail': ['cloudtrail:trail'],
   'cloudtrail:ListTags': ['cloudtrail:trail'],
   'cloudtrail:UpdateTrail': ['cloudtrail:trail'],
@@ -60,21 +86,33 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ec2:ModifyInstanceMetadataOptions': ['ec2:instance'],
   'ec2:ModifySnapshotAttribute': ['ec2:snapshot'],
   'ec2:ModifySubnetAttribute': ['ec2:subnet'],
+  'ec2:ModifyTransitGateway': ['ec2:transit-gateway'],
   'ec2:RevokeSecurityGroupEgress': ['ec2:security-group'],
   'ec2:RevokeSecurityGroupIngress': ['ec2:security-group'],
+  'iam:AttachRolePolicy': ['iam:role'],
   'iam:CreateLoginProfile': ['iam:user'],
+  'iam:CreateRole': ['iam:role'],
+  'iam:CreateServiceLinkedRole': ['iam:role'],
+  'iam:DeleteRole': ['iam:role'],
+  'iam:DetachRolePolicy': ['iam:role'],
   'iam:DeleteLoginProfile': ['iam:user'],
   'iam:GetAccessKeyLastUsed': ['iam:user'],
   'iam:GetLoginProfile': ['iam:user'],
+  'iam:GetRole': ['iam:role'],
   'iam:GetUser': ['iam:user'],
   'iam:ListAccessKeys': ['iam:user'],
+  'iam:ListEntitiesForPolicy': ['iam:policy'],
   'iam:ListUserTags': ['iam:user'],
+  'iam:TagRole': ['iam:role'],
   'iam:UpdateAccessKey': ['iam:user'],
+  'kms:CancelKeyDeletion': ['kms:key'],
   'kms:DescribeKey': ['kms:key'],
   'kms:DisableKeyRotation': ['kms:key'],
+  'kms:EnableKey': ['kms:key'],
   'kms:EnableKeyRotation': ['kms:key'],
   'kms:GetKeyRotationStatus': ['kms:key'],
   'kms:ListResourceTags': ['kms:key'],
+  'kms:ScheduleKeyDeletion': ['kms:key'],
   'lambda:AddPermission': ['lambda:function'],
   'lambda:GetFunctionConfiguration': ['lambda:function'],
   'lambda:GetPolicy': ['lambda:function'],
@@ -102,9 +140,27 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'sqs:GetQueueUrl': ['sqs:queue'],
   'sqs:ListQueueTags': ['sqs:queue'],
   'sqs:SetQueueAttributes': ['sqs:queue'],
+  'ssm:DescribeDocumentPermission': ['ssm:document'],
   'ssm:GetAutomationExecution': ['ssm:automation-execution'],
+  'ssm:GetServiceSetting': ['ssm:servicesetting'],
+  // Documents only: the tags of the SSM documents findings name (tasks/domain/tagReaders/ssm.ts).
+  'ssm:ListTagsForResource': ['ssm:document'],
+  'ssm:ModifyDocumentPermission': ['ssm:document'],
+  'ssm:ResetServiceSetting': ['ssm:servicesetting'],
   'ssm:StartAutomationExecution': ['ssm:document', 'ssm:automation-definition', 'ssm:automation-execution'],
   'ssm:StopAutomationExecution': ['ssm:automation-execution'],
+  'ssm:UpdateServiceSetting': ['ssm:servicesetting'],
+};
+
+/**
+ * Actions granted on other patterns of their resource type than {@link RESOURCE_ARN_PATTERNS} gives
+ * it: SSM.4 reads and changes the sharing (and its tag reader the tags) of the account's own
+ * documents, while `ssm:document` stays AWS-owned documents only for starting runbooks.
+ */
+export const ACTION_ARN_PATTERNS: Readonly<Record<string, readonly string[]>> = {
+  'ssm:DescribeDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
+  'ssm:ListTagsForResource': ['arn:${Partition}:ssm:*:${Account}:document/*'],
+  'ssm:ModifyDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */
@@ -124,7 +180,8 @@ export interface ScopeAccount {
 export function resourcesFor(action: string, scope: ScopeAccount): string[] {
   const types = ACTION_RESOURCE_TYPES[action];
   if (!types) return ['*'];
-  return types.map((type) => RESOURCE_ARN_PATTERNS[type].replace('${Partition}', scope.partition).replace('${Account}', scope.account));
+  const patterns = ACTION_ARN_PATTERNS[action] ?? types.flatMap((type) => patternsOf(type));
+  return patterns.map((pattern) => pattern.replace('${Partition}', scope.partition).replace('${Account}', scope.account));
 }
 
 /** Whether IAM lets a policy scope `action` to resources (it is in {@link ACTION_RESOURCE_TYPES}). */

@@ -33,18 +33,6 @@ export const UNEXERCISED_PERMISSIONS: readonly UnexercisedPermission[] = [
     reason: 'Rollback of a bucket that had no policy before the change (s3/requireSecureTransport.ts rollback); the scenarios\' buckets start with one.',
   },
   {
-    playbook: 's3-enable-bucket-block-public-access',
-    action: 's3:GetBucketAcl',
-    reason:
-      'Read only when the bucket\'s object ownership allows ACLs (s3/bucketExposure.ts readBucketExposure); the scenarios\' buckets have the ' +
-      'default BucketOwnerEnforced. The ACL path runs in test/playbooks/s3/enableBucketBlockPublicAccess.publicReadWrite.test.ts, outside the workflow.',
-  },
-  {
-    playbook: 's3-enable-bucket-block-public-access',
-    action: 's3:ListBucketVersions',
-    reason: 'ListObjectVersions, on the same ACL path as s3:GetBucketAcl (s3/bucketExposure.ts); same reason.',
-  },
-  {
     playbook: 'rds-enable-instance-deletion-protection-runbook',
     action: 'rds:ModifyDBInstance',
     reason:

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { automationRoles } from '../../infra/automationRunbooks.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
-import { ACTION_RESOURCE_TYPES, RESOURCE_ARN_PATTERNS, resourcesFor, type ResourceType } from '../../tasks/playbooks/resourceScopes.js';
+import { ACTION_ARN_PATTERNS, ACTION_RESOURCE_TYPES, patternsOf, RESOURCE_ARN_PATTERNS, resourcesFor, type ResourceType } from '../../tasks/playbooks/resourceScopes.js';
 import { removeOutdirs, templatesFor } from '../infra/testApp.js';
 import { matchesPattern } from './SynthesizedPolicies.js';
 
@@ -59,9 +59,24 @@ describe('the member roles name resource patterns wherever IAM supports them (do
           problems.push(`${action}: the Reference gives it no resource type ${type}`);
           continue;
         }
-        const pattern = RESOURCE_ARN_PATTERNS[type].replace('${Partition}', 'aws').replace('${Account}', ACCOUNT);
-        const fits = [ACCOUNT, ''].some((account) => matchesPattern(sampleArn(reference.arn, account), pattern));
-        if (!fits) problems.push(`${action}: pattern ${pattern} does not fit ${type}'s ARN format ${reference.arn}`);
+        for (const each of patternsOf(type)) {
+          const pattern = each.replace('${Partition}', 'aws').replace('${Account}', ACCOUNT);
+          // A wildcard pattern fits when a sample ARN of the format matches it; a pattern naming one resource
+          // (an IAM role, an AWS managed policy, whose account is "aws") when it matches the format read as a pattern.
+          const accounts = [ACCOUNT, '', 'aws'];
+          const fits =
+            accounts.some((account) => matchesPattern(sampleArn(reference.arn, account), pattern)) ||
+            accounts.some((account) => matchesPattern(pattern, reference.arn.replace('${Partition}', 'aws').replace('${Account}', account).replace(/\$\{[^}]+\}/g, '*')));
+          if (!fits) problems.push(`${action}: pattern ${pattern} does not fit ${type}'s ARN format ${reference.arn}`);
+        }
+      }
+    }
+    // An action's own patterns (ACTION_ARN_PATTERNS) must fit one of its listed types' formats too.
+    for (const [action, patterns] of Object.entries(ACTION_ARN_PATTERNS)) {
+      const formats = (await referenceTypes(action)).filter((t) => (ACTION_RESOURCE_TYPES[action] ?? []).includes(t.name as ResourceType)).map((t) => t.arn);
+      for (const each of patterns) {
+        const pattern = each.replace('${Partition}', 'aws').replace('${Account}', ACCOUNT);
+        if (!formats.some((format) => matchesPattern(sampleArn(format, ACCOUNT), pattern))) problems.push(`${action}: its own pattern ${pattern} fits none of ${formats.join(', ')}`);
       }
     }
     // Assess
@@ -71,12 +86,11 @@ describe('the member roles name resource patterns wherever IAM supports them (do
 
   it('keeps every pattern inside the member account, but for the ARNs that carry no account', () => {
     // Act
-    const withoutAccount = Object.entries(RESOURCE_ARN_PATTERNS)
-      .filter(([, pattern]) => !pattern.includes(':${Account}:'))
-      .map(([type]) => type);
+    const withoutAccount = (Object.keys(RESOURCE_ARN_PATTERNS) as ResourceType[]).filter((type) => patternsOf(type).some((pattern) => !pattern.includes(':${Account}:')));
     // Assess: buckets and EBS snapshots have no account in their ARN; SSM documents without one are AWS-owned
     // (the change role starts AWS's runbooks only); a runbook's definition is AWS's, named with any account.
-    expect(withoutAccount.sort()).toEqual(['ec2:snapshot', 's3:bucket', 'ssm:automation-definition', 'ssm:document']);
+    // An AWS managed policy's ARN names the account "aws" (IAM.18 reads who holds AWSSupportAccess).
+    expect(withoutAccount.sort()).toEqual(['ec2:snapshot', 'iam:policy', 's3:bucket', 'ssm:automation-definition', 'ssm:document']);
     expect(resourcesFor('s3:PutBucketPolicy', SCOPE)).toEqual(['arn:aws:s3:::*']);
     expect(resourcesFor('iam:UpdateAccessKey', SCOPE)).toEqual([`arn:aws:iam::${ACCOUNT}:user/*`]);
     expect(resourcesFor('ec2:DescribeSecurityGroups', SCOPE)).toEqual(['*']);

@@ -117,6 +117,10 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
     { action: 'ssm:StartAutomationExecution', ...awsOwnedDocument(call) },
     ...[call.names.AutomationAssumeRole ?? []].flat().map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'ssm.amazonaws.com' } })),
   ],
+  // CreateAnalyzer creates the service-linked role AWSServiceRoleForAccessAnalyzer when the account has none (IAM Access Analyzer User Guide, "Using service-linked roles").
+  'AccessAnalyzer.CreateAnalyzer': ['access-analyzer:CreateAnalyzer', 'iam:CreateServiceLinkedRole'],
+  // Rectify's CreateRole always passes Tags (iam/createSupportRole.ts): IAM authorizes them with iam:TagRole.
+  'IAM.CreateRole': ['iam:CreateRole', 'iam:TagRole'],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],

@@ -2,6 +2,7 @@ import {
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
+  DescribeTransitGatewaysCommand,
   DescribeVolumesCommand,
   DescribeVpcsCommand,
   EC2Client,
@@ -26,4 +27,7 @@ export const ec2TagReaders: Readonly<Record<string, ReadTags>> = {
   AwsEc2Subnet: ec2Reader(async (ec2, id) => (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [id] }))).Subnets?.find((s) => s.SubnetId === id)),
   AwsEc2Vpc: ec2Reader(async (ec2, id) => (await ec2.send(new DescribeVpcsCommand({ VpcIds: [id] }))).Vpcs?.find((v) => v.VpcId === id)),
   AwsEc2Volume: ec2Reader(async (ec2, id) => (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] }))).Volumes?.find((v) => v.VolumeId === id)),
+  AwsEc2TransitGateway: ec2Reader(async (ec2, id) =>
+    (await ec2.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [id] }))).TransitGateways?.find((g) => g.TransitGatewayId === id),
+  ),
 };

@@ -36,7 +36,9 @@ const Parameters = z.object({
 });
 type Parameters = z.infer<typeof Parameters>;
 
-// IAM.15, IAM.16 and IAM.17 check fixed values: they take no parameters.
+// IAM.10, IAM.15, IAM.16 and IAM.17 check fixed values: they take no parameters.
+/** IAM.10's PCI DSS v3.2.1 minimums (Security Hub user guide, "[IAM.10]"). */
+const IAM_10 = { minimumLength: 7, reusePrevention: 4, maxAgeDays: 90 } as const;
 const IAM_15_MINIMUM_LENGTH = 14;
 const IAM_16_REUSE_PREVENTION = 24;
 const IAM_17_MAX_AGE_DAYS = 90;
@@ -62,15 +64,16 @@ const Settings = z.object({
 type Settings = z.infer<typeof Settings>;
 type Context = PlaybookContext<Settings, Parameters>;
 
-type PasswordControl = 'IAM.7' | 'IAM.11' | 'IAM.12' | 'IAM.13' | 'IAM.14' | 'IAM.15' | 'IAM.16' | 'IAM.17';
+type PasswordControl = 'IAM.7' | 'IAM.10' | 'IAM.11' | 'IAM.12' | 'IAM.13' | 'IAM.14' | 'IAM.15' | 'IAM.16' | 'IAM.17';
 
 /**
  * Every id this playbook answers to and the consolidated control it stands for ("Related
  * requirements" of each control in Security Hub's IAM control reference). A finding is fixed for
- * that one control. PCI DSS v3.2.1 PCI.IAM.8 is IAM.10, which this playbook does not claim.
+ * that one control. PCI DSS v3.2.1 PCI.IAM.8 is IAM.10.
  */
 const CONTROL_OF: Readonly<Record<string, PasswordControl>> = {
   'IAM.7': 'IAM.7',
+  'IAM.10': 'IAM.10',
   'IAM.11': 'IAM.11',
   'IAM.12': 'IAM.12',
   'IAM.13': 'IAM.13',
@@ -91,6 +94,7 @@ const CONTROL_OF: Readonly<Record<string, PasswordControl>> = {
   'cis-aws-foundations-benchmark/v/3.0.0/1.9': 'IAM.16',
   'cis-aws-foundations-benchmark/v/5.0.0/1.7': 'IAM.15',
   'cis-aws-foundations-benchmark/v/5.0.0/1.8': 'IAM.16',
+  'pci-dss/v/3.2.1/PCI.IAM.8': 'IAM.10',
 };
 
 const atLeast = (have: number, need: number) => have >= need;
@@ -134,9 +138,27 @@ function iam7Requirements(ctx: Context): Requirement[] {
   return [...classes, ...numbers];
 }
 
-/** What each control checks on the password policy: one requirement, except IAM.7's several. */
+/**
+ * IAM.10, the PCI DSS v3.2.1 policy: uppercase, lowercase and numbers (no symbol), at least 7
+ * characters, reuse of the last 4 prevented, expiry within 90 days, all checked together. A setting
+ * tightens a value where it is stricter still (its schema already refuses one looser than IAM.15-17).
+ */
+function iam10Requirements(ctx: Context): Requirement[] {
+  const { settings: s } = ctx;
+  return [
+    { field: 'RequireUppercaseCharacters', reason: 'IAM.10' },
+    { field: 'RequireLowercaseCharacters', reason: 'IAM.10' },
+    { field: 'RequireNumbers', reason: 'IAM.10' },
+    fixedValue('MinimumPasswordLength', 'IAM.10', IAM_10.minimumLength, ['minimumPasswordLength', s.minimumPasswordLength]),
+    fixedValue('PasswordReusePrevention', 'IAM.10', IAM_10.reusePrevention, ['passwordReusePrevention', s.passwordReusePrevention]),
+    fixedValue('MaxPasswordAge', 'IAM.10', IAM_10.maxAgeDays, ['maxPasswordAgeDays', s.maxPasswordAgeDays]),
+  ];
+}
+
+/** What each control checks on the password policy: one requirement, except IAM.7's and IAM.10's several. */
 const REQUIREMENTS: Readonly<Record<PasswordControl, (ctx: Context) => Requirement[]>> = {
   'IAM.7': iam7Requirements,
+  'IAM.10': iam10Requirements,
   'IAM.11': () => [{ field: 'RequireUppercaseCharacters', reason: 'IAM.11' }],
   'IAM.12': () => [{ field: 'RequireLowercaseCharacters', reason: 'IAM.12' }],
   'IAM.13': () => [{ field: 'RequireSymbols', reason: 'IAM.13' }],
@@ -161,6 +183,8 @@ const unmet = (policy: PasswordPolicySnapshot, requirements: readonly Requiremen
  * - IAM.7, https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-7: its
  *   parameters as the finding carries them, else Security Hub's defaults (every character class,
  *   8 characters; reuse prevention and expiry only when the finding sets them);
+ * - IAM.10 (PCI DSS v3.2.1 PCI.IAM.8), …/iam-controls.html#iam-10: uppercase, lowercase and
+ *   numbers required, at least 7 characters, reuse of the last 4 prevented, expiry within 90 days;
  * - IAM.11, …/iam-controls.html#iam-11: at least one uppercase letter;
  * - IAM.12, …/iam-controls.html#iam-12: at least one lowercase letter;
  * - IAM.13, …/iam-controls.html#iam-13: at least one symbol;

@@ -31,12 +31,19 @@ const SETTINGS: Record<SettingName, string> = {
   RestrictPublicBuckets: 'limit a public policy to AWS services and the bucket owner',
 };
 
+/** What a control checks: all four settings, or no public access of a kind (`any`: read or write) left unrestricted. */
+type Condition = 'all-settings' | Access | 'any';
+
 /**
  * What each control checks: S3.8 and its CIS aliases all four bucket-level settings; S3.2 (PCI.S3.2)
- * no public read, S3.3 (PCI.S3.1) no public write, through the bucket's policy or ACL unless the
- * Block Public Access settings for that source restrict it.
+ * no public read, S3.3 (PCI.S3.1) no public write, CloudTrail.6 (the trail's bucket, CIS v1.2.0 2.3,
+ * v1.4.0 3.3) no public access at all, through the bucket's policy or ACL unless the Block Public
+ * Access settings for that source restrict it.
  */
-const CONDITION: Readonly<Record<string, 'all-settings' | Access>> = {
+const CONDITION: Readonly<Record<string, Condition>> = {
+  'CloudTrail.6': 'any',
+  'cis-aws-foundations-benchmark/v/1.2.0/2.3': 'any',
+  'cis-aws-foundations-benchmark/v/1.4.0/3.3': 'any',
   'S3.2': 'read',
   'pci-dss/v/3.2.1/PCI.S3.2': 'read',
   'S3.3': 'write',
@@ -65,11 +72,15 @@ async function readConfiguration(ctx: PlaybookContext<unknown>): Promise<BlockPu
  * "restrict" public policies or ACLs, so requiring both is the reading that can never pass what
  * the control fails.
  */
-function requiredSettings(condition: 'all-settings' | Access, exposure: BucketExposure | undefined): SettingName[] {
+function requiredSettings(condition: Condition, exposure: BucketExposure | undefined): SettingName[] {
   if (condition === 'all-settings' || !exposure) return [...SETTING_NAMES];
-  const open = exposure.grants.filter((grant) => grant.access.includes(condition));
+  const open = exposure.grants.filter((grant) => grantsAccess(grant, condition));
   return [...(open.some((g) => g.source === 'acl') ? ACL_SETTINGS : []), ...(open.some((g) => g.source === 'policy') ? POLICY_SETTINGS : [])];
 }
+
+/** Whether a public grant gives the access the control is about. */
+const grantsAccess = (grant: { access: readonly Access[] }, condition: Exclude<Condition, 'all-settings'>) => condition === 'any' || grant.access.includes(condition);
+const accessWords = (condition: Exclude<Condition, 'all-settings'>) => (condition === 'any' ? 'public' : `public ${condition}`);
 
 /** The required settings that are off, with the bucket's exposure when the control depends on it. */
 async function missingSettings(ctx: PlaybookContext<unknown>, config: BlockPublicAccessSnapshot) {
@@ -94,6 +105,11 @@ async function missingSettings(ctx: PlaybookContext<unknown>, config: BlockPubli
  *   that grants it is turned on (BlockPublicAcls+IgnorePublicAcls, BlockPublicPolicy+RestrictPublicBuckets).
  *   Not documented, decided towards failing: which settings "restrict" (both of the pair are
  *   required), and whether account-level settings count (only the bucket's do).
+ * - CloudTrail.6 (CIS v1.2.0 2.3, v1.4.0 3.3): https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-6,
+ *   rule `cloudtrail-s3-bucket-public-access-prohibited`
+ *   (https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-s3-bucket-public-access-prohibited.html):
+ *   the bucket a trail writes to must not be publicly accessible, so S3.2's and S3.3's reading
+ *   applies to read and write together; the finding names the bucket.
  *
  * Impact is the plan's (`bucketImpact`): disruptive when it cuts off public access the bucket
  * may serve today, with the grants named; non-disruptive otherwise.
@@ -111,6 +127,9 @@ export const enableBucketBlockPublicAccess = definePlaybook<BlockPublicAccessSna
     'cis-aws-foundations-benchmark/v/5.0.0/2.1.4.2',
     'pci-dss/v/3.2.1/PCI.S3.2',
     'pci-dss/v/3.2.1/PCI.S3.1',
+    'CloudTrail.6',
+    'cis-aws-foundations-benchmark/v/1.2.0/2.3',
+    'cis-aws-foundations-benchmark/v/1.4.0/3.3',
   ],
   resourceType: 'AwsS3Bucket',
   impact: 'non-disruptive',
@@ -127,7 +146,7 @@ export const enableBucketBlockPublicAccess = definePlaybook<BlockPublicAccessSna
 
   async plan(ctx, current) {
     const { condition, exposure, off } = await missingSettings(ctx, current);
-    const what = condition === 'all-settings' ? 'blocks public access' : `allows no public ${condition} access`;
+    const what = condition === 'all-settings' ? 'blocks public access' : `allows no ${accessWords(condition)} access`;
     if (off.length === 0) return { summary: `Bucket ${ctx.resource.name} already ${what} (${ctx.controlId})`, changes: [] };
     const changes = off.map((setting) => ({ setting, description: `Turn on ${setting} for bucket ${ctx.resource.name} (${SETTINGS[setting]})` }));
     const impact = bucketImpact(ctx.resource.name, off, exposure ?? (await readBucketExposure(ctx)), await readAccountConfiguration(ctx));
@@ -145,10 +164,10 @@ export const enableBucketBlockPublicAccess = definePlaybook<BlockPublicAccessSna
   async verify(ctx) {
     const { condition, exposure, off } = await missingSettings(ctx, await readConfiguration(ctx));
     if (off.length === 0) {
-      const met = condition === 'all-settings' ? 'all four Block Public Access settings are on' : `it grants no public ${condition} access that Block Public Access leaves unrestricted`;
+      const met = condition === 'all-settings' ? 'all four Block Public Access settings are on' : `it grants no ${accessWords(condition)} access that Block Public Access leaves unrestricted`;
       return { compliant: true, detail: `Bucket ${ctx.resource.name} meets ${ctx.controlId}: ${met}` };
     }
-    const open = exposure?.grants.filter((grant) => condition !== 'all-settings' && grant.access.includes(condition)) ?? [];
+    const open = exposure?.grants.filter((grant) => condition !== 'all-settings' && grantsAccess(grant, condition)) ?? [];
     const because = open.length > 0 ? ` while ${open.map((grant) => grant.description).join(', ')}` : '';
     return { compliant: false, detail: `Bucket ${ctx.resource.name} has ${off.join(', ')} off${because} (${ctx.controlId})` };
   },

@@ -117,8 +117,8 @@ describe('revokeWorldOpenHighRiskPorts checks what Security Hub checks (moto)', 
       `Revoke inbound TCP port 2222 from 0.0.0.0/0 on ${groupId}: it opens TCP port 2222 to the internet, flagged by EC2.13 with TCP 2222 added by the policy's playbook settings`,
     ]);
     expect(withoutIds(await rulesOf(groupId, 'in'))).toEqual(['tcp 3389-3389 0.0.0.0/0']);
-    expect(playbook.settings.parse(settings)).toEqual({ ports: { 'EC2.19': EC2_19_PORTS, 'EC2.13': [22, 2222], 'EC2.14': [3389] } });
-    expect(playbook.settings.parse({})).toEqual({ ports: { 'EC2.19': EC2_19_PORTS, 'EC2.13': [22], 'EC2.14': [3389] } });
+    expect(playbook.settings.parse(settings)).toEqual({ ports: { 'EC2.19': EC2_19_PORTS, 'EC2.13': [22, 2222], 'EC2.14': [3389], 'EC2.53': [22, 3389], 'EC2.54': [22, 3389] } });
+    expect(playbook.settings.parse({})).toEqual({ ports: { 'EC2.19': EC2_19_PORTS, 'EC2.13': [22], 'EC2.14': [3389], 'EC2.53': [22, 3389], 'EC2.54': [22, 3389] } });
   });
 
   it.each([
