@@ -59,6 +59,9 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsRdsDbInstance: named('rds', 'db:', '[a-z][a-z0-9-]{0,62}'),
   AwsRdsDbSnapshot: named('rds', 'snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsRdsDbClusterSnapshot: named('rds', 'cluster-snapshot:', '[a-z][a-z0-9:-]{0,254}'),
+  AwsRdsDbCluster: named('rds', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
+  // Redshift cluster identifiers are stored in lower case, as in their ARNs.
+  AwsRedshiftCluster: named('redshift', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
   AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
   AwsS3Bucket: {
