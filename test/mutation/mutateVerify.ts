@@ -3,7 +3,9 @@
  * answers compliant (test/mutation/verifyAlwaysCompliant.setup.ts) and run the tests that should
  * notice — the playbook's own moto test file and its run with an apply that changes nothing
  * (test/playbooks/verifyCatchesNoop.test.ts). Every playbook's tests must fail under the mutant;
- * a playbook whose tests still pass is reported and the script exits 1.
+ * a playbook whose tests still pass is reported and the script exits 1. A playbook moto cannot
+ * emulate (`notEmulated`) has no scenario to run without a change: its stubbed direct test is the
+ * proof, as in verifyCatchesNoop.test.ts, and its workflow column says so.
  *
  *   npm run mutation                      # every playbook
  *   npm run mutation -- kms-enable-key-rotation s3-enable-bucket-versioning
@@ -11,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { allPlaybooks } from '../../tasks/playbooks/registry.js';
 import { playbookSources, REPO_ROOT as ROOT } from '../support/playbookSources.js';
 
 interface Target {
@@ -50,7 +53,7 @@ function caught(target: Target, args: string[]): Promise<boolean> {
 interface Row {
   readonly playbookId: string;
   readonly direct: boolean | 'no test file';
-  readonly workflow: boolean;
+  readonly workflow: boolean | 'not emulated';
 }
 
 async function check(target: Target): Promise<Row> {
@@ -58,9 +61,12 @@ async function check(target: Target): Promise<Row> {
   const direct = existsSync(path.join(ROOT, directFile)) ? await caught(target, [directFile]) : 'no test file';
   // A playbook moto cannot run end to end (an SSM runbook) has its own workflow test with SSM stubbed.
   const workflowFile = `test/playbooks/${target.module}.workflow.test.ts`;
+  const notEmulated = allPlaybooks().some((p) => p.id === target.playbookId && p.notEmulated);
   const workflow = existsSync(path.join(ROOT, workflowFile))
     ? await caught(target, [workflowFile])
-    : await caught(target, ['test/playbooks/verifyCatchesNoop.test.ts', '-t', `${target.module}.remediated.scenario.json`]);
+    : notEmulated
+      ? 'not emulated'
+      : await caught(target, ['test/playbooks/verifyCatchesNoop.test.ts', '-t', `${target.module}.remediated.scenario.json`]);
   return { playbookId: target.playbookId, direct, workflow };
 }
 

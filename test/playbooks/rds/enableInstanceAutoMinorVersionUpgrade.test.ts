@@ -1,9 +1,11 @@
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import { enableInstanceAutoMinorVersionUpgrade as playbook } from '../../../tasks/playbooks/rds/enableInstanceAutoMinorVersionUpgrade.js';
 import { useMoto } from '../../support/moto.js';
 import { requestFor } from '../../support/request.js';
+import { stubbedClients } from '../../support/stubbedClients.js';
 
 const instanceArn = (id: string) => `arn:aws:rds:us-east-1:123456789012:db:${id}`;
 
@@ -123,17 +125,19 @@ describe('enableInstanceAutoMinorVersionUpgrade (RDS.13) against moto', () => {
     await expect(reading).rejects.toThrow();
   });
 
-  it('refuses an RDS Custom instance, which rejects the setting, and changes nothing', async () => {
-    // Prepare: moto cannot create RDS Custom, so its engine is stubbed into the answer
-    const id = await instance(false);
-    const ctx = contextFor(id);
-    const snapshot = await playbook.snapshot(ctx);
-    const describing = { ...(await describeInstance(id)), Engine: 'custom-oracle-ee' };
-    const stubbedCtx = { ...ctx, aws: { ...ctx.aws, client: () => ({ send: async () => ({ DBInstances: [describing] }) }) } } as unknown as typeof ctx;
+  it('refuses an RDS Custom instance, which rejects the setting, and sends no change', async () => {
+    // Prepare: moto cannot create RDS Custom, so RDS is stubbed to describe one
+    const client = new RDSClient({ region: 'us-east-1' });
+    const stub = mockClient(client);
+    stub.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [{ DBInstanceIdentifier: 'orders-custom', Engine: 'custom-oracle-ee', DBInstanceStatus: 'available', AutoMinorVersionUpgrade: false }],
+    });
+    const request = requestFor({ resourceType: 'AwsRdsDbInstance', resourceId: instanceArn('orders-custom'), controlId: 'RDS.13' });
+    const ctx = createPlaybookContext(playbook, request, stubbedClients([client]));
     // Act
-    const planning = playbook.plan(stubbedCtx, snapshot);
+    const planning = playbook.plan(ctx, await playbook.snapshot(ctx));
     // Assess
     await expect(planning).rejects.toThrow(/its engine custom-oracle-ee is RDS Custom, which rejects automatic minor version upgrades.*Rectify changed nothing/);
-    expect((await describeInstance(id)).AutoMinorVersionUpgrade).toBe(false);
+    expect(stub.commandCalls(ModifyDBInstanceCommand)).toEqual([]);
   });
 });
