@@ -60,6 +60,9 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsRdsDbInstance: named('rds', 'db:', '[a-z][a-z0-9-]{0,62}'),
   AwsRdsDbSnapshot: named('rds', 'snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsRdsDbClusterSnapshot: named('rds', 'cluster-snapshot:', '[a-z][a-z0-9:-]{0,254}'),
+  AwsRdsDbCluster: named('rds', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
+  // Redshift cluster identifiers are stored in lower case, as in their ARNs.
+  AwsRedshiftCluster: named('redshift', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
   AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
   // A document of the account (an AWS-owned document has no account and is never a finding's resource).
   AwsSsmDocument: named('ssm', 'document/', '[A-Za-z0-9_.-]{3,128}'),

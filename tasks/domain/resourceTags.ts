@@ -42,6 +42,11 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsRdsDbInstance: rds,
   AwsRdsDbSnapshot: rds,
   AwsRdsDbClusterSnapshot: rds,
+  AwsRdsDbCluster: rds,
+  AwsRedshiftCluster: {
+    permissions: ['redshift:DescribeClusters'],
+    load: async () => (await import('./tagReaders/redshift.js')).readRedshiftClusterTags,
+  },
   // An account has no resource tags: exempt it in the register, mark it production with `productionAccounts`.
   AwsAccount: { permissions: [], load: async () => async () => ({}) },
 };

@@ -3,6 +3,8 @@ import type { Playbook } from './definePlaybook.js';
 import { enableExternalAccessAnalyzer } from './accessanalyzer/enableExternalAccessAnalyzer.js';
 import { setSecurityContact } from './account/setSecurityContact.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
+import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
+import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
 import { blockSnapshotPublicAccess } from './ec2/blockSnapshotPublicAccess.js';
 import { disableSubnetPublicIpAssignment } from './ec2/disableSubnetPublicIpAssignment.js';
@@ -20,9 +22,19 @@ import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.j
 import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
 import { removePublicFunctionPermissions } from './lambda/removePublicFunctionPermissions.js';
+import { makeNeptuneClusterSnapshotPrivate } from './neptune/makeClusterSnapshotPrivate.js';
 import { disableInstancePublicAccess } from './rds/disableInstancePublicAccess.js';
+import { enableClusterAutoMinorVersionUpgrade } from './rds/enableClusterAutoMinorVersionUpgrade.js';
+import { enableClusterCopyTagsToSnapshot } from './rds/enableClusterCopyTagsToSnapshot.js';
+import { enableClusterDeletionProtection } from './rds/enableClusterDeletionProtection.js';
+import { enableClusterIamAuthentication } from './rds/enableClusterIamAuthentication.js';
 import { enableDeletionProtectionWithRunbook } from './rds/enableDeletionProtectionWithRunbook.js';
+import { enableInstanceAutoMinorVersionUpgrade } from './rds/enableInstanceAutoMinorVersionUpgrade.js';
+import { enableInstanceCopyTagsToSnapshot } from './rds/enableInstanceCopyTagsToSnapshot.js';
+import { enableInstanceIamAuthentication } from './rds/enableInstanceIamAuthentication.js';
 import { makeSnapshotPrivate } from './rds/makeSnapshotPrivate.js';
+import { allowRedshiftVersionUpgrade } from './redshift/allowVersionUpgrade.js';
+import { enableRedshiftAutomatedSnapshots } from './redshift/enableAutomatedSnapshots.js';
 import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAccess.js';
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
@@ -35,6 +47,8 @@ export const catalog: readonly Playbook[] = [
   enableExternalAccessAnalyzer,
   setSecurityContact,
   enableLogFileValidation,
+  makeDocumentDbClusterSnapshotPrivate,
+  enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,
   blockSnapshotPublicAccess,
   disableSubnetPublicIpAssignment,
@@ -52,9 +66,19 @@ export const catalog: readonly Playbook[] = [
   cancelKeyDeletion,
   enableKeyRotation,
   removePublicFunctionPermissions,
+  makeNeptuneClusterSnapshotPrivate,
   disableInstancePublicAccess,
+  enableClusterAutoMinorVersionUpgrade,
+  enableClusterCopyTagsToSnapshot,
+  enableClusterDeletionProtection,
+  enableClusterIamAuthentication,
   enableDeletionProtectionWithRunbook,
+  enableInstanceAutoMinorVersionUpgrade,
+  enableInstanceCopyTagsToSnapshot,
+  enableInstanceIamAuthentication,
   makeSnapshotPrivate,
+  allowRedshiftVersionUpgrade,
+  enableRedshiftAutomatedSnapshots,
   enableAccountBlockPublicAccess,
   enableBucketBlockPublicAccess,
   enableBucketVersioning,

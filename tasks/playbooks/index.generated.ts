@@ -22,6 +22,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'documentdb-make-cluster-snapshot-private',
+    controls: ['DocumentDB.3'],
+    resourceType: 'AwsRdsDbClusterSnapshot',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'dynamodb-enable-deletion-protection',
+    controls: ['DynamoDB.6'],
+    resourceType: 'AwsDynamoDbTable',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'dynamodb-enable-point-in-time-recovery',
     controls: ['DynamoDB.2'],
     resourceType: 'AwsDynamoDbTable',
@@ -124,10 +136,40 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'neptune-make-cluster-snapshot-private',
+    controls: ['Neptune.3'],
+    resourceType: 'AwsRdsDbClusterSnapshot',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'rds-disable-instance-public-access',
     controls: ['RDS.2', 'pci-dss/v/3.2.1/PCI.RDS.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.3.3', 'cis-aws-foundations-benchmark/v/5.0.0/2.2.3'],
     resourceType: 'AwsRdsDbInstance',
     impact: 'disruptive',
+  },
+  {
+    id: 'rds-enable-cluster-auto-minor-version-upgrade',
+    controls: ['RDS.35'],
+    resourceType: 'AwsRdsDbCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'rds-enable-cluster-copy-tags-to-snapshot',
+    controls: ['RDS.16'],
+    resourceType: 'AwsRdsDbCluster',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'rds-enable-cluster-deletion-protection',
+    controls: ['RDS.7'],
+    resourceType: 'AwsRdsDbCluster',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'rds-enable-cluster-iam-authentication',
+    controls: ['RDS.12'],
+    resourceType: 'AwsRdsDbCluster',
+    impact: 'non-disruptive',
   },
   {
     id: 'rds-enable-instance-deletion-protection-runbook',
@@ -136,10 +178,40 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'rds-enable-instance-auto-minor-version-upgrade',
+    controls: ['RDS.13', 'cis-aws-foundations-benchmark/v/3.0.0/2.3.2', 'cis-aws-foundations-benchmark/v/5.0.0/2.2.2'],
+    resourceType: 'AwsRdsDbInstance',
+    impact: 'disruptive',
+  },
+  {
+    id: 'rds-enable-instance-copy-tags-to-snapshot',
+    controls: ['RDS.17'],
+    resourceType: 'AwsRdsDbInstance',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'rds-enable-instance-iam-authentication',
+    controls: ['RDS.10'],
+    resourceType: 'AwsRdsDbInstance',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'rds-make-snapshot-private',
     controls: ['RDS.1', 'pci-dss/v/3.2.1/PCI.RDS.1'],
     resourceType: 'AwsRdsDbSnapshot',
     impact: 'non-disruptive',
+  },
+  {
+    id: 'redshift-allow-version-upgrade',
+    controls: ['Redshift.6'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'redshift-enable-automated-snapshots',
+    controls: ['Redshift.3'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
   },
   {
     id: 's3-enable-account-block-public-access',

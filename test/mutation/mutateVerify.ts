@@ -61,11 +61,11 @@ async function check(target: Target): Promise<Row> {
   // A playbook moto cannot run end to end (an SSM runbook) has its own workflow test with SSM stubbed.
   const workflowFile = `test/playbooks/${target.module}.workflow.test.ts`;
   const notEmulated = allPlaybooks().some((p) => p.id === target.playbookId && p.notEmulated);
-  const workflow = notEmulated && !existsSync(path.join(ROOT, workflowFile))
-    ? 'not emulated'
-    : existsSync(path.join(ROOT, workflowFile))
+  const workflow = existsSync(path.join(ROOT, workflowFile))
     ? await caught(target, [workflowFile])
-    : await caught(target, ['test/playbooks/verifyCatchesNoop.slow.test.ts', '-t', `${target.module}.remediated.scenario.json`]);
+    : notEmulated
+      ? 'not emulated'
+      : await caught(target, ['test/playbooks/verifyCatchesNoop.slow.test.ts', '-t', `${target.module}.remediated.scenario.json`]);
   return { playbookId: target.playbookId, direct, workflow };
 }
 

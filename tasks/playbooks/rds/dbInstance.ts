@@ -1,4 +1,5 @@
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient, type DBInstance, type ModifyDBInstanceCommandInput } from '@aws-sdk/client-rds';
+import { RemediationFailedError } from '../../domain/errors.js';
 import type { PlaybookContext } from '../definePlaybook.js';
 
 /** The DB instance a finding names: its identifier is the last segment of the ARN (`…:db:orders`). */
@@ -12,12 +13,13 @@ export async function describeDbInstance(ctx: PlaybookContext<unknown>): Promise
 }
 
 /**
- * The only settings Rectify changes on a DB instance. RDS applies both at once whatever
+ * The settings Rectify changes on a DB instance that RDS applies at once whatever
  * ApplyImmediately says (RDS User Guide, "Settings for DB instances": "The change occurs
- * immediately. This setting ignores the apply immediately setting."; the ModifyDBInstance API
- * reference says the same of PubliclyAccessible), so neither needs ApplyImmediately.
+ * immediately. This setting ignores the apply immediately setting." for deletion protection, copy
+ * tags to snapshots and auto minor version upgrade; the ModifyDBInstance API reference says the
+ * same of PubliclyAccessible), so none needs ApplyImmediately.
  */
-export type ImmediateSettings = Pick<ModifyDBInstanceCommandInput, 'PubliclyAccessible' | 'DeletionProtection'>;
+export type ImmediateSettings = Pick<ModifyDBInstanceCommandInput, 'PubliclyAccessible' | 'DeletionProtection' | 'CopyTagsToSnapshot' | 'AutoMinorVersionUpgrade'>;
 
 /**
  * Change settings that take effect at once, with ApplyImmediately false: true would also apply
@@ -65,4 +67,35 @@ export function whyNotModifiableNow(instance: DBInstance): string | undefined {
   const status = instance.DBInstanceStatus ?? 'unknown';
   if (status !== 'available') return `its status is ${status}: RDS accepts changes only while an instance is available, so retry when it is`;
   return undefined;
+}
+
+/**
+ * Apply one setting RDS may otherwise hold for the maintenance window (IAM database
+ * authentication) now, so `verify` can read it back: ApplyImmediately true, which on an instance
+ * also applies every pending modification, so it is sent only when nothing is pending, re-read
+ * right before the call; otherwise it throws and changes nothing.
+ */
+export async function modifyDbInstanceNow(
+  ctx: PlaybookContext<unknown>,
+  settings: Pick<ModifyDBInstanceCommandInput, 'EnableIAMDatabaseAuthentication'>,
+): Promise<void> {
+  const reason = whyNotAppliableNow(await describeDbInstance(ctx));
+  if (reason) throw new RemediationFailedError(`Cannot change RDS DB instance ${ctx.resource.id} (finding ${ctx.request.findingId}): ${reason}. Rectify changed nothing.`);
+  await ctx.aws
+    .client(RDSClient)
+    .send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.resource.name, ...settings, ApplyImmediately: true }));
+}
+
+/**
+ * Why a setting cannot be applied now without also applying what the instance's owners queued,
+ * or undefined: ApplyImmediately true applies every pending modification (an instance class or
+ * engine change reboots the instance).
+ */
+export function whyNotAppliableNow(instance: DBInstance): string | undefined {
+  const pending = pendingModificationsOf(instance);
+  if (pending.length === 0) return whyNotModifiableNow(instance);
+  return (
+    `${pending.length} modification(s) are pending on the instance (${pending.join('; ')}); this setting must be applied at once, ` +
+    'and RDS would apply them with it (a class or engine change reboots the instance), so apply or cancel them first'
+  );
 }
