@@ -40,6 +40,10 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsRdsDbInstance: rds,
   AwsRdsDbSnapshot: rds,
   AwsRdsDbClusterSnapshot: rds,
+  AwsElbv2LoadBalancer: {
+    permissions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'],
+    load: async () => (await import('./tagReaders/elbv2.js')).readLoadBalancerTags,
+  },
   // An account has no resource tags: exempt it in the register, mark it production with `productionAccounts`.
   AwsAccount: { permissions: [], load: async () => async () => ({}) },
 };

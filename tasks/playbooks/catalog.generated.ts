@@ -9,6 +9,9 @@ import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGrou
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
 import { revokeWorldOpenHighRiskPorts } from './ec2/revokeWorldOpenHighRiskPorts.js';
 import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthorizedPorts.js';
+import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
+import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
+import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
@@ -33,6 +36,9 @@ export const catalog: readonly Playbook[] = [
   requireImdsV2,
   revokeWorldOpenHighRiskPorts,
   revokeWorldOpenUnauthorizedPorts,
+  dropInvalidHeaderFields,
+  enableLoadBalancerDeletionProtection,
+  setDesyncMitigationMode,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
   enforceStrongPasswordPolicy,

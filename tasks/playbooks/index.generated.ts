@@ -58,6 +58,24 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'elbv2-drop-invalid-header-fields',
+    controls: ['ELB.4'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'disruptive',
+  },
+  {
+    id: 'elbv2-enable-deletion-protection',
+    controls: ['ELB.6'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'elbv2-set-desync-mitigation-mode',
+    controls: ['ELB.12'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'disruptive',
+  },
+  {
     id: 'iam-deactivate-stale-access-keys',
     controls: ['IAM.3', 'cis-aws-foundations-benchmark/v/1.2.0/1.4', 'cis-aws-foundations-benchmark/v/1.4.0/1.14', 'cis-aws-foundations-benchmark/v/3.0.0/1.14', 'cis-aws-foundations-benchmark/v/5.0.0/1.13'],
     resourceType: 'AwsIamUser',

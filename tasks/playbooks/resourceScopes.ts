@@ -24,6 +24,8 @@ export const RESOURCE_ARN_PATTERNS = {
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
   'ec2:instance': 'arn:${Partition}:ec2:*:${Account}:instance/*',
+  // Application, Network and Gateway Load Balancers: loadbalancer/app|net|gwy/<name>/<id>.
+  'elasticloadbalancing:loadbalancer': 'arn:${Partition}:elasticloadbalancing:*:${Account}:loadbalancer/*',
   'ec2:security-group': 'arn:${Partition}:ec2:*:${Account}:security-group/*',
   'ec2:security-group-rule': 'arn:${Partition}:ec2:*:${Account}:security-group-rule/*',
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
@@ -62,6 +64,7 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ec2:ModifySubnetAttribute': ['ec2:subnet'],
   'ec2:RevokeSecurityGroupEgress': ['ec2:security-group'],
   'ec2:RevokeSecurityGroupIngress': ['ec2:security-group'],
+  'elasticloadbalancing:ModifyLoadBalancerAttributes': ['elasticloadbalancing:loadbalancer'],
   'iam:CreateLoginProfile': ['iam:user'],
   'iam:DeleteLoginProfile': ['iam:user'],
   'iam:GetAccessKeyLastUsed': ['iam:user'],
