@@ -9,6 +9,7 @@ import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGrou
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
 import { revokeWorldOpenHighRiskPorts } from './ec2/revokeWorldOpenHighRiskPorts.js';
 import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthorizedPorts.js';
+import { enableScanOnPush } from './ecr/enableScanOnPush.js';
 import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
 import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
@@ -36,6 +37,7 @@ export const catalog: readonly Playbook[] = [
   requireImdsV2,
   revokeWorldOpenHighRiskPorts,
   revokeWorldOpenUnauthorizedPorts,
+  enableScanOnPush,
   dropInvalidHeaderFields,
   enableLoadBalancerDeletionProtection,
   setDesyncMitigationMode,

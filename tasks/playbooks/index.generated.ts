@@ -58,6 +58,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'ecr-enable-scan-on-push',
+    controls: ['ECR.1'],
+    resourceType: 'AwsEcrRepository',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'elbv2-drop-invalid-header-fields',
     controls: ['ELB.4'],
     resourceType: 'AwsElbv2LoadBalancer',

@@ -12,6 +12,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'ec2-require-imdsv2': async () => (await import('./ec2/requireImdsV2.js')).requireImdsV2,
   'ec2-revoke-world-open-high-risk-ports': async () => (await import('./ec2/revokeWorldOpenHighRiskPorts.js')).revokeWorldOpenHighRiskPorts,
   'ec2-revoke-world-open-unauthorized-ports': async () => (await import('./ec2/revokeWorldOpenUnauthorizedPorts.js')).revokeWorldOpenUnauthorizedPorts,
+  'ecr-enable-scan-on-push': async () => (await import('./ecr/enableScanOnPush.js')).enableScanOnPush,
   'elbv2-drop-invalid-header-fields': async () => (await import('./elbv2/dropInvalidHeaderFields.js')).dropInvalidHeaderFields,
   'elbv2-enable-deletion-protection': async () => (await import('./elbv2/enableDeletionProtection.js')).enableLoadBalancerDeletionProtection,
   'elbv2-set-desync-mitigation-mode': async () => (await import('./elbv2/setDesyncMitigationMode.js')).setDesyncMitigationMode,

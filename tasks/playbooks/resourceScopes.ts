@@ -24,6 +24,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
   'ec2:instance': 'arn:${Partition}:ec2:*:${Account}:instance/*',
+  'ecr:repository': 'arn:${Partition}:ecr:*:${Account}:repository/*',
   // Application, Network and Gateway Load Balancers: loadbalancer/app|net|gwy/<name>/<id>.
   'elasticloadbalancing:loadbalancer': 'arn:${Partition}:elasticloadbalancing:*:${Account}:loadbalancer/*',
   'ec2:security-group': 'arn:${Partition}:ec2:*:${Account}:security-group/*',
@@ -64,6 +65,10 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ec2:ModifySubnetAttribute': ['ec2:subnet'],
   'ec2:RevokeSecurityGroupEgress': ['ec2:security-group'],
   'ec2:RevokeSecurityGroupIngress': ['ec2:security-group'],
+  'ecr:BatchGetRepositoryScanningConfiguration': ['ecr:repository'],
+  'ecr:DescribeRepositories': ['ecr:repository'],
+  'ecr:ListTagsForResource': ['ecr:repository'],
+  'ecr:PutImageScanningConfiguration': ['ecr:repository'],
   'elasticloadbalancing:ModifyLoadBalancerAttributes': ['elasticloadbalancing:loadbalancer'],
   'iam:CreateLoginProfile': ['iam:user'],
   'iam:DeleteLoginProfile': ['iam:user'],
