@@ -40,6 +40,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsRdsDbInstance: rds,
   AwsRdsDbSnapshot: rds,
   AwsRdsDbClusterSnapshot: rds,
+  AwsKinesisStream: { permissions: ['kinesis:ListTagsForStream'], load: async () => (await import('./tagReaders/kinesis.js')).readStreamTags },
   AwsEcrRepository: { permissions: ['ecr:ListTagsForResource'], load: async () => (await import('./tagReaders/ecr.js')).readRepositoryTags },
   AwsElbv2LoadBalancer: {
     permissions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'],

@@ -16,6 +16,7 @@ import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
+import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
 import { removePublicFunctionPermissions } from './lambda/removePublicFunctionPermissions.js';
 import { disableInstancePublicAccess } from './rds/disableInstancePublicAccess.js';
@@ -44,6 +45,7 @@ export const catalog: readonly Playbook[] = [
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
   enforceStrongPasswordPolicy,
+  enableStreamEncryption,
   enableKeyRotation,
   removePublicFunctionPermissions,
   disableInstancePublicAccess,

@@ -100,6 +100,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'kinesis-enable-stream-encryption',
+    controls: ['Kinesis.1'],
+    resourceType: 'AwsKinesisStream',
+    impact: 'disruptive',
+  },
+  {
     id: 'kms-enable-key-rotation',
     controls: ['KMS.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.8', 'cis-aws-foundations-benchmark/v/1.4.0/3.8', 'cis-aws-foundations-benchmark/v/3.0.0/3.6', 'cis-aws-foundations-benchmark/v/5.0.0/3.6', 'pci-dss/v/3.2.1/PCI.KMS.1'],
     resourceType: 'AwsKmsKey',

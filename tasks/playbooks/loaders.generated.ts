@@ -19,6 +19,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'iam-deactivate-stale-access-keys': async () => (await import('./iam/deactivateStaleAccessKeys.js')).deactivateStaleAccessKeys,
   'iam-deactivate-unused-access-keys': async () => (await import('./iam/deactivateUnusedAccessKeys.js')).deactivateUnusedAccessKeys,
   'iam-enforce-strong-password-policy': async () => (await import('./iam/enforceStrongPasswordPolicy.js')).enforceStrongPasswordPolicy,
+  'kinesis-enable-stream-encryption': async () => (await import('./kinesis/enableStreamEncryption.js')).enableStreamEncryption,
   'kms-enable-key-rotation': async () => (await import('./kms/enableKeyRotation.js')).enableKeyRotation,
   'lambda-remove-public-function-permissions': async () => (await import('./lambda/removePublicFunctionPermissions.js')).removePublicFunctionPermissions,
   'rds-disable-instance-public-access': async () => (await import('./rds/disableInstancePublicAccess.js')).disableInstancePublicAccess,
