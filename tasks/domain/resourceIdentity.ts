@@ -60,6 +60,8 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsRdsDbSnapshot: named('rds', 'snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsRdsDbClusterSnapshot: named('rds', 'cluster-snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
+  AwsEcsCluster: named('ecs', 'cluster/', '[A-Za-z0-9_-]{1,255}'),
+  AwsEksCluster: named('eks', 'cluster/', '[A-Za-z0-9][A-Za-z0-9_-]{0,99}'),
   AwsKinesisStream: named('kinesis', 'stream/', '[A-Za-z0-9_.-]{1,128}'),
   // Repository names may hold namespaces (`team/app`).
   AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),

@@ -40,6 +40,8 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsRdsDbInstance: rds,
   AwsRdsDbSnapshot: rds,
   AwsRdsDbClusterSnapshot: rds,
+  AwsEcsCluster: { permissions: ['ecs:DescribeClusters'], load: async () => (await import('./tagReaders/ecs.js')).readEcsClusterTags },
+  AwsEksCluster: { permissions: ['eks:DescribeCluster'], load: async () => (await import('./tagReaders/eks.js')).readEksClusterTags },
   AwsKinesisStream: { permissions: ['kinesis:ListTagsForStream'], load: async () => (await import('./tagReaders/kinesis.js')).readStreamTags },
   AwsEcrRepository: { permissions: ['ecr:ListTagsForResource'], load: async () => (await import('./tagReaders/ecr.js')).readRepositoryTags },
   AwsElbv2LoadBalancer: {

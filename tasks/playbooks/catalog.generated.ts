@@ -10,6 +10,8 @@ import { requireImdsV2 } from './ec2/requireImdsV2.js';
 import { revokeWorldOpenHighRiskPorts } from './ec2/revokeWorldOpenHighRiskPorts.js';
 import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthorizedPorts.js';
 import { enableScanOnPush } from './ecr/enableScanOnPush.js';
+import { enableContainerInsights } from './ecs/enableContainerInsights.js';
+import { enableAuditLogging } from './eks/enableAuditLogging.js';
 import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
 import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
@@ -39,6 +41,8 @@ export const catalog: readonly Playbook[] = [
   revokeWorldOpenHighRiskPorts,
   revokeWorldOpenUnauthorizedPorts,
   enableScanOnPush,
+  enableContainerInsights,
+  enableAuditLogging,
   dropInvalidHeaderFields,
   enableLoadBalancerDeletionProtection,
   setDesyncMitigationMode,

@@ -64,6 +64,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'ecs-enable-container-insights',
+    controls: ['ECS.12'],
+    resourceType: 'AwsEcsCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'eks-enable-audit-logging',
+    controls: ['EKS.8'],
+    resourceType: 'AwsEksCluster',
+    impact: 'disruptive',
+  },
+  {
     id: 'elbv2-drop-invalid-header-fields',
     controls: ['ELB.4'],
     resourceType: 'AwsElbv2LoadBalancer',
