@@ -4,6 +4,12 @@ import type { PlaybookSummary } from './playbookSummary.js';
 
 export const playbookIndex: readonly PlaybookSummary[] = [
   {
+    id: 'cloudformation-enable-termination-protection',
+    controls: ['CloudFormation.3'],
+    resourceType: 'AwsCloudFormationStack',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'cloudtrail-enable-log-file-validation',
     controls: ['CloudTrail.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.2', 'cis-aws-foundations-benchmark/v/1.4.0/3.2', 'cis-aws-foundations-benchmark/v/3.0.0/3.2', 'cis-aws-foundations-benchmark/v/5.0.0/3.2', 'pci-dss/v/3.2.1/PCI.CloudTrail.3'],
     resourceType: 'AwsCloudTrailTrail',

@@ -3,6 +3,7 @@
 import type { Playbook } from './definePlaybook.js';
 
 export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> = {
+  'cloudformation-enable-termination-protection': async () => (await import('./cloudformation/enableTerminationProtection.js')).enableTerminationProtection,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,
   'ec2-disable-subnet-public-ip-assignment': async () => (await import('./ec2/disableSubnetPublicIpAssignment.js')).disableSubnetPublicIpAssignment,

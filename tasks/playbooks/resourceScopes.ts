@@ -21,6 +21,7 @@ export type ResourceType = keyof typeof RESOURCE_ARN_PATTERNS;
  * deploy time. EC2 snapshots and S3 buckets carry no account in their ARN.
  */
 export const RESOURCE_ARN_PATTERNS = {
+  'cloudformation:stack': 'arn:${Partition}:cloudformation:*:${Account}:stack/*',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
   'ec2:instance': 'arn:${Partition}:ec2:*:${Account}:instance/*',
@@ -54,6 +55,8 @@ export const RESOURCE_ARN_PATTERNS = {
  * data store). Actions absent here have no resource type in the Reference.
  */
 export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceType[]>> = {
+  'cloudformation:DescribeStacks': ['cloudformation:stack'],
+  'cloudformation:UpdateTerminationProtection': ['cloudformation:stack'],
   'cloudtrail:GetTrail': ['cloudtrail:trail'],
   'cloudtrail:ListTags': ['cloudtrail:trail'],
   'cloudtrail:UpdateTrail': ['cloudtrail:trail'],
