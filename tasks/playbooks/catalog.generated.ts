@@ -16,6 +16,7 @@ import { enableAuditLogging } from './eks/enableAuditLogging.js';
 import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
 import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
+import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
@@ -48,6 +49,7 @@ export const catalog: readonly Playbook[] = [
   dropInvalidHeaderFields,
   enableLoadBalancerDeletionProtection,
   setDesyncMitigationMode,
+  enableEmrBlockPublicAccess,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
   enforceStrongPasswordPolicy,

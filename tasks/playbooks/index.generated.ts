@@ -100,6 +100,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'emr-enable-block-public-access',
+    controls: ['EMR.2'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
     id: 'iam-deactivate-stale-access-keys',
     controls: ['IAM.3', 'cis-aws-foundations-benchmark/v/1.2.0/1.4', 'cis-aws-foundations-benchmark/v/1.4.0/1.14', 'cis-aws-foundations-benchmark/v/3.0.0/1.14', 'cis-aws-foundations-benchmark/v/5.0.0/1.13'],
     resourceType: 'AwsIamUser',

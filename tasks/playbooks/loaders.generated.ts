@@ -19,6 +19,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'elbv2-drop-invalid-header-fields': async () => (await import('./elbv2/dropInvalidHeaderFields.js')).dropInvalidHeaderFields,
   'elbv2-enable-deletion-protection': async () => (await import('./elbv2/enableDeletionProtection.js')).enableLoadBalancerDeletionProtection,
   'elbv2-set-desync-mitigation-mode': async () => (await import('./elbv2/setDesyncMitigationMode.js')).setDesyncMitigationMode,
+  'emr-enable-block-public-access': async () => (await import('./emr/enableBlockPublicAccess.js')).enableEmrBlockPublicAccess,
   'iam-deactivate-stale-access-keys': async () => (await import('./iam/deactivateStaleAccessKeys.js')).deactivateStaleAccessKeys,
   'iam-deactivate-unused-access-keys': async () => (await import('./iam/deactivateUnusedAccessKeys.js')).deactivateUnusedAccessKeys,
   'iam-enforce-strong-password-policy': async () => (await import('./iam/enforceStrongPasswordPolicy.js')).enforceStrongPasswordPolicy,
