@@ -60,6 +60,8 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsRdsDbSnapshot: named('rds', 'snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsRdsDbClusterSnapshot: named('rds', 'cluster-snapshot:', '[a-z][a-z0-9:-]{0,254}'),
   AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
+  // REST API stages: API Gateway ARNs carry no account.
+  AwsApiGatewayStage: { service: 'apigateway', regional: true, accountInArn: false, resource: /^\/restapis\/[A-Za-z0-9]{1,64}\/stages\/[A-Za-z0-9_-]{1,128}$/ },
   // A stack ARN ends with its unique id: the name alone may also name deleted stacks.
   AwsCloudFormationStack: { service: 'cloudformation', regional: true, accountInArn: true, resource: /^stack\/[A-Za-z][A-Za-z0-9-]{0,127}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ },
   AwsEcsCluster: named('ecs', 'cluster/', '[A-Za-z0-9_-]{1,255}'),

@@ -40,6 +40,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsRdsDbInstance: rds,
   AwsRdsDbSnapshot: rds,
   AwsRdsDbClusterSnapshot: rds,
+  AwsApiGatewayStage: { permissions: ['apigateway:GET'], load: async () => (await import('./tagReaders/apigateway.js')).readStageTags },
   AwsCloudFormationStack: { permissions: ['cloudformation:DescribeStacks'], load: async () => (await import('./tagReaders/cloudformation.js')).readStackTags },
   AwsEcsCluster: { permissions: ['ecs:DescribeClusters'], load: async () => (await import('./tagReaders/ecs.js')).readEcsClusterTags },
   AwsEksCluster: { permissions: ['eks:DescribeCluster'], load: async () => (await import('./tagReaders/eks.js')).readEksClusterTags },

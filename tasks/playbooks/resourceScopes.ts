@@ -18,9 +18,12 @@ export type ResourceType = keyof typeof RESOURCE_ARN_PATTERNS;
  * ARN patterns by resource type. `${Partition}` and `${Account}` are the member account's, filled
  * where the policy is built; the region is `*` on purpose: one member role serves every region
  * whose findings the administrator account aggregates, and which those are is not known at
- * deploy time. EC2 snapshots and S3 buckets carry no account in their ARN.
+ * deploy time. EC2 snapshots, S3 buckets and API Gateway resources carry no account in their ARN.
  */
 export const RESOURCE_ARN_PATTERNS = {
+  // API Gateway ARNs carry no account: the member role reaches only its own account's APIs and settings.
+  'apigateway:Account': 'arn:${Partition}:apigateway:*::/account',
+  'apigateway:Stage': 'arn:${Partition}:apigateway:*::/restapis/*/stages/*',
   'cloudformation:stack': 'arn:${Partition}:cloudformation:*:${Account}:stack/*',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
@@ -55,6 +58,8 @@ export const RESOURCE_ARN_PATTERNS = {
  * data store). Actions absent here have no resource type in the Reference.
  */
 export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceType[]>> = {
+  'apigateway:GET': ['apigateway:Account', 'apigateway:Stage'],
+  'apigateway:PATCH': ['apigateway:Stage'],
   'cloudformation:DescribeStacks': ['cloudformation:stack'],
   'cloudformation:UpdateTerminationProtection': ['cloudformation:stack'],
   'cloudtrail:GetTrail': ['cloudtrail:trail'],

@@ -74,9 +74,9 @@ describe('the member roles name resource patterns wherever IAM supports them (do
     const withoutAccount = Object.entries(RESOURCE_ARN_PATTERNS)
       .filter(([, pattern]) => !pattern.includes(':${Account}:'))
       .map(([type]) => type);
-    // Assess: buckets and EBS snapshots have no account in their ARN; SSM documents without one are AWS-owned
+    // Assess: buckets, EBS snapshots and API Gateway resources have no account in their ARN; SSM documents without one are AWS-owned
     // (the change role starts AWS's runbooks only); a runbook's definition is AWS's, named with any account.
-    expect(withoutAccount.sort()).toEqual(['ec2:snapshot', 's3:bucket', 'ssm:automation-definition', 'ssm:document']);
+    expect(withoutAccount.sort()).toEqual(['apigateway:Account', 'apigateway:Stage', 'ec2:snapshot', 's3:bucket', 'ssm:automation-definition', 'ssm:document']);
     expect(resourcesFor('s3:PutBucketPolicy', SCOPE)).toEqual(['arn:aws:s3:::*']);
     expect(resourcesFor('iam:UpdateAccessKey', SCOPE)).toEqual([`arn:aws:iam::${ACCOUNT}:user/*`]);
     expect(resourcesFor('ec2:DescribeSecurityGroups', SCOPE)).toEqual(['*']);

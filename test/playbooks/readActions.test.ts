@@ -15,6 +15,7 @@ describe('isReadAction', () => {
       'cloudtrail:LookupEvents',
       'ec2:SearchTransitGatewayRoutes',
       'ssm:GetAutomationExecution',
+      'apigateway:GET',
     ]) {
       expect(isReadAction(action), action).toBe(true);
     }
@@ -40,6 +41,8 @@ describe('isReadAction', () => {
       'redshift:GetClusterCredentials',
       'ecr:GetAuthorizationToken',
       'cognito-identity:GetId',
+      'apigateway:PATCH',
+      'apigateway:DELETE',
     ]) {
       expect(isReadAction(action), action).toBe(false);
     }
