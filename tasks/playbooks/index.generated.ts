@@ -10,6 +10,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'apigateway-encrypt-cache-data',
+    controls: ['APIGateway.5'],
+    resourceType: 'AwsApiGatewayStage',
+    impact: 'disruptive',
+  },
+  {
     id: 'cloudformation-enable-termination-protection',
     controls: ['CloudFormation.3'],
     resourceType: 'AwsCloudFormationStack',

@@ -4,6 +4,7 @@ import type { Playbook } from './definePlaybook.js';
 
 export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> = {
   'apigateway-enable-xray-tracing': async () => (await import('./apigateway/enableXRayTracing.js')).enableXRayTracing,
+  'apigateway-encrypt-cache-data': async () => (await import('./apigateway/encryptCacheData.js')).encryptCacheData,
   'cloudformation-enable-termination-protection': async () => (await import('./cloudformation/enableTerminationProtection.js')).enableTerminationProtection,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,
