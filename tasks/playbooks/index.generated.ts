@@ -4,6 +4,12 @@ import type { PlaybookSummary } from './playbookSummary.js';
 
 export const playbookIndex: readonly PlaybookSummary[] = [
   {
+    id: 'apigateway-enable-execution-logging',
+    controls: ['APIGateway.1'],
+    resourceType: 'AwsApiGatewayStage',
+    impact: 'disruptive',
+  },
+  {
     id: 'apigateway-enable-xray-tracing',
     controls: ['APIGateway.3'],
     resourceType: 'AwsApiGatewayStage',

@@ -3,6 +3,7 @@
 import type { Playbook } from './definePlaybook.js';
 
 export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> = {
+  'apigateway-enable-execution-logging': async () => (await import('./apigateway/enableExecutionLogging.js')).enableExecutionLogging,
   'apigateway-enable-xray-tracing': async () => (await import('./apigateway/enableXRayTracing.js')).enableXRayTracing,
   'apigateway-encrypt-cache-data': async () => (await import('./apigateway/encryptCacheData.js')).encryptCacheData,
   'cloudformation-enable-termination-protection': async () => (await import('./cloudformation/enableTerminationProtection.js')).enableTerminationProtection,
