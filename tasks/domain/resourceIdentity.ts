@@ -67,6 +67,7 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsEcsCluster: named('ecs', 'cluster/', '[A-Za-z0-9_-]{1,255}'),
   AwsEksCluster: named('eks', 'cluster/', '[A-Za-z0-9][A-Za-z0-9_-]{0,99}'),
   AwsKinesisStream: named('kinesis', 'stream/', '[A-Za-z0-9_.-]{1,128}'),
+  AwsStepFunctionStateMachine: named('states', 'stateMachine:', '[A-Za-z0-9_-]{1,80}'),
   // Repository names may hold namespaces (`team/app`).
   AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),
   // Application, Network and Gateway Load Balancers: the name alone is ambiguous (the ARN ends with an id).

@@ -45,6 +45,10 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEcsCluster: { permissions: ['ecs:DescribeClusters'], load: async () => (await import('./tagReaders/ecs.js')).readEcsClusterTags },
   AwsEksCluster: { permissions: ['eks:DescribeCluster'], load: async () => (await import('./tagReaders/eks.js')).readEksClusterTags },
   AwsKinesisStream: { permissions: ['kinesis:ListTagsForStream'], load: async () => (await import('./tagReaders/kinesis.js')).readStreamTags },
+  AwsStepFunctionStateMachine: {
+    permissions: ['states:ListTagsForResource'],
+    load: async () => (await import('./tagReaders/stepfunctions.js')).readStateMachineTags,
+  },
   AwsEcrRepository: { permissions: ['ecr:ListTagsForResource'], load: async () => (await import('./tagReaders/ecr.js')).readRepositoryTags },
   AwsElbv2LoadBalancer: {
     permissions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'],

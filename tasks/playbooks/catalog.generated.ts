@@ -34,6 +34,7 @@ import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAcces
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
+import { enableStateMachineLogging } from './stepfunctions/enableLogging.js';
 
 export const catalog: readonly Playbook[] = [
   enableExecutionLogging,
@@ -70,4 +71,5 @@ export const catalog: readonly Playbook[] = [
   enableBucketVersioning,
   requireSecureTransport,
   enableQueueEncryption,
+  enableStateMachineLogging,
 ];

@@ -207,4 +207,10 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     resourceType: 'AwsSqsQueue',
     impact: 'non-disruptive',
   },
+  {
+    id: 'stepfunctions-enable-logging',
+    controls: ['StepFunctions.1'],
+    resourceType: 'AwsStepFunctionStateMachine',
+    impact: 'disruptive',
+  },
 ];

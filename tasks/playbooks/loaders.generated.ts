@@ -37,4 +37,5 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   's3-enable-bucket-versioning': async () => (await import('./s3/enableBucketVersioning.js')).enableBucketVersioning,
   's3-require-secure-transport': async () => (await import('./s3/requireSecureTransport.js')).requireSecureTransport,
   'sqs-enable-queue-encryption': async () => (await import('./sqs/enableQueueEncryption.js')).enableQueueEncryption,
+  'stepfunctions-enable-logging': async () => (await import('./stepfunctions/enableLogging.js')).enableStateMachineLogging,
 };

@@ -37,11 +37,13 @@ export const RESOURCE_ARN_PATTERNS = {
   'ec2:security-group-rule': 'arn:${Partition}:ec2:*:${Account}:security-group-rule/*',
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
   'ec2:subnet': 'arn:${Partition}:ec2:*:${Account}:subnet/*',
+  'iam:role': 'arn:${Partition}:iam::${Account}:role/*',
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',
   'kinesis:stream': 'arn:${Partition}:kinesis:*:${Account}:stream/*',
   'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
   'lambda:function': 'arn:${Partition}:lambda:*:${Account}:function:*',
+  'logs:log-group': 'arn:${Partition}:logs:*:${Account}:log-group:*',
   'rds:db': 'arn:${Partition}:rds:*:${Account}:db:*',
   'rds:snapshot': 'arn:${Partition}:rds:*:${Account}:snapshot:*',
   's3:bucket': 'arn:${Partition}:s3:::*',
@@ -50,6 +52,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'ssm:document': 'arn:${Partition}:ssm:*::document/*',
   'ssm:automation-definition': 'arn:${Partition}:ssm:*:*:automation-definition/*',
   'ssm:automation-execution': 'arn:${Partition}:ssm:*:${Account}:automation-execution/*',
+  'states:statemachine': 'arn:${Partition}:states:*:${Account}:stateMachine:*',
 } as const;
 
 /**
@@ -93,6 +96,7 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:GetUser': ['iam:user'],
   'iam:ListAccessKeys': ['iam:user'],
   'iam:ListUserTags': ['iam:user'],
+  'iam:SimulatePrincipalPolicy': ['iam:role'],
   'iam:UpdateAccessKey': ['iam:user'],
   'kinesis:DescribeStreamSummary': ['kinesis:stream'],
   'kinesis:ListTagsForStream': ['kinesis:stream'],
@@ -108,6 +112,11 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'lambda:GetPolicy': ['lambda:function'],
   'lambda:ListTags': ['lambda:function'],
   'lambda:RemovePermission': ['lambda:function'],
+  'logs:CreateLogGroup': ['logs:log-group'],
+  'logs:DeleteLogGroup': ['logs:log-group'],
+  'logs:ListTagsForResource': ['logs:log-group'],
+  'logs:PutRetentionPolicy': ['logs:log-group'],
+  'logs:TagResource': ['logs:log-group'],
   'rds:DescribeDBInstances': ['rds:db'],
   'rds:DescribeDBSnapshotAttributes': ['rds:snapshot'],
   'rds:ListTagsForResource': ['rds:db', 'rds:snapshot'],
@@ -133,6 +142,9 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ssm:GetAutomationExecution': ['ssm:automation-execution'],
   'ssm:StartAutomationExecution': ['ssm:document', 'ssm:automation-definition', 'ssm:automation-execution'],
   'ssm:StopAutomationExecution': ['ssm:automation-execution'],
+  'states:DescribeStateMachine': ['states:statemachine'],
+  'states:ListTagsForResource': ['states:statemachine'],
+  'states:UpdateStateMachine': ['states:statemachine'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */

@@ -129,6 +129,21 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'APIGateway.GetStage': (call) => [{ action: 'apigateway:GET', resourceArn: apiGatewayStage(call) }],
   'APIGateway.UpdateStage': (call) => [{ action: 'apigateway:PATCH', resourceArn: apiGatewayStage(call) }],
   'APIGateway.GetAccount': (call) => [{ action: 'apigateway:GET', resourceArn: `arn:aws:apigateway:${call.region}::/account` }],
+  // Rectify creates log groups tagged rectify:created-by: tags on create need logs:TagResource too.
+  'CloudWatchLogs.CreateLogGroup': ['logs:CreateLogGroup', 'logs:TagResource'],
+  // Rectify updates a state machine only to turn its logging on (StepFunctions.1): the caller configuring
+  // vended logs needs the log-delivery actions too (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
+  'SFN.UpdateStateMachine': [
+    'states:UpdateStateMachine',
+    'logs:CreateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:DescribeLogGroups',
+    'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:UpdateLogDelivery',
+  ],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
