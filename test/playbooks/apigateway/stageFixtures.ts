@@ -16,6 +16,9 @@ import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import type { Playbook } from '../../../tasks/playbooks/definePlaybook.js';
 import { requestFor } from '../../support/request.js';
 
+/** A JSON Patch operation on a stage, as the tests write them (`op` as plain text). */
+export type StagePatch = { readonly op: string; readonly path: string; readonly value?: string };
+
 export interface StageRef {
   readonly restApiId: string;
   readonly stageName: string;
@@ -23,7 +26,7 @@ export interface StageRef {
 }
 
 /** A REST API with one mocked GET method, deployed, and its stages `prod` and `test`, each patched as given. */
-export async function createStages(clients: AwsClients, patches: { prod?: PatchOperation[]; test?: PatchOperation[] } = {}): Promise<{ prod: StageRef; test: StageRef }> {
+export async function createStages(clients: AwsClients, patches: { prod?: readonly StagePatch[]; test?: readonly StagePatch[] } = {}): Promise<{ prod: StageRef; test: StageRef }> {
   const apigateway = clients.client(APIGatewayClient);
   const { id: restApiId } = await apigateway.send(new CreateRestApiCommand({ name: `orders-${crypto.randomUUID().slice(0, 8)}` }));
   const { items = [] } = await apigateway.send(new GetResourcesCommand({ restApiId }));
@@ -35,7 +38,7 @@ export async function createStages(clients: AwsClients, patches: { prod?: PatchO
   for (const stageName of ['prod', 'test'] as const) {
     await apigateway.send(new CreateStageCommand({ restApiId, stageName, deploymentId, variables: { backend: 'orders' }, tags: { team: 'orders' } }));
     const patch = patches[stageName] ?? [];
-    if (patch.length > 0) await apigateway.send(new UpdateStageCommand({ restApiId, stageName, patchOperations: patch }));
+    if (patch.length > 0) await apigateway.send(new UpdateStageCommand({ restApiId, stageName, patchOperations: patch as PatchOperation[] }));
     refs[stageName] = { restApiId: restApiId!, stageName, arn: `arn:aws:apigateway:${clients.region}::/restapis/${restApiId}/stages/${stageName}` };
   }
   return refs;
