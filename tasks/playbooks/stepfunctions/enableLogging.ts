@@ -5,6 +5,7 @@ import { chooseValue, SOURCE_WORDS } from '../controlParameters.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 import { createLogGroup, deleteCreatedLogGroup, logGroupArnFor, logGroupExists, logGroupNameFor, requireLogDeliveryRole, LOG_DELIVERY_ACTIONS } from './logDestination.js';
 
+/** The playbook's id, the value of the `rectify:created-by` tag on the log group it creates (the id below is a literal: tools read it from the source). */
 const PLAYBOOK_ID = 'stepfunctions-enable-logging';
 /** Log levels by how much they log: a level passes a minimum when it logs at least as much. */
 const LEVELS = ['FATAL', 'ERROR', 'ALL'] as const;
@@ -68,7 +69,7 @@ const passes = (level: string, minimum: Level | undefined) => level !== 'OFF' &&
  * Not emulated: moto 5.2.1 has no IAM SimulatePrincipalPolicy (tested with aws-sdk-client-mock).
  */
 export const enableStateMachineLogging = definePlaybook<LoggingSnapshot, { description: string }, Settings, Parameters>({
-  id: PLAYBOOK_ID,
+  id: 'stepfunctions-enable-logging',
   title: 'Turn on CloudWatch Logs logging for a Step Functions state machine',
   controls: ['StepFunctions.1'],
   resourceType: 'AwsStepFunctionStateMachine',
