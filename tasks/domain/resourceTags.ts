@@ -46,7 +46,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEksCluster: { permissions: ['eks:DescribeCluster'], load: async () => (await import('./tagReaders/eks.js')).readEksClusterTags },
   AwsKinesisStream: { permissions: ['kinesis:ListTagsForStream'], load: async () => (await import('./tagReaders/kinesis.js')).readStreamTags },
   AwsStepFunctionStateMachine: {
-    permissions: ['states:ListTagsForResource'],
+    permissions: ['states:DescribeStateMachine', 'states:ListTagsForResource'],
     load: async () => (await import('./tagReaders/stepfunctions.js')).readStateMachineTags,
   },
   AwsEcrRepository: { permissions: ['ecr:ListTagsForResource'], load: async () => (await import('./tagReaders/ecr.js')).readRepositoryTags },
