@@ -26,9 +26,10 @@ export const NOT_READS: ReadonlySet<string> = new Set([
 
 /**
  * Reads whose IAM action does not follow the verb convention: API Gateway authorizes its REST
- * management API by HTTP method on resource paths, and `apigateway:GET` only reads.
+ * management API by HTTP method on resource paths, and `apigateway:GET` only reads; IAM's policy
+ * simulation evaluates policies and changes nothing (a plan checks a role with it).
  */
-export const READS_BY_NAME: ReadonlySet<string> = new Set(['apigateway:GET']);
+export const READS_BY_NAME: ReadonlySet<string> = new Set(['apigateway:GET', 'iam:SimulatePrincipalPolicy']);
 
 const READ = new RegExp(`^[a-z0-9-]+:(${READ_VERBS.join('|')})[A-Z]`);
 

@@ -16,6 +16,7 @@ describe('isReadAction', () => {
       'ec2:SearchTransitGatewayRoutes',
       'ssm:GetAutomationExecution',
       'apigateway:GET',
+      'iam:SimulatePrincipalPolicy',
     ]) {
       expect(isReadAction(action), action).toBe(true);
     }
