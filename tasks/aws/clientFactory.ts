@@ -1,4 +1,5 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { applyClientHooks, callHooksPlugin } from './clientHooks.js';
 import { endpointFor } from './endpoints.js';
@@ -59,6 +60,8 @@ export function clientConfig(
     if (serviceId === 'S3') config.forcePathStyle = true;
     // S3 Control puts the account id in the host name; an emulator is one host.
     if (serviceId === 'S3 Control') config.endpointProvider = () => ({ url: new URL(endpoint) });
+    // The Kinesis client speaks HTTP/2 by default (for SubscribeToShard); an emulator speaks HTTP/1.1, as Kinesis's other calls do in AWS.
+    if (serviceId === 'Kinesis') config.requestHandler = new NodeHttpHandler();
   }
   return config;
 }

@@ -66,6 +66,18 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
   // A document of the account (an AWS-owned document has no account and is never a finding's resource).
   AwsSsmDocument: named('ssm', 'document/', '[A-Za-z0-9_.-]{3,128}'),
+  // REST API stages: API Gateway ARNs carry no account.
+  AwsApiGatewayStage: { service: 'apigateway', regional: true, accountInArn: false, resource: /^\/restapis\/[A-Za-z0-9]{1,64}\/stages\/[A-Za-z0-9_-]{1,128}$/ },
+  // A stack ARN ends with its unique id: the name alone may also name deleted stacks.
+  AwsCloudFormationStack: { service: 'cloudformation', regional: true, accountInArn: true, resource: /^stack\/[A-Za-z][A-Za-z0-9-]{0,127}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ },
+  AwsEcsCluster: named('ecs', 'cluster/', '[A-Za-z0-9_-]{1,255}'),
+  AwsEksCluster: named('eks', 'cluster/', '[A-Za-z0-9][A-Za-z0-9_-]{0,99}'),
+  AwsKinesisStream: named('kinesis', 'stream/', '[A-Za-z0-9_.-]{1,128}'),
+  AwsStepFunctionStateMachine: named('states', 'stateMachine:', '[A-Za-z0-9_-]{1,80}'),
+  // Repository names may hold namespaces (`team/app`).
+  AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),
+  // Application, Network and Gateway Load Balancers: the name alone is ambiguous (the ARN ends with an id).
+  AwsElbv2LoadBalancer: { service: 'elasticloadbalancing', regional: true, accountInArn: true, resource: /^loadbalancer\/(?:app|net|gwy)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/ },
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
   AwsS3Bucket: {
     service: 's3',

@@ -47,6 +47,20 @@ const READERS: Readonly<Record<string, TagReader>> = {
     permissions: ['redshift:DescribeClusters'],
     load: async () => (await import('./tagReaders/redshift.js')).readRedshiftClusterTags,
   },
+  AwsApiGatewayStage: { permissions: ['apigateway:GET'], load: async () => (await import('./tagReaders/apigateway.js')).readStageTags },
+  AwsCloudFormationStack: { permissions: ['cloudformation:DescribeStacks'], load: async () => (await import('./tagReaders/cloudformation.js')).readStackTags },
+  AwsEcsCluster: { permissions: ['ecs:DescribeClusters'], load: async () => (await import('./tagReaders/ecs.js')).readEcsClusterTags },
+  AwsEksCluster: { permissions: ['eks:DescribeCluster'], load: async () => (await import('./tagReaders/eks.js')).readEksClusterTags },
+  AwsKinesisStream: { permissions: ['kinesis:ListTagsForStream'], load: async () => (await import('./tagReaders/kinesis.js')).readStreamTags },
+  AwsStepFunctionStateMachine: {
+    permissions: ['states:DescribeStateMachine', 'states:ListTagsForResource'],
+    load: async () => (await import('./tagReaders/stepfunctions.js')).readStateMachineTags,
+  },
+  AwsEcrRepository: { permissions: ['ecr:ListTagsForResource'], load: async () => (await import('./tagReaders/ecr.js')).readRepositoryTags },
+  AwsElbv2LoadBalancer: {
+    permissions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'],
+    load: async () => (await import('./tagReaders/elbv2.js')).readLoadBalancerTags,
+  },
   // An account has no resource tags: exempt it in the register, mark it production with `productionAccounts`.
   AwsAccount: { permissions: [], load: async () => async () => ({}) },
 };

@@ -2,6 +2,10 @@
 import type { Playbook } from './definePlaybook.js';
 import { enableExternalAccessAnalyzer } from './accessanalyzer/enableExternalAccessAnalyzer.js';
 import { setSecurityContact } from './account/setSecurityContact.js';
+import { enableExecutionLogging } from './apigateway/enableExecutionLogging.js';
+import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
+import { encryptCacheData } from './apigateway/encryptCacheData.js';
+import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
@@ -15,10 +19,18 @@ import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGrou
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
 import { revokeWorldOpenHighRiskPorts } from './ec2/revokeWorldOpenHighRiskPorts.js';
 import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthorizedPorts.js';
+import { enableScanOnPush } from './ecr/enableScanOnPush.js';
+import { enableContainerInsights } from './ecs/enableContainerInsights.js';
+import { enableAuditLogging } from './eks/enableAuditLogging.js';
+import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
+import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
+import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
+import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
 import { createSupportRole } from './iam/createSupportRole.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
+import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
 import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
 import { removePublicFunctionPermissions } from './lambda/removePublicFunctionPermissions.js';
@@ -42,10 +54,15 @@ import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
 import { unshareSsmDocument } from './ssm/unshareSsmDocument.js';
+import { enableStateMachineLogging } from './stepfunctions/enableLogging.js';
 
 export const catalog: readonly Playbook[] = [
   enableExternalAccessAnalyzer,
   setSecurityContact,
+  enableExecutionLogging,
+  enableXRayTracing,
+  encryptCacheData,
+  enableTerminationProtection,
   enableLogFileValidation,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
@@ -59,10 +76,18 @@ export const catalog: readonly Playbook[] = [
   requireImdsV2,
   revokeWorldOpenHighRiskPorts,
   revokeWorldOpenUnauthorizedPorts,
+  enableScanOnPush,
+  enableContainerInsights,
+  enableAuditLogging,
+  dropInvalidHeaderFields,
+  enableLoadBalancerDeletionProtection,
+  setDesyncMitigationMode,
+  enableEmrBlockPublicAccess,
   createSupportRole,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
   enforceStrongPasswordPolicy,
+  enableStreamEncryption,
   cancelKeyDeletion,
   enableKeyRotation,
   removePublicFunctionPermissions,
@@ -86,4 +111,5 @@ export const catalog: readonly Playbook[] = [
   enableQueueEncryption,
   blockPublicDocumentSharing,
   unshareSsmDocument,
+  enableStateMachineLogging,
 ];

@@ -16,6 +16,30 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'apigateway-enable-execution-logging',
+    controls: ['APIGateway.1'],
+    resourceType: 'AwsApiGatewayStage',
+    impact: 'disruptive',
+  },
+  {
+    id: 'apigateway-enable-xray-tracing',
+    controls: ['APIGateway.3'],
+    resourceType: 'AwsApiGatewayStage',
+    impact: 'disruptive',
+  },
+  {
+    id: 'apigateway-encrypt-cache-data',
+    controls: ['APIGateway.5'],
+    resourceType: 'AwsApiGatewayStage',
+    impact: 'disruptive',
+  },
+  {
+    id: 'cloudformation-enable-termination-protection',
+    controls: ['CloudFormation.3'],
+    resourceType: 'AwsCloudFormationStack',
+    impact: 'non-disruptive',
+  },
+  {
     id: 'cloudtrail-enable-log-file-validation',
     controls: ['CloudTrail.4', 'cis-aws-foundations-benchmark/v/1.2.0/2.2', 'cis-aws-foundations-benchmark/v/1.4.0/3.2', 'cis-aws-foundations-benchmark/v/3.0.0/3.2', 'cis-aws-foundations-benchmark/v/5.0.0/3.2', 'pci-dss/v/3.2.1/PCI.CloudTrail.3'],
     resourceType: 'AwsCloudTrailTrail',
@@ -94,6 +118,48 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'ecr-enable-scan-on-push',
+    controls: ['ECR.1'],
+    resourceType: 'AwsEcrRepository',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'ecs-enable-container-insights',
+    controls: ['ECS.12'],
+    resourceType: 'AwsEcsCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'eks-enable-audit-logging',
+    controls: ['EKS.8'],
+    resourceType: 'AwsEksCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'elbv2-drop-invalid-header-fields',
+    controls: ['ELB.4'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'disruptive',
+  },
+  {
+    id: 'elbv2-enable-deletion-protection',
+    controls: ['ELB.6'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'non-disruptive',
+  },
+  {
+    id: 'elbv2-set-desync-mitigation-mode',
+    controls: ['ELB.12'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'disruptive',
+  },
+  {
+    id: 'emr-enable-block-public-access',
+    controls: ['EMR.2'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
     id: 'iam-create-support-role',
     controls: ['IAM.18', 'cis-aws-foundations-benchmark/v/1.2.0/1.20', 'cis-aws-foundations-benchmark/v/1.4.0/1.17', 'cis-aws-foundations-benchmark/v/3.0.0/1.17', 'cis-aws-foundations-benchmark/v/5.0.0/1.16'],
     resourceType: 'AwsAccount',
@@ -115,6 +181,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'iam-enforce-strong-password-policy',
     controls: ['IAM.7', 'IAM.10', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9', 'cis-aws-foundations-benchmark/v/3.0.0/1.8', 'cis-aws-foundations-benchmark/v/3.0.0/1.9', 'cis-aws-foundations-benchmark/v/5.0.0/1.7', 'cis-aws-foundations-benchmark/v/5.0.0/1.8', 'pci-dss/v/3.2.1/PCI.IAM.8'],
     resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'kinesis-enable-stream-encryption',
+    controls: ['Kinesis.1'],
+    resourceType: 'AwsKinesisStream',
     impact: 'disruptive',
   },
   {
@@ -253,6 +325,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'ssm-unshare-public-document',
     controls: ['SSM.4'],
     resourceType: 'AwsSsmDocument',
+    impact: 'disruptive',
+  },
+  {
+    id: 'stepfunctions-enable-logging',
+    controls: ['StepFunctions.1'],
+    resourceType: 'AwsStepFunctionStateMachine',
     impact: 'disruptive',
   },
 ];

@@ -24,6 +24,13 @@ export const NOT_READS: ReadonlySet<string> = new Set([
   'sts:GetSessionToken',
 ]);
 
+/**
+ * Reads whose IAM action does not follow the verb convention: API Gateway authorizes its REST
+ * management API by HTTP method on resource paths, and `apigateway:GET` only reads; IAM's policy
+ * simulation evaluates policies and changes nothing (a plan checks a role with it).
+ */
+export const READS_BY_NAME: ReadonlySet<string> = new Set(['apigateway:GET', 'iam:SimulatePrincipalPolicy']);
+
 const READ = new RegExp(`^[a-z0-9-]+:(${READ_VERBS.join('|')})[A-Z]`);
 
 /**
@@ -37,5 +44,5 @@ const READ = new RegExp(`^[a-z0-9-]+:(${READ_VERBS.join('|')})[A-Z]`);
  * isReadAction('sts:GetSessionToken'); // false: mints credentials
  */
 export function isReadAction(action: string): boolean {
-  return READ.test(action) && !NOT_READS.has(action);
+  return (READ.test(action) || READS_BY_NAME.has(action)) && !NOT_READS.has(action);
 }

@@ -24,15 +24,24 @@ export function patternsOf(type: ResourceType): readonly string[] {
  * ARN patterns by resource type. `${Partition}` and `${Account}` are the member account's, filled
  * where the policy is built; the region is `*` on purpose: one member role serves every region
  * whose findings the administrator account aggregates, and which those are is not known at
- * deploy time. EC2 snapshots and S3 buckets carry no account in their ARN. A type may list several
+ * deploy time. EC2 snapshots, S3 buckets and API Gateway resources carry no account in their ARN. A type may list several
  * patterns where the roles need a few named resources of it and nothing else of it (IAM roles).
  */
 export const RESOURCE_ARN_PATTERNS = {
   'access-analyzer:Analyzer': 'arn:${Partition}:access-analyzer:*:${Account}:analyzer/*',
   'account:account': 'arn:${Partition}:account::${Account}:account',
+  // API Gateway ARNs carry no account: the member role reaches only its own account's APIs and settings.
+  'apigateway:Account': 'arn:${Partition}:apigateway:*::/account',
+  'apigateway:Stage': 'arn:${Partition}:apigateway:*::/restapis/*/stages/*',
+  'cloudformation:stack': 'arn:${Partition}:cloudformation:*:${Account}:stack/*',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
   'ec2:instance': 'arn:${Partition}:ec2:*:${Account}:instance/*',
+  'ecr:repository': 'arn:${Partition}:ecr:*:${Account}:repository/*',
+  'ecs:cluster': 'arn:${Partition}:ecs:*:${Account}:cluster/*',
+  'eks:cluster': 'arn:${Partition}:eks:*:${Account}:cluster/*',
+  // Application, Network and Gateway Load Balancers: loadbalancer/app|net|gwy/<name>/<id>.
+  'elasticloadbalancing:loadbalancer': 'arn:${Partition}:elasticloadbalancing:*:${Account}:loadbalancer/*',
   'ec2:security-group': 'arn:${Partition}:ec2:*:${Account}:security-group/*',
   'ec2:security-group-rule': 'arn:${Partition}:ec2:*:${Account}:security-group-rule/*',
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
@@ -47,8 +56,11 @@ export const RESOURCE_ARN_PATTERNS = {
     'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
+  'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',
+  'kinesis:stream': 'arn:${Partition}:kinesis:*:${Account}:stream/*',
   'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
   'lambda:function': 'arn:${Partition}:lambda:*:${Account}:function:*',
+  'logs:log-group': 'arn:${Partition}:logs:*:${Account}:log-group:*',
   'rds:db': 'arn:${Partition}:rds:*:${Account}:db:*',
   'rds:snapshot': 'arn:${Partition}:rds:*:${Account}:snapshot:*',
   // Aurora, Multi-AZ, Neptune and DocumentDB clusters and their snapshots share these (RDS API).
@@ -63,6 +75,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'ssm:automation-execution': 'arn:${Partition}:ssm:*:${Account}:automation-execution/*',
   // Only the setting SSM.7 changes.
   'ssm:servicesetting': 'arn:${Partition}:ssm:*:${Account}:servicesetting/ssm/documents/console/public-sharing-permission',
+  'states:statemachine': 'arn:${Partition}:states:*:${Account}:stateMachine:*',
 } as const satisfies Readonly<Record<string, string | readonly string[]>>;
 
 /**
@@ -77,6 +90,10 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'account:DeleteAlternateContact': ['account:account'],
   'account:GetAlternateContact': ['account:account'],
   'account:PutAlternateContact': ['account:account'],
+  'apigateway:GET': ['apigateway:Account', 'apigateway:Stage'],
+  'apigateway:PATCH': ['apigateway:Stage'],
+  'cloudformation:DescribeStacks': ['cloudformation:stack'],
+  'cloudformation:UpdateTerminationProtection': ['cloudformation:stack'],
   'cloudtrail:GetTrail': ['cloudtrail:trail'],
   'cloudtrail:ListTags': ['cloudtrail:trail'],
   'cloudtrail:UpdateTrail': ['cloudtrail:trail'],
@@ -96,6 +113,15 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ec2:RevokeSecurityGroupEgress': ['ec2:security-group'],
   'ec2:RevokeSecurityGroupIngress': ['ec2:security-group'],
   'iam:AttachRolePolicy': ['iam:role'],
+  'ecr:BatchGetRepositoryScanningConfiguration': ['ecr:repository'],
+  'ecr:DescribeRepositories': ['ecr:repository'],
+  'ecr:ListTagsForResource': ['ecr:repository'],
+  'ecr:PutImageScanningConfiguration': ['ecr:repository'],
+  'ecs:DescribeClusters': ['ecs:cluster'],
+  'ecs:UpdateCluster': ['ecs:cluster'],
+  'eks:DescribeCluster': ['eks:cluster'],
+  'eks:UpdateClusterConfig': ['eks:cluster'],
+  'elasticloadbalancing:ModifyLoadBalancerAttributes': ['elasticloadbalancing:loadbalancer'],
   'iam:CreateLoginProfile': ['iam:user'],
   'iam:CreateRole': ['iam:role'],
   'iam:CreateServiceLinkedRole': ['iam:role'],
@@ -109,9 +135,14 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:ListAccessKeys': ['iam:user'],
   'iam:ListEntitiesForPolicy': ['iam:policy'],
   'iam:ListUserTags': ['iam:user'],
+  'iam:SimulatePrincipalPolicy': ['iam:role'],
   'iam:TagRole': ['iam:role'],
   'iam:UpdateAccessKey': ['iam:user'],
   'kms:CancelKeyDeletion': ['kms:key'],
+  'kinesis:DescribeStreamSummary': ['kinesis:stream'],
+  'kinesis:ListTagsForStream': ['kinesis:stream'],
+  'kinesis:StartStreamEncryption': ['kinesis:kmsKey', 'kinesis:stream'],
+  'kinesis:StopStreamEncryption': ['kinesis:kmsKey', 'kinesis:stream'],
   'kms:DescribeKey': ['kms:key'],
   'kms:DisableKeyRotation': ['kms:key'],
   'kms:EnableKey': ['kms:key'],
@@ -126,6 +157,11 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'lambda:RemovePermission': ['lambda:function'],
   'rds:DescribeDBClusterSnapshotAttributes': ['rds:cluster-snapshot'],
   'rds:DescribeDBClusters': ['rds:cluster'],
+  'logs:CreateLogGroup': ['logs:log-group'],
+  'logs:DeleteLogGroup': ['logs:log-group'],
+  'logs:ListTagsForResource': ['logs:log-group'],
+  'logs:PutRetentionPolicy': ['logs:log-group'],
+  'logs:TagResource': ['logs:log-group'],
   'rds:DescribeDBInstances': ['rds:db'],
   'rds:DescribeDBSnapshotAttributes': ['rds:snapshot'],
   'rds:ListTagsForResource': ['rds:db', 'rds:snapshot', 'rds:cluster', 'rds:cluster-snapshot'],
@@ -163,6 +199,9 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ssm:StartAutomationExecution': ['ssm:document', 'ssm:automation-definition', 'ssm:automation-execution'],
   'ssm:StopAutomationExecution': ['ssm:automation-execution'],
   'ssm:UpdateServiceSetting': ['ssm:servicesetting'],
+  'states:DescribeStateMachine': ['states:statemachine'],
+  'states:ListTagsForResource': ['states:statemachine'],
+  'states:UpdateStateMachine': ['states:statemachine'],
 };
 
 /**
@@ -174,6 +213,8 @@ export const ACTION_ARN_PATTERNS: Readonly<Record<string, readonly string[]>> = 
   'ssm:DescribeDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
   'ssm:ListTagsForResource': ['arn:${Partition}:ssm:*:${Account}:document/*'],
   'ssm:ModifyDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
+  // Simulating a state machine's role (StepFunctions.1 checks it can deliver logs before changing anything): read-only, any role of the account.
+  'iam:SimulatePrincipalPolicy': ['arn:${Partition}:iam::${Account}:role/*'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */

@@ -1,6 +1,9 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
+import { clientConfig } from '../../tasks/aws/clientFactory.js';
 import { endpointFor } from '../../tasks/aws/endpoints.js';
 import { MemberRole } from '../../tasks/aws/memberRole.js';
 import { clientsForRequest } from '../../tasks/handlers/playbookDeps.js';
@@ -18,6 +21,17 @@ describe('endpointFor', () => {
     expect(endpointFor('S3 Control', env)).toBe('http://s3control');
     expect(endpointFor('EC2', env)).toBe('http://general');
     expect(endpointFor('EC2', {})).toBeUndefined();
+  });
+});
+
+describe('clientConfig', () => {
+  it('gives Kinesis an HTTP/1.1 handler toward an emulator, and leaves its HTTP/2 default toward AWS', () => {
+    // Act
+    const emulated = clientConfig(KinesisClient, 'us-east-1', undefined, { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' });
+    const real = clientConfig(KinesisClient, 'us-east-1', undefined, {});
+    // Assess: moto answers the Kinesis client's default HTTP/2 with a protocol error.
+    expect(emulated.requestHandler).toBeInstanceOf(NodeHttpHandler);
+    expect(real.requestHandler).toBeUndefined();
   });
 });
 

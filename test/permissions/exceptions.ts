@@ -51,6 +51,14 @@ export const UNEXERCISED_PERMISSIONS: readonly UnexercisedPermission[] = [
     action: 'ssm:StopAutomationExecution',
     reason: 'Cancels a runbook that outlives its deadline (playbooks/ssmAutomation.ts); moto does not run runbooks, as for ssm:GetAutomationExecution.',
   },
+  ...['cloudformation:DescribeStacks', 'states:DescribeStateMachine', 'states:ListTagsForResource'].map((action) => ({
+    playbook: 'tag reads',
+    action,
+    reason:
+      'Tag reads of CloudFormation stacks and Step Functions state machines (tasks/domain/tagReaders/cloudformation.ts, stepfunctions.ts): the only ' +
+      'playbooks for these types (CloudFormation.3, StepFunctions.1) are not emulated, so no scenario runs them; the readers are tested against moto ' +
+      'in test/aws/resourceTagsCatalogV2.test.ts.',
+  })),
 ];
 
 /**

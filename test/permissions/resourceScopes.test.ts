@@ -87,10 +87,10 @@ describe('the member roles name resource patterns wherever IAM supports them (do
   it('keeps every pattern inside the member account, but for the ARNs that carry no account', () => {
     // Act
     const withoutAccount = (Object.keys(RESOURCE_ARN_PATTERNS) as ResourceType[]).filter((type) => patternsOf(type).some((pattern) => !pattern.includes(':${Account}:')));
-    // Assess: buckets and EBS snapshots have no account in their ARN; SSM documents without one are AWS-owned
+    // Assess: buckets, EBS snapshots and API Gateway resources have no account in their ARN; SSM documents without one are AWS-owned
     // (the change role starts AWS's runbooks only); a runbook's definition is AWS's, named with any account.
     // An AWS managed policy's ARN names the account "aws" (IAM.18 reads who holds AWSSupportAccess).
-    expect(withoutAccount.sort()).toEqual(['ec2:snapshot', 'iam:policy', 's3:bucket', 'ssm:automation-definition', 'ssm:document']);
+    expect(withoutAccount.sort()).toEqual(['apigateway:Account', 'apigateway:Stage', 'ec2:snapshot', 'iam:policy', 's3:bucket', 'ssm:automation-definition', 'ssm:document']);
     expect(resourcesFor('s3:PutBucketPolicy', SCOPE)).toEqual(['arn:aws:s3:::*']);
     expect(resourcesFor('iam:UpdateAccessKey', SCOPE)).toEqual([`arn:aws:iam::${ACCOUNT}:user/*`]);
     expect(resourcesFor('ec2:DescribeSecurityGroups', SCOPE)).toEqual(['*']);

@@ -80,6 +80,14 @@ function awsOwnedDocument(call: RecordedCall): Pick<RequiredAction, 'resourceArn
   return { resourceArn: `arn:aws:ssm:${call.region}::document/${name}`, beyondReference: 'AWS-owned document ARNs carry no account' };
 }
 
+/**
+ * API Gateway's REST management API is authorized by HTTP method on the resource path
+ * (Service Authorization Reference, Amazon API Gateway Management): a stage's GetStage is
+ * `apigateway:GET` on `/restapis/<id>/stages/<name>`, GetAccount `apigateway:GET` on `/account`.
+ */
+const apiGatewayStage = (call: RecordedCall) =>
+  `arn:aws:apigateway:${call.region}::/restapis/${[call.names.restApiId ?? '*'].flat()[0]}/stages/${[call.names.stageName ?? '*'].flat()[0]}`;
+
 type Irregular = readonly string[] | ((call: RecordedCall) => readonly RequiredAction[]);
 
 /**
@@ -121,6 +129,25 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'AccessAnalyzer.CreateAnalyzer': ['access-analyzer:CreateAnalyzer', 'iam:CreateServiceLinkedRole'],
   // Rectify's CreateRole always passes Tags (iam/createSupportRole.ts): IAM authorizes them with iam:TagRole.
   'IAM.CreateRole': ['iam:CreateRole', 'iam:TagRole'],
+  // API Gateway: HTTP methods on resource paths.
+  'APIGateway.GetStage': (call) => [{ action: 'apigateway:GET', resourceArn: apiGatewayStage(call) }],
+  'APIGateway.UpdateStage': (call) => [{ action: 'apigateway:PATCH', resourceArn: apiGatewayStage(call) }],
+  'APIGateway.GetAccount': (call) => [{ action: 'apigateway:GET', resourceArn: `arn:aws:apigateway:${call.region}::/account` }],
+  // Rectify creates log groups tagged rectify:created-by: tags on create need logs:TagResource too.
+  'CloudWatchLogs.CreateLogGroup': ['logs:CreateLogGroup', 'logs:TagResource'],
+  // Rectify updates a state machine only to turn its logging on (StepFunctions.1): the caller configuring
+  // vended logs needs the log-delivery actions too (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
+  'SFN.UpdateStateMachine': [
+    'states:UpdateStateMachine',
+    'logs:CreateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:DescribeLogGroups',
+    'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:UpdateLogDelivery',
+  ],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],

@@ -15,6 +15,8 @@ describe('isReadAction', () => {
       'cloudtrail:LookupEvents',
       'ec2:SearchTransitGatewayRoutes',
       'ssm:GetAutomationExecution',
+      'apigateway:GET',
+      'iam:SimulatePrincipalPolicy',
     ]) {
       expect(isReadAction(action), action).toBe(true);
     }
@@ -40,6 +42,8 @@ describe('isReadAction', () => {
       'redshift:GetClusterCredentials',
       'ecr:GetAuthorizationToken',
       'cognito-identity:GetId',
+      'apigateway:PATCH',
+      'apigateway:DELETE',
     ]) {
       expect(isReadAction(action), action).toBe(false);
     }
