@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { PASS_ROLE } from '../automationRunbooks.js';
-import { acknowledgePlaybookScopes, playbookStatements } from '../playbookStatements.js';
+import { playbookManagedPolicies } from '../playbookStatements.js';
 
 /** A role the remediation role may hand to one AWS service. */
 export interface PassableRole {
@@ -83,7 +83,7 @@ export class MemberRemediationRole extends Construct {
     const notRole = trusted.find((arn) => !Token.isUnresolved(arn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(arn));
     if (notRole) throw new Error(`MemberRemediationRole: ${notRole} is not an IAM role ARN; trust the admin roles by exact ARN, never an account`);
     const playbookActions = props.actions.filter((a) => a !== PASS_ROLE);
-    const statements = [...playbookStatements(playbookActions), ...passRoleStatements(props.actions.includes(PASS_ROLE), props.passableRoles ?? [])];
+    const passRole = passRoleStatements(props.actions.includes(PASS_ROLE), props.passableRoles ?? []);
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
       description:
@@ -93,11 +93,10 @@ export class MemberRemediationRole extends Construct {
           : 'Rectify remediation role: assumed only by the Rectify tasks of the Security Hub administrator account that change resources'),
       assumedBy: new iam.CompositePrincipal(...trusted.map((arn) => new iam.ArnPrincipal(arn))),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
-      inlinePolicies: {
-        PlaybookPermissions: new iam.PolicyDocument({ statements }),
-      },
     });
-    acknowledgePlaybookScopes(this.role, playbookActions, props.readOnly ? 'Read role' : 'Change role');
+    // Customer managed policies, not inline: a role holds 10,240 characters of inline policy, which the
+    // resource-scoped statements of a tripled catalog outgrow (test/infra/templateLimits.test.ts).
+    playbookManagedPolicies(this, 'PlaybookPermissions', [this.role], playbookActions, props.readOnly ? 'Read role' : 'Change role', passRole);
   }
 }
 

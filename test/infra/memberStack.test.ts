@@ -55,10 +55,21 @@ describe('RectifyMemberStack', () => {
     const byName = (name: string) => roles.find((r) => r.Properties.RoleName === name)!;
     const memberRoleName = (rectify.memberRoleName as string | undefined) ?? 'RectifyRemediationRole';
     const readRoleName = (rectify.readRoleName as string | undefined) ?? 'RectifyReadRole';
+    // The playbook statements sit in customer managed policies attached to the role (Roles: [{ Ref }]).
+    for (const [logicalId, role] of Object.entries(json.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
+      const managed = Object.values(json.Resources as unknown as Record<string, ManagedPolicyJson>).filter(
+        (r) => r.Type === 'AWS::IAM::ManagedPolicy' && r.Properties.Roles.some((ref) => ref.Ref === logicalId),
+      );
+      managedStatements.set(role, managed.flatMap((m) => m.Properties.PolicyDocument.Statement));
+    }
     return { json, roles, role: byName(memberRoleName), readRole: byName(readRoleName), automation: byName(AUTOMATION_ROLE) };
   }
 
-  const statementsOf = (role: RoleJson) => role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+  type ManagedPolicyJson = { Type: string; Properties: { Roles: { Ref?: string }[]; PolicyDocument: RoleJson['Properties']['Policies'][number]['PolicyDocument'] } };
+  /** Statements of the customer managed policies attached to each role of the last synthesized member stack. */
+  const managedStatements = new WeakMap<RoleJson, RoleJson['Properties']['Policies'][number]['PolicyDocument']['Statement']>();
+  /** A role's statements: its inline policies and the customer managed policies attached to it. */
+  const statementsOf = (role: RoleJson) => [...(role.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement), ...(managedStatements.get(role) ?? [])];
   const actionsOf = (role: RoleJson) => statementsOf(role).flatMap((s) => [s.Action].flat()).sort();
   /** Each action with the resources its statement names, as CloudFormation resolves them in member account 222222222222. */
   const scopeOf = (role: RoleJson) =>
@@ -82,8 +93,13 @@ describe('RectifyMemberStack', () => {
     const passRole = statements.filter((s) => [s.Action].flat().includes(PASS_ROLE));
 
     // Assess
-    expect(Object.values(json.Resources).map((r) => r.Type)).toEqual(['AWS::IAM::Role', 'AWS::IAM::Role', 'AWS::IAM::Role']);
+    // Three roles; the playbook statements in customer managed policies of at most 2,048 characters each, none unattached.
     expect(roles).toHaveLength(3);
+    const managed = Object.values(json.Resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy') as unknown as ManagedPolicyJson[];
+    expect(Object.values(json.Resources).filter((r) => r.Type !== 'AWS::IAM::Role' && r.Type !== 'AWS::IAM::ManagedPolicy')).toEqual([]);
+    expect(managed.length).toBeGreaterThan(1);
+    expect(managed.every((m) => m.Properties.Roles.length === 1)).toBe(true);
+    expect(role.Properties.Policies ?? []).toEqual([]);
     expect(expected).toContain(PASS_ROLE);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(expected);
     // Each action on its resource types in the member account, `*` only where IAM has none (tasks/playbooks/resourceScopes.ts).
