@@ -8,7 +8,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { batchUpdateV2Input, readFindingV2, SuppressionRefusedError } from '../../tasks/aws/securityHubV2.js';
 import { AuditEvent, Outcome } from '../../tasks/domain/constants.js';
@@ -29,6 +29,10 @@ import { useTaskEnv } from '../support/taskEnv.js';
 
 // moto has none of the V2 calls (nor BatchUpdateFindings): Security Hub alone is mocked; DynamoDB, SNS and SSM are moto's.
 const securityHub = mockClient(SecurityHubClient);
+// A class stub: the fast tier's next files share this process (docs/decisions/018).
+afterAll(() => {
+  securityHub.restore();
+});
 
 useTaskEnv();
 useMoto();

@@ -99,20 +99,28 @@ describe('the member roles name resource patterns wherever IAM supports them (do
   describe('in the synthesized member template', () => {
     let statements: { role: string; actions: string[]; resources: string[] }[];
     beforeAll(() => {
+      type Statement = Record<string, unknown>;
       const member = templatesFor({ adminAccount: '123456789012' }).member.toJSON() as {
-        Resources: Record<string, { Type: string; Properties?: { RoleName?: string; Policies?: { PolicyDocument: { Statement: Record<string, unknown>[] } }[] } }>;
+        Resources: Record<
+          string,
+          {
+            Type: string;
+            Properties?: { RoleName?: string; Policies?: { PolicyDocument: { Statement: Statement[] } }[]; Roles?: { Ref?: string }[]; PolicyDocument?: { Statement: Statement[] } };
+          }
+        >;
       };
-      statements = Object.values(member.Resources)
-        .filter((r) => r.Type === 'AWS::IAM::Role')
-        .flatMap((r) =>
-          (r.Properties?.Policies ?? []).flatMap((p) =>
-            p.PolicyDocument.Statement.map((s) => ({
-              role: String(r.Properties?.RoleName),
-              actions: [s.Action as string | string[]].flat(),
-              resources: [s.Resource as unknown].flat().map((x) => JSON.stringify(x)),
-            })),
-          ),
-        );
+      const resources = Object.entries(member.Resources);
+      const roleName = (logicalId: string) => String(member.Resources[logicalId]?.Properties?.RoleName);
+      const entry = (role: string) => (s: Statement) => ({ role, actions: [s.Action as string | string[]].flat(), resources: [s.Resource as unknown].flat().map((x) => JSON.stringify(x)) });
+      // Inline policies of each role, and the customer managed policies attached to it (the playbooks' statements).
+      statements = [
+        ...resources.filter(([, r]) => r.Type === 'AWS::IAM::Role').flatMap(([id, r]) => (r.Properties?.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement.map(entry(roleName(id))))),
+        ...resources
+          .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy')
+          .flatMap(([, r]) => (r.Properties?.Roles ?? []).flatMap((ref) => r.Properties!.PolicyDocument!.Statement.map(entry(roleName(String(ref.Ref)))))),
+      ];
+      // The check sees the playbooks' statements wherever they sit.
+      if (!statements.some((s) => s.actions.includes('s3:PutBucketPolicy'))) throw new Error('no playbook statement found in the member template');
     });
     afterAll(removeOutdirs);
 

@@ -1,6 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand, UpdateTerminationProtectionCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../tasks/aws/clientFactory.js';
 import { enableTerminationProtection as playbook } from '../../../tasks/playbooks/cloudformation/enableTerminationProtection.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
@@ -20,6 +20,10 @@ const NESTED = stackArn('orders-Queue-1X2Y3Z', '7dae6192-1e0a-11ef-9a3b-0a1b2c3d
  */
 describe('enableTerminationProtection (CloudFormation.3) with aws-sdk-client-mock', () => {
   const cloudformation = mockClient(CloudFormationClient);
+  // A class stub: the fast tier's next files share this process (docs/decisions/018).
+  afterAll(() => {
+    cloudformation.restore();
+  });
   let stacks: Map<string, Stack>;
   const clients: AwsClients = { account: ACCOUNT, region: 'us-east-1', client: <C>() => new CloudFormationClient({ region: 'us-east-1' }) as C };
   const contextFor = (arn: string) =>

@@ -5,7 +5,7 @@ import {
   type BlockPublicAccessConfiguration,
 } from '@aws-sdk/client-emr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../tasks/aws/clientFactory.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import { enableEmrBlockPublicAccess as playbook } from '../../../tasks/playbooks/emr/enableBlockPublicAccess.js';
@@ -21,6 +21,10 @@ const ACCOUNT = '123456789012';
  */
 describe('enableEmrBlockPublicAccess (EMR.2) with aws-sdk-client-mock', () => {
   const emr = mockClient(EMRClient);
+  // A class stub: the fast tier's next files share this process (docs/decisions/018).
+  afterAll(() => {
+    emr.restore();
+  });
   let stored: BlockPublicAccessConfiguration;
   const clients: AwsClients = { account: ACCOUNT, region: 'us-east-1', client: <C>() => new EMRClient({ region: 'us-east-1' }) as C };
   const ctx = () => createPlaybookContext(playbook, requestFor({ resourceType: 'AwsAccount', resourceId: `AWS::::Account:${ACCOUNT}`, controlId: 'EMR.2' }), clients);

@@ -9,7 +9,7 @@ import {
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeStateMachineCommand, SFNClient, UpdateStateMachineCommand, type LoggingConfiguration } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../tasks/aws/clientFactory.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import { LOG_DELIVERY_ACTIONS } from '../../../tasks/playbooks/stepfunctions/logDestination.js';
@@ -32,6 +32,12 @@ describe('enableStateMachineLogging (StepFunctions.1) with aws-sdk-client-mock',
   const sfn = mockClient(SFNClient);
   const logs = mockClient(CloudWatchLogsClient);
   const iam = mockClient(IAMClient);
+  // A class stub: the fast tier's next files share this process (docs/decisions/018).
+  afterAll(() => {
+    sfn.restore();
+    logs.restore();
+    iam.restore();
+  });
   let logging: LoggingConfiguration;
   let groups: Map<string, { tags: Record<string, string>; retentionInDays?: number; kmsKeyId?: string }>;
   let roleAllows: readonly string[];
