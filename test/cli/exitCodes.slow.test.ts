@@ -66,7 +66,7 @@ describe('exit codes and first lines, as README documents them', { timeout: 240_
     ]);
     // Assess
     expect([notScenario.code, file.code, nowhere.code, missing.code, option.code]).toEqual([2, 2, 2, 2, 2]);
-    expect(notScenario.firstLine).toMatch(/^rectify: package\.json: not a valid scenario \(.*\)\. A scenario has name, setup, finding and expect \(docs\/scenarios\.md\); a Security Hub finding \(ASFF\)/);
+    expect(notScenario.firstLine).toMatch(/^rectify: package\.json: not a valid scenario \(.*\)\. A scenario has name, setup, finding and expect \(docs\/scenarios\.md\); a Security Hub finding \(ASFF or OCSF\)/);
     expect(file.firstLine).toBe('rectify: scenarios/approved.json is a file, not a directory: run one scenario with `rectify simulate scenarios/approved.json`');
     expect(nowhere.firstLine).toBe('rectify: nowhere/ does not exist: pass a directory of scenario files, e.g. `rectify test scenarios`');
     expect(missing.firstLine).toBe('rectify: nowhere.json does not exist: give the path of a scenario file, e.g. scenarios/approved.json');

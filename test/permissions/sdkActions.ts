@@ -148,6 +148,10 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
     'logs:PutResourcePolicy',
     'logs:UpdateLogDelivery',
   ],
+  // The new Security Hub's calls are authorized by the CSPM actions (Service Authorization Reference: there are no
+  // separate V2 actions; docs/decisions/020). Evaluated on the hub the dataset's format names; the roles grant both hub and hubv2.
+  'SecurityHub.BatchUpdateFindingsV2': ['securityhub:BatchUpdateFindings'],
+  'SecurityHub.GetFindingsV2': ['securityhub:GetFindings'],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
