@@ -64,6 +64,12 @@ export function isClosed(format: HubFindingRef['format'], hubCopy: Record<string
   return CLOSED_WORKFLOWS.includes(String((hubCopy.Workflow as { Status?: unknown } | undefined)?.Status));
 }
 
+/** Whether a person suppressed the finding: ASFF `Workflow.Status` SUPPRESSED, OCSF `status_id` 3 (Suppressed). */
+function isSuppressed(format: HubFindingRef['format'], hubCopy: Record<string, unknown>): boolean {
+  if (format === 'OCSF') return hubCopy.status_id === 3;
+  return (hubCopy.Workflow as { Status?: unknown } | undefined)?.Status === 'SUPPRESSED';
+}
+
 const NOT_HELD = /not ?found|FindingNotFound|ResourceNotFound|InvalidAccess|not subscribed|not enabled/i;
 
 export interface OutcomeWrite {
@@ -73,7 +79,7 @@ export interface OutcomeWrite {
   readonly fields: Record<string, string>;
   /**
    * Also write the twin in the other hub: the note always, the status only when it is RESOLVED
-   * (Rectify fixed the resource). Off for outcomes about this finding alone (invalid, duplicate,
+   * (Rectify fixed the resource) and the twin's live copy is not suppressed. Off for outcomes about this finding alone (invalid, duplicate,
    * skipped) and for a fix another execution made.
    */
   readonly twin: boolean;
@@ -107,7 +113,9 @@ export async function writeOutcome(
   }
   const twin = write.twin ? twinOf(own) : undefined;
   if (twin) {
-    const status = write.status === 'RESOLVED' ? 'RESOLVED' : undefined;
+    // A person's suppression of the twin stands: its live copy is read before it is resolved (one call, on a fix only).
+    const suppressed = write.status === 'RESOLVED' && (await readHubCopy(twin).then((copy) => copy !== undefined && isSuppressed(twin.format, copy), () => false));
+    const status = write.status === 'RESOLVED' && !suppressed ? 'RESOLVED' : undefined;
     const error = await writeToHub(twin, status, write.note, write.executionName, write.fields).catch((e: Error) => `${e.name}: ${e.message}`);
     result.twin = !error ? `${twin.format} twin updated` : NOT_HELD.test(error) ? `no ${twin.format} twin (${error})` : `${twin.format} twin not updated: ${error}`;
   }

@@ -103,6 +103,18 @@ describe('BatchUpdateFindingsV2: the outcome in the finding\'s own hub, and its 
     expect(v1Calls()).toEqual([]);
   });
 
+  it('REMEDIATED (ASFF): an OCSF twin a person suppressed keeps its status and gets the note only (read live before resolving it)', async () => {
+    // Prepare: the new hub holds the twin as Suppressed (3)
+    securityHub.on(GetFindingsV2Command).resolves({
+      Findings: [{ finding_info: { uid: asff.findingId }, metadata: { product: { uid: ocsf.productArn } }, cloud: { account: { uid: '222222222222' } }, status_id: 3 }],
+    });
+    // Act
+    await record({ outcome: Outcome.REMEDIATED, execution, state: { finding: {}, request: asff, policy, ...fixed } });
+    // Assess
+    expect(v1Calls()[0]!.Workflow).toEqual({ Status: 'RESOLVED' });
+    expect(v2Calls()).toEqual([{ FindingIdentifiers: v2Identifiers, Comment: v1Calls()[0]!.Note!.Text }]);
+  });
+
   it.each([Outcome.DUPLICATE, Outcome.POLICY_SKIPPED])('%s is about this finding alone: its twin is not written', async (outcome) => {
     await record({ outcome, execution, state: { finding: {}, request: ocsf, policy } });
     expect(v2Calls()).toHaveLength(1);
