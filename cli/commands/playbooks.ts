@@ -16,6 +16,8 @@ export function playbooksCommand(options: { json?: boolean }): void {
     // Every registered playbook has both (definePlaybook requires them); said here so a reader of the JSON need not know that.
     verify: typeof p.verify === 'function',
     rollback: typeof p.rollback === 'function',
+    // Cost-bearing: what it may create, and the monthly cost of each (always declared disruptive).
+    creates: (p.creates ?? []).map((r) => ({ ...r })),
     emulated: !p.notEmulated,
     ...(p.notEmulated ? { notEmulated: p.notEmulated } : {}),
   }));

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { IMPACTS, type Impact } from '../domain/constants.js';
 import type { RemediationRequest } from '../domain/finding.js';
 import type { AwsClients } from '../aws/clientFactory.js';
+import type { CreatedResource } from './createdResources.js';
 
 /** JSON-serialisable data: snapshots are stored, plans are shown to people. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -143,6 +144,14 @@ export interface PlaybookDefinition<S extends JsonValue, C extends PlannedChange
    */
   readonly notEmulated?: string;
   /**
+   * The billable resources the playbook may create when the account has none to reuse (a trail, a
+   * bucket, a key, a log group, an alarm), with their monthly cost. A playbook that creates any is
+   * cost-bearing: it must be declared `disruptive`, so it waits for a person under the default
+   * policy, and each plan that creates one lists it (`creationChange`, ./createdResources.ts).
+   * @default none: the playbook only changes what exists
+   */
+  readonly creates?: readonly CreatedResource[];
+  /**
    * Live tags of the resource, for resource types the Resource Groups Tagging API cannot read
    * (IAM users, the account itself). Declare the actions it calls in `permissions`.
    * @default the Resource Groups Tagging API
@@ -206,6 +215,9 @@ export function definePlaybook<S extends JsonValue, C extends PlannedChange, O =
   const parameters = definition.parameters;
   if (parameters && !definition.controls.includes(parameters.control)) {
     throw new Error(`playbook ${definition.id}: its parameters belong to ${parameters.control}, which is not one of its controls`);
+  }
+  if ((definition.creates?.length ?? 0) > 0 && definition.impact !== 'disruptive') {
+    throw new Error(`playbook ${definition.id} creates billable resources, so it must be declared disruptive (approval by default)`);
   }
   // A finding without parameters (a legacy id, or Security Hub's defaults) must still parse.
   if (parameters && !parameters.schema.safeParse({}).success) {

@@ -4,6 +4,9 @@ import { isScoped, patternsOf, RESOURCE_ARN_PATTERNS } from './resourceScopes.js
 /** An action as the catalog lists it: `(*)` when IAM cannot scope it to a resource. */
 const shownAction = (action: string) => (isScoped(action) ? `\`${action}\`` : `\`${action}\` (*)`);
 
+/** What a playbook may create, with the monthly cost order of each; `—` when it only changes what exists. */
+const shownCreates = (p: Playbook) => (p.creates?.length ? p.creates.map((r) => `${r.type} (${r.monthlyCost})`).join(', ') : '—');
+
 /** docs/playbooks.md, generated from the registry so it cannot drift from the code. */
 export function renderPlaybookDocs(playbooks: readonly Playbook[]): string {
   const sorted = [...playbooks].sort((a, b) => a.id.localeCompare(b.id));
@@ -15,11 +18,15 @@ export function renderPlaybookDocs(playbooks: readonly Playbook[]): string {
     '',
     `${sorted.length} playbooks covering ${consolidatedControls(sorted).length} consolidated control ids (${controls.length} ids with the standards' aliases): ${controls.join(', ')}.`,
     '',
-    '| Playbook | Controls | Resource type | Impact | Tested against | IAM actions (member role) |',
-    '| --- | --- | --- | --- | --- | --- |',
+    'A playbook that may create billable resources (a trail, bucket, key, log group, alarm) when the account has none to reuse',
+    'is cost-bearing: it is declared disruptive, so it waits for a person under the default policy, and its plan lists what it',
+    'creates, tagged `rectify:created-by`, with the monthly cost; rollback removes only what carries that tag.',
+    '',
+    '| Playbook | Controls | Resource type | Impact | May create (monthly cost) | Tested against | IAM actions (member role) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...sorted.map(
       (p) =>
-        `| \`${p.id}\` — ${p.title} | ${p.controls.join(', ')} | ${p.resourceType} | ${p.impact} | ${p.notEmulated ? `not emulated: ${p.notEmulated}` : 'moto'} | ${p.permissions.map(shownAction).join(', ')} |`,
+        `| \`${p.id}\` — ${p.title} | ${p.controls.join(', ')} | ${p.resourceType} | ${p.impact} | ${shownCreates(p)} | ${p.notEmulated ? `not emulated: ${p.notEmulated}` : 'moto'} | ${p.permissions.map(shownAction).join(', ')} |`,
     ),
     '',
     ...renderScopes(),

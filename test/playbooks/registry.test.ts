@@ -184,6 +184,13 @@ describe('playbook registry', () => {
     expect(() => definePlaybook({ ...minimal, permissions: ['*'] })).toThrow(/never wildcards/);
   });
 
+  it('refuses a playbook that creates billable resources unless it is declared disruptive (approval by default)', () => {
+    const trail = { type: 'AWS::CloudTrail::Trail', monthlyCost: '$1–10', costBasis: 'S3 storage of the logs' } as const;
+    expect(() => definePlaybook({ ...minimal, impact: 'non-disruptive', creates: [trail] })).toThrow(/creates billable resources, so it must be declared disruptive/);
+    expect(definePlaybook({ ...minimal, impact: 'disruptive', creates: [trail] }).creates).toEqual([trail]);
+    for (const playbook of allPlaybooks().filter((p) => (p.creates?.length ?? 0) > 0)) expect(playbook.impact).toBe('disruptive');
+  });
+
   it('derives the member change role actions from the declarations, nothing more', () => {
     const declared = new Set(allPlaybooks().flatMap((p) => p.permissions));
     expect(changeRoleActions()).toEqual([...declared].sort());

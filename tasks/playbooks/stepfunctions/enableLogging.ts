@@ -3,7 +3,8 @@ import * as z from 'zod';
 import { RemediationFailedError } from '../../domain/errors.js';
 import { chooseValue, SOURCE_WORDS } from '../controlParameters.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { createLogGroup, deleteCreatedLogGroup, logGroupArnFor, logGroupExists, logGroupNameFor, requireLogDeliveryRole, LOG_DELIVERY_ACTIONS } from './logDestination.js';
+import { creationChange } from '../createdResources.js';
+import { createLogGroup, deleteCreatedLogGroup, logGroupArnFor, logGroupExists, logGroupNameFor, requireLogDeliveryRole, LOG_DELIVERY_ACTIONS, LOG_GROUP } from './logDestination.js';
 
 /** The playbook's id, the value of the `rectify:created-by` tag on the log group it creates (the id below is a literal: tools read it from the source). */
 const PLAYBOOK_ID = 'stepfunctions-enable-logging';
@@ -74,6 +75,7 @@ export const enableStateMachineLogging = definePlaybook<LoggingSnapshot, { descr
   controls: ['StepFunctions.1'],
   resourceType: 'AwsStepFunctionStateMachine',
   impact: 'disruptive',
+  creates: [LOG_GROUP],
   permissions: [
     'iam:SimulatePrincipalPolicy',
     'logs:CreateLogGroup',
@@ -109,7 +111,7 @@ export const enableStateMachineLogging = definePlaybook<LoggingSnapshot, { descr
     const creates = current.destinations.length === 0;
     const changes = [
       ...(creates
-        ? [{ description: `Create log group ${group} (tagged rectify:created-by, retention ${ctx.settings.retentionInDays} days, ${ctx.settings.kmsKeyId ? `encrypted with ${ctx.settings.kmsKeyId}` : "encrypted with CloudWatch Logs' keys"})` }]
+        ? [creationChange(LOG_GROUP, group, `retention ${ctx.settings.retentionInDays} days, ${ctx.settings.kmsKeyId ? `encrypted with ${ctx.settings.kmsKeyId}` : "encrypted with CloudWatch Logs' keys"}`)]
         : []),
       { description: `Set the logging level of state machine ${ctx.resource.id} from ${current.level} to ${target}, to ${creates ? group : current.destinations.join(', ')}` },
     ];

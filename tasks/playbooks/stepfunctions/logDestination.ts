@@ -8,10 +8,15 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { RemediationFailedError } from '../../domain/errors.js';
+import { CREATED_BY_TAG, createdByTags, isCreatedBy, type CreatedResource } from '../createdResources.js';
 import type { PlaybookContext } from '../definePlaybook.js';
 
-/** The tag Rectify puts on what it creates, valued with the playbook id: rollback deletes only what carries it. */
-export const CREATED_BY_TAG = 'rectify:created-by';
+/** The log group the playbook creates when the state machine has none, and what it costs. */
+export const LOG_GROUP: CreatedResource = {
+  type: 'AWS::Logs::LogGroup',
+  monthlyCost: '< $1',
+  costBasis: 'CloudWatch Logs ingestion ($0.50/GB) and storage of the execution history events; most state machines log well under 1 GB a month',
+};
 
 /**
  * What a role needs for Step Functions to deliver a state machine's logs to CloudWatch Logs
@@ -48,7 +53,7 @@ export async function logGroupExists(ctx: PlaybookContext<unknown>, name: string
  */
 export async function createLogGroup(ctx: PlaybookContext<unknown>, name: string, options: { playbookId: string; retentionInDays: number; kmsKeyId?: string }): Promise<void> {
   const logs = ctx.aws.client(CloudWatchLogsClient);
-  await logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: { [CREATED_BY_TAG]: options.playbookId }, ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}) }));
+  await logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: createdByTags(options.playbookId), ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}) }));
   await logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: options.retentionInDays }));
 }
 
@@ -57,7 +62,7 @@ export async function deleteCreatedLogGroup(ctx: PlaybookContext<unknown>, name:
   const logs = ctx.aws.client(CloudWatchLogsClient);
   const resourceArn = logGroupArnFor(ctx, name).replace(/:\*$/, '');
   const { tags = {} } = await logs.send(new ListTagsForResourceCommand({ resourceArn }));
-  if (tags[CREATED_BY_TAG] !== playbookId) return;
+  if (!isCreatedBy(tags, playbookId)) return;
   await logs.send(new DeleteLogGroupCommand({ logGroupName: name }));
 }
 

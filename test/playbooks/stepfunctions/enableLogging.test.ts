@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../../tasks/aws/clientFactory.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
-import { LOG_DELIVERY_ACTIONS } from '../../../tasks/playbooks/stepfunctions/logDestination.js';
+import { LOG_DELIVERY_ACTIONS, LOG_GROUP } from '../../../tasks/playbooks/stepfunctions/logDestination.js';
 import { enableStateMachineLogging as playbook } from '../../../tasks/playbooks/stepfunctions/enableLogging.js';
 import { actionsSentTo } from '../../support/mockedPlaybook.js';
 import { requestFor } from '../../support/request.js';
@@ -96,7 +96,7 @@ describe('enableStateMachineLogging (StepFunctions.1) with aws-sdk-client-mock',
     // Assess
     expect(snapshot).toEqual({ level: 'OFF', includeExecutionData: false, destinations: [], logGroupExisted: false });
     expect(plan.changes.map((c) => c.description)).toEqual([
-      `Create log group ${GROUP} (tagged rectify:created-by, retention 365 days, encrypted with CloudWatch Logs' keys)`,
+      `Create AWS::Logs::LogGroup ${GROUP} (tagged rectify:created-by, retention 365 days, encrypted with CloudWatch Logs' keys; rollback removes it); cost < $1/month: ${LOG_GROUP.costBasis}`,
       `Set the logging level of state machine ${MACHINE} from OFF to ERROR, to ${GROUP}`,
     ]);
     expect(plan.impact?.level).toBe('disruptive');
