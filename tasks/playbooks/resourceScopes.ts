@@ -68,6 +68,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'rds:cluster-snapshot': 'arn:${Partition}:rds:*:${Account}:cluster-snapshot:*',
   'redshift:cluster': 'arn:${Partition}:redshift:*:${Account}:cluster:*',
   's3:bucket': 'arn:${Partition}:s3:::*',
+  's3:object': 'arn:${Partition}:s3:::*/*',
   'sqs:queue': 'arn:${Partition}:sqs:*:${Account}:*',
   // AWS-owned documents only (their ARNs carry no account): playbooks run AWS's runbooks, never a document of the account.
   'ssm:document': 'arn:${Partition}:ssm:*::document/*',
@@ -172,7 +173,11 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'rds:ModifyDBSnapshotAttribute': ['rds:snapshot'],
   'redshift:DescribeClusters': ['redshift:cluster'],
   'redshift:ModifyCluster': ['redshift:cluster'],
+  's3:CreateBucket': ['s3:bucket'],
+  's3:DeleteBucket': ['s3:bucket'],
   's3:DeleteBucketPolicy': ['s3:bucket'],
+  's3:DeleteObject': ['s3:object'],
+  's3:DeleteObjectVersion': ['s3:object'],
   's3:GetBucketAcl': ['s3:bucket'],
   's3:GetBucketOwnershipControls': ['s3:bucket'],
   's3:GetBucketPolicy': ['s3:bucket'],
@@ -182,9 +187,12 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   's3:GetBucketVersioning': ['s3:bucket'],
   's3:GetBucketWebsite': ['s3:bucket'],
   's3:ListBucketVersions': ['s3:bucket'],
+  's3:PutBucketOwnershipControls': ['s3:bucket'],
   's3:PutBucketPolicy': ['s3:bucket'],
   's3:PutBucketPublicAccessBlock': ['s3:bucket'],
+  's3:PutBucketTagging': ['s3:bucket'],
   's3:PutBucketVersioning': ['s3:bucket'],
+  's3:PutEncryptionConfiguration': ['s3:bucket'],
   'sqs:GetQueueAttributes': ['sqs:queue'],
   'sqs:GetQueueUrl': ['sqs:queue'],
   'sqs:ListQueueTags': ['sqs:queue'],
@@ -215,6 +223,10 @@ export const ACTION_ARN_PATTERNS: Readonly<Record<string, readonly string[]>> = 
   'ssm:ModifyDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
   // Simulating a state machine's role (StepFunctions.1 checks it can deliver logs before changing anything): read-only, any role of the account.
   'iam:SimulatePrincipalPolicy': ['arn:${Partition}:iam::${Account}:role/*'],
+  // Rectify deletes only the delivery buckets it creates (s3/deliveryBucket.ts names them rectify-…), and what was delivered into them.
+  's3:DeleteBucket': ['arn:${Partition}:s3:::rectify-*'],
+  's3:DeleteObject': ['arn:${Partition}:s3:::rectify-*/*'],
+  's3:DeleteObjectVersion': ['arn:${Partition}:s3:::rectify-*/*'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */

@@ -108,6 +108,8 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'S3.ListObjects': ['s3:ListBucket'],
   'S3.ListObjectsV2': ['s3:ListBucket'],
   'S3.ListObjectVersions': ['s3:ListBucketVersions'],
+  // DeleteObjects deletes versions (VersionId given) as well as current objects.
+  'S3.DeleteObjects': ['s3:DeleteObject', 's3:DeleteObjectVersion'],
   'S3.GetBucketEncryption': ['s3:GetEncryptionConfiguration'],
   'S3.PutBucketEncryption': ['s3:PutEncryptionConfiguration'],
   'S3.DeleteBucketEncryption': ['s3:PutEncryptionConfiguration'],
