@@ -58,14 +58,15 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
         : escalation.reason;
       const note = (ticketId?: string) => `Rectify ${escalation.outcome}${ticketId ? ` (ticket ${ticketId})` : ''}: ${body} [execution ${execution.name}]`;
       // Every escalation is about the resource: the same failure's finding in the other hub gets the same note.
-      const written = await writeOutcome(request, { status: 'NOTIFIED', note: note(), executionName: execution.name, fields, twin: true });
+      // Read again before writing: a finding a person (or its twin's run) closed since this execution read it stays closed.
+      const written = await writeOutcome(request, { status: 'NOTIFIED', note: note(), executionName: execution.name, fields, twin: true, recheckClosed: true });
       securityHubError = written.error;
       hubs = { ...(written.twin ? { twin: written.twin } : {}), ...(written.left ? { left: written.left } : {}) };
       if (connector.problem) ticket = { problem: connector.problem };
       if (connector.connectorId) {
         ticket = await openEscalationTicket(connector.connectorId, request, execution.name);
         if (ticket.ticketId) {
-          const again = await writeOutcome(request, { status: 'NOTIFIED', note: note(ticket.ticketId), executionName: execution.name, fields, twin: true });
+          const again = await writeOutcome(request, { status: 'NOTIFIED', note: note(ticket.ticketId), executionName: execution.name, fields, twin: true, recheckClosed: true });
           securityHubError = [securityHubError, again.error].filter(Boolean).join('; ') || undefined;
         }
       }

@@ -204,6 +204,20 @@ describe('CreateTicketV2: escalations as tickets when the policy names a connect
     expect(audit.at(-1)?.detail).toMatchObject({ ticket: { problem: expect.stringContaining('before its policy was loaded') } });
   });
 
+  it('an escalation leaves a finding a person closed since this execution read it: read again before writing NOTIFIED', async () => {
+    // Prepare: the hub holds it Suppressed now (a person's decision)
+    securityHub.on(GetFindingsV2Command).resolves({
+      Findings: [{ finding_info: { uid: asff.findingId }, metadata: { product: { uid: ocsf.productArn } }, cloud: { account: { uid: '222222222222' } }, status_id: 3 }],
+    });
+    // Act
+    await escalate({ execution: { ...execution, name: 'closed-3' }, state: loaded({ mode: 'auto' }) });
+    // Assess: no status written to it; the twin gets the note only; the audit says why
+    expect(v2Calls()).toEqual([]);
+    expect(v1Calls().map((i) => i.Workflow)).toEqual([undefined]);
+    const audit = await readAudit(process.env[TaskEnv.tableName]!, 'closed-3');
+    expect(String((audit.at(-1)?.detail as { left?: string }).left)).toContain('closed in Security Hub since this execution read it');
+  });
+
   it('a failing connector does not stop the escalation: the note is written, the failure audited', async () => {
     securityHub.on(CreateTicketV2Command).rejects(Object.assign(new Error('connector gone'), { name: 'ResourceNotFoundException' }));
     await escalate({ execution: { ...execution, name: 'ticket-4' }, state: loaded({ mode: 'auto', ticketing: { connectorId: 'gone' } }) });
