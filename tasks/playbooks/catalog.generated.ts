@@ -7,6 +7,7 @@ import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
+import { createCisMetricFilterAlarm } from './cloudwatch/createCisMetricFilterAlarm.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
@@ -64,6 +65,7 @@ export const catalog: readonly Playbook[] = [
   encryptCacheData,
   enableTerminationProtection,
   enableLogFileValidation,
+  createCisMetricFilterAlarm,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,
