@@ -1,5 +1,5 @@
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasConfirmedSubscriber } from '../../../tasks/playbooks/cloudwatch/alarmTopic.js';
 import { createCisMetricFilterAlarm as playbook } from '../../../tasks/playbooks/cloudwatch/createCisMetricFilterAlarm.js';
@@ -13,12 +13,12 @@ const subscription = (SubscriptionArn: string, Endpoint: string) => ({ Subscript
 describe('hasConfirmedSubscriber (the CIS audit step on the alarm topic)', () => {
   // moto confirms every subscription at once, email included: a pending one is stubbed as SNS answers it.
   // The stub is of one client instance, restored after each test (the fast tier's files share a process).
-  let stub: AwsStub<object, object, object> | undefined;
+  let stub: { restore(): void } | undefined;
   afterEach(() => stub?.restore());
   function contextAnswering(pages: { Subscriptions: ReturnType<typeof subscription>[]; NextToken?: string }[]) {
     const client = new SNSClient({ region: 'us-east-1' });
     const sns = mockClient(client);
-    stub = sns as unknown as AwsStub<object, object, object>;
+    stub = sns;
     pages.forEach((page, i) => sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC, NextToken: i === 0 ? undefined : `page-${i}` }).resolves(page));
     const request = requestFor({ resourceType: 'AwsAccount', resourceId: 'AWS::::Account:123456789012', controlId: 'CloudWatch.1' });
     return { ctx: createPlaybookContext(playbook, request, stubbedClients([client]), { topicArn: TOPIC }), sns };
