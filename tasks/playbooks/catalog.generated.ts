@@ -8,6 +8,7 @@ import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { createCisMetricFilterAlarm } from './cloudwatch/createCisMetricFilterAlarm.js';
+import { setLogGroupRetention } from './cloudwatch/setLogGroupRetention.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
@@ -66,6 +67,7 @@ export const catalog: readonly Playbook[] = [
   enableTerminationProtection,
   enableLogFileValidation,
   createCisMetricFilterAlarm,
+  setLogGroupRetention,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,

@@ -52,6 +52,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'cloudwatch-set-log-group-retention',
+    controls: ['CloudWatch.16'],
+    resourceType: 'AwsLogsLogGroup',
+    impact: 'disruptive',
+  },
+  {
     id: 'documentdb-make-cluster-snapshot-private',
     controls: ['DocumentDB.3'],
     resourceType: 'AwsRdsDbClusterSnapshot',

@@ -39,6 +39,7 @@ describe('playbook registry', () => {
       'CloudWatch.12',
       'CloudWatch.13',
       'CloudWatch.14',
+      'CloudWatch.16',
       'CloudWatch.2',
       'CloudWatch.3',
       'CloudWatch.4',
