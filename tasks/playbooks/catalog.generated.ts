@@ -8,6 +8,7 @@ import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { createCisMetricFilterAlarm } from './cloudwatch/createCisMetricFilterAlarm.js';
+import { enableAlarmActions } from './cloudwatch/enableAlarmActions.js';
 import { setLogGroupRetention } from './cloudwatch/setLogGroupRetention.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
@@ -67,6 +68,7 @@ export const catalog: readonly Playbook[] = [
   enableTerminationProtection,
   enableLogFileValidation,
   createCisMetricFilterAlarm,
+  enableAlarmActions,
   setLogGroupRetention,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,

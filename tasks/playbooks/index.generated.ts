@@ -52,6 +52,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'cloudwatch-enable-alarm-actions',
+    controls: ['CloudWatch.17'],
+    resourceType: 'AwsCloudWatchAlarm',
+    impact: 'disruptive',
+  },
+  {
     id: 'cloudwatch-set-log-group-retention',
     controls: ['CloudWatch.16'],
     resourceType: 'AwsLogsLogGroup',

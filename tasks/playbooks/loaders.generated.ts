@@ -11,6 +11,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'cloudformation-enable-termination-protection': async () => (await import('./cloudformation/enableTerminationProtection.js')).enableTerminationProtection,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'cloudwatch-create-cis-metric-filter-alarm': async () => (await import('./cloudwatch/createCisMetricFilterAlarm.js')).createCisMetricFilterAlarm,
+  'cloudwatch-enable-alarm-actions': async () => (await import('./cloudwatch/enableAlarmActions.js')).enableAlarmActions,
   'cloudwatch-set-log-group-retention': async () => (await import('./cloudwatch/setLogGroupRetention.js')).setLogGroupRetention,
   'documentdb-make-cluster-snapshot-private': async () => (await import('./documentdb/makeClusterSnapshotPrivate.js')).makeDocumentDbClusterSnapshotPrivate,
   'dynamodb-enable-deletion-protection': async () => (await import('./dynamodb/enableDeletionProtection.js')).enableDynamoDbDeletionProtection,

@@ -105,6 +105,8 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'cloudtrail:UpdateTrail': ['cloudtrail:trail'],
   'cloudwatch:DeleteAlarms': ['cloudwatch:alarm'],
   'cloudwatch:DescribeAlarms': ['cloudwatch:alarm'],
+  'cloudwatch:DisableAlarmActions': ['cloudwatch:alarm'],
+  'cloudwatch:EnableAlarmActions': ['cloudwatch:alarm'],
   'cloudwatch:ListTagsForResource': ['cloudwatch:alarm'],
   'cloudwatch:PutMetricAlarm': ['cloudwatch:alarm'],
   'cloudwatch:TagResource': ['cloudwatch:alarm'],

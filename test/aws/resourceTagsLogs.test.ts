@@ -37,3 +37,33 @@ describe('log group identity and live tags (moto)', () => {
     await expect(missing).rejects.toThrow(/was not found/);
   });
 });
+
+/** CloudWatch alarms (CloudWatch.17): their identity and live tags. */
+describe('alarm identity and live tags (moto)', () => {
+  const aws = useMoto();
+  const read = (arn: string) => readResourceTags(aws.clients(), 'AwsCloudWatchAlarm', { arn, account: ACCOUNT });
+  const alarm = (AlarmName: string, Tags: { Key: string; Value: string }[]) =>
+    callAws({
+      service: 'CloudWatch',
+      command: 'PutMetricAlarm',
+      params: { AlarmName, MetricName: 'Errors', Namespace: 'App', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', Tags },
+    });
+
+  it('makes an alarm name (colons included) one canonical ARN', () => {
+    // Act & Assess
+    expect(canonicalResourceId('AwsCloudWatchAlarm', 'cpu:high', SCOPE)).toBe(`arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:cpu:high`);
+    expect(() => canonicalResourceId('AwsCloudWatchAlarm', 'arn:aws:cloudwatch:us-east-1:999999999999:alarm:x', SCOPE)).toThrow();
+  });
+
+  it('reads the alarm\'s own tags, and throws for an alarm that does not exist', async () => {
+    // Prepare
+    await alarm('tagged', [{ Key: 'rectify:exempt', Value: '*' }]);
+    await alarm('tagged-too', [{ Key: 'environment', Value: 'prod' }]);
+    // Act
+    const tagged = await read(`arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tagged`);
+    const missing = read(`arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:gone`);
+    // Assess
+    expect(tagged).toEqual({ 'rectify:exempt': '*' });
+    await expect(missing).rejects.toThrow(/was not found/);
+  });
+});

@@ -40,6 +40,7 @@ describe('playbook registry', () => {
       'CloudWatch.13',
       'CloudWatch.14',
       'CloudWatch.16',
+      'CloudWatch.17',
       'CloudWatch.2',
       'CloudWatch.3',
       'CloudWatch.4',
