@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand, type DescribeAlarmsCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { fromList, ResourceNotFoundForTagsError, type ReadTags } from './common.js';
 
 /**
@@ -8,7 +8,7 @@ import { fromList, ResourceNotFoundForTagsError, type ReadTags } from './common.
 export const readAlarmTags: ReadTags = async (aws, { arn }) => {
   const cloudwatch = aws.client(CloudWatchClient);
   const name = /:alarm:(.+)$/.exec(arn)?.[1];
-  const found = name
+  const found: Partial<DescribeAlarmsCommandOutput> = name
     ? await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }))
     : {};
   const alarm = found.MetricAlarms?.[0] ?? found.CompositeAlarms?.[0];
