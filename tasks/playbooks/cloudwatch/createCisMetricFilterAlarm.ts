@@ -93,8 +93,13 @@ const metricOf = (spec: CisMetricFilter, matching: MatchingFilter | undefined) =
 /**
  * Creates the CIS metric filter and alarm of CloudWatch.1–14 (one playbook: the fix and the check
  * differ only by the filter pattern, tabled in ./cisMetricFilters.ts with each control's legacy
- * ids; https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-1
- * to #cloudwatch-14; no AWS Config rule: Security Hub runs the CIS benchmark's audit steps itself).
+ * ids; no AWS Config rule: Security Hub runs the CIS benchmark's audit steps itself). Control pages:
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-1,
+ * cloudwatch-controls.html#cloudwatch-2, cloudwatch-controls.html#cloudwatch-3, cloudwatch-controls.html#cloudwatch-4,
+ * cloudwatch-controls.html#cloudwatch-5, cloudwatch-controls.html#cloudwatch-6, cloudwatch-controls.html#cloudwatch-7,
+ * cloudwatch-controls.html#cloudwatch-8, cloudwatch-controls.html#cloudwatch-9, cloudwatch-controls.html#cloudwatch-10,
+ * cloudwatch-controls.html#cloudwatch-11, cloudwatch-controls.html#cloudwatch-12, cloudwatch-controls.html#cloudwatch-13,
+ * cloudwatch-controls.html#cloudwatch-14.
  * `verify` runs those steps (./monitoredTrails.ts, ./metricAlarmChain.ts): a multi-Region trail of
  * this account and Region, logging, with read and write management events, delivering to a log
  * group; a filter there with the control's exact pattern; an alarm on its metric; an SNS topic
