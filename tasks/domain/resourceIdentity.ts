@@ -73,6 +73,10 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsEcsCluster: named('ecs', 'cluster/', '[A-Za-z0-9_-]{1,255}'),
   AwsEksCluster: named('eks', 'cluster/', '[A-Za-z0-9][A-Za-z0-9_-]{0,99}'),
   AwsKinesisStream: named('kinesis', 'stream/', '[A-Za-z0-9_.-]{1,128}'),
+  // Alarm names may hold any printable character, colons included.
+  AwsCloudWatchAlarm: named('cloudwatch', 'alarm:', '[^\\x00-\\x1f]{1,255}'),
+  // Log group names allow `/`, `#`, `.`, `-`, `_`; AWS Config's ARN of a group may end with `:*`.
+  AwsLogsLogGroup: named('logs', 'log-group:', '[A-Za-z0-9_/#.-]{1,512}(?::\\*)?'),
   AwsStepFunctionStateMachine: named('states', 'stateMachine:', '[A-Za-z0-9_-]{1,80}'),
   // Repository names may hold namespaces (`team/app`).
   AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),

@@ -52,6 +52,14 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEcsCluster: { permissions: ['ecs:DescribeClusters'], load: async () => (await import('./tagReaders/ecs.js')).readEcsClusterTags },
   AwsEksCluster: { permissions: ['eks:DescribeCluster'], load: async () => (await import('./tagReaders/eks.js')).readEksClusterTags },
   AwsKinesisStream: { permissions: ['kinesis:ListTagsForStream'], load: async () => (await import('./tagReaders/kinesis.js')).readStreamTags },
+  AwsCloudWatchAlarm: {
+    permissions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
+    load: async () => (await import('./tagReaders/cloudwatch.js')).readAlarmTags,
+  },
+  AwsLogsLogGroup: {
+    permissions: ['logs:DescribeLogGroups', 'logs:ListTagsForResource'],
+    load: async () => (await import('./tagReaders/logs.js')).readLogGroupTags,
+  },
   AwsStepFunctionStateMachine: {
     permissions: ['states:DescribeStateMachine', 'states:ListTagsForResource'],
     load: async () => (await import('./tagReaders/stepfunctions.js')).readStateMachineTags,

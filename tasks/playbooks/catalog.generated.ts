@@ -7,6 +7,9 @@ import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
+import { createCisMetricFilterAlarm } from './cloudwatch/createCisMetricFilterAlarm.js';
+import { enableAlarmActions } from './cloudwatch/enableAlarmActions.js';
+import { setLogGroupRetention } from './cloudwatch/setLogGroupRetention.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
@@ -64,6 +67,9 @@ export const catalog: readonly Playbook[] = [
   encryptCacheData,
   enableTerminationProtection,
   enableLogFileValidation,
+  createCisMetricFilterAlarm,
+  enableAlarmActions,
+  setLogGroupRetention,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,

@@ -46,6 +46,24 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'cloudwatch-create-cis-metric-filter-alarm',
+    controls: ['CloudWatch.1', 'cis-aws-foundations-benchmark/v/1.2.0/1.1', 'cis-aws-foundations-benchmark/v/1.2.0/3.3', 'cis-aws-foundations-benchmark/v/1.4.0/1.7', 'cis-aws-foundations-benchmark/v/1.4.0/4.3', 'pci-dss/v/3.2.1/PCI.CW.1', 'CloudWatch.2', 'cis-aws-foundations-benchmark/v/1.2.0/3.1', 'CloudWatch.3', 'cis-aws-foundations-benchmark/v/1.2.0/3.2', 'CloudWatch.4', 'cis-aws-foundations-benchmark/v/1.2.0/3.4', 'cis-aws-foundations-benchmark/v/1.4.0/4.4', 'CloudWatch.5', 'cis-aws-foundations-benchmark/v/1.2.0/3.5', 'cis-aws-foundations-benchmark/v/1.4.0/4.5', 'CloudWatch.6', 'cis-aws-foundations-benchmark/v/1.2.0/3.6', 'cis-aws-foundations-benchmark/v/1.4.0/4.6', 'CloudWatch.7', 'cis-aws-foundations-benchmark/v/1.2.0/3.7', 'cis-aws-foundations-benchmark/v/1.4.0/4.7', 'CloudWatch.8', 'cis-aws-foundations-benchmark/v/1.2.0/3.8', 'cis-aws-foundations-benchmark/v/1.4.0/4.8', 'CloudWatch.9', 'cis-aws-foundations-benchmark/v/1.2.0/3.9', 'cis-aws-foundations-benchmark/v/1.4.0/4.9', 'CloudWatch.10', 'cis-aws-foundations-benchmark/v/1.2.0/3.10', 'cis-aws-foundations-benchmark/v/1.4.0/4.10', 'CloudWatch.11', 'cis-aws-foundations-benchmark/v/1.2.0/3.11', 'cis-aws-foundations-benchmark/v/1.4.0/4.11', 'CloudWatch.12', 'cis-aws-foundations-benchmark/v/1.2.0/3.12', 'cis-aws-foundations-benchmark/v/1.4.0/4.12', 'CloudWatch.13', 'cis-aws-foundations-benchmark/v/1.2.0/3.13', 'cis-aws-foundations-benchmark/v/1.4.0/4.13', 'CloudWatch.14', 'cis-aws-foundations-benchmark/v/1.2.0/3.14', 'cis-aws-foundations-benchmark/v/1.4.0/4.14'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'cloudwatch-enable-alarm-actions',
+    controls: ['CloudWatch.17'],
+    resourceType: 'AwsCloudWatchAlarm',
+    impact: 'disruptive',
+  },
+  {
+    id: 'cloudwatch-set-log-group-retention',
+    controls: ['CloudWatch.16'],
+    resourceType: 'AwsLogsLogGroup',
+    impact: 'disruptive',
+  },
+  {
     id: 'documentdb-make-cluster-snapshot-private',
     controls: ['DocumentDB.3'],
     resourceType: 'AwsRdsDbClusterSnapshot',

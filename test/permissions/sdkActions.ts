@@ -137,6 +137,10 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'APIGateway.GetAccount': (call) => [{ action: 'apigateway:GET', resourceArn: `arn:aws:apigateway:${call.region}::/account` }],
   // Rectify creates log groups tagged rectify:created-by: tags on create need logs:TagResource too.
   'CloudWatchLogs.CreateLogGroup': ['logs:CreateLogGroup', 'logs:TagResource'],
+  // Creating with tags needs the tagging action too (CloudWatch, SNS and KMS User Guides: "tag on create").
+  'CloudWatch.PutMetricAlarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+  'SNS.CreateTopic': ['sns:CreateTopic', 'sns:TagResource'],
+  'KMS.CreateKey': ['kms:CreateKey', 'kms:TagResource'],
   // Rectify updates a state machine only to turn its logging on (StepFunctions.1): the caller configuring
   // vended logs needs the log-delivery actions too (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
   'SFN.UpdateStateMachine': [
