@@ -42,6 +42,7 @@ import { enableClusterDeletionProtection } from './rds/enableClusterDeletionProt
 import { enableClusterIamAuthentication } from './rds/enableClusterIamAuthentication.js';
 import { enableDeletionProtectionWithRunbook } from './rds/enableDeletionProtectionWithRunbook.js';
 import { enableInstanceAutoMinorVersionUpgrade } from './rds/enableInstanceAutoMinorVersionUpgrade.js';
+import { enableInstanceBackups } from './rds/enableInstanceBackups.js';
 import { enableInstanceCopyTagsToSnapshot } from './rds/enableInstanceCopyTagsToSnapshot.js';
 import { enableInstanceIamAuthentication } from './rds/enableInstanceIamAuthentication.js';
 import { makeSnapshotPrivate } from './rds/makeSnapshotPrivate.js';
@@ -99,6 +100,7 @@ export const catalog: readonly Playbook[] = [
   enableClusterIamAuthentication,
   enableDeletionProtectionWithRunbook,
   enableInstanceAutoMinorVersionUpgrade,
+  enableInstanceBackups,
   enableInstanceCopyTagsToSnapshot,
   enableInstanceIamAuthentication,
   makeSnapshotPrivate,

@@ -256,6 +256,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'rds-enable-instance-automated-backups',
+    controls: ['RDS.11'],
+    resourceType: 'AwsRdsDbInstance',
+    impact: 'disruptive',
+  },
+  {
     id: 'rds-enable-instance-copy-tags-to-snapshot',
     controls: ['RDS.17'],
     resourceType: 'AwsRdsDbInstance',

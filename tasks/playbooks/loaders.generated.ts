@@ -45,6 +45,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'rds-enable-cluster-iam-authentication': async () => (await import('./rds/enableClusterIamAuthentication.js')).enableClusterIamAuthentication,
   'rds-enable-instance-deletion-protection-runbook': async () => (await import('./rds/enableDeletionProtectionWithRunbook.js')).enableDeletionProtectionWithRunbook,
   'rds-enable-instance-auto-minor-version-upgrade': async () => (await import('./rds/enableInstanceAutoMinorVersionUpgrade.js')).enableInstanceAutoMinorVersionUpgrade,
+  'rds-enable-instance-automated-backups': async () => (await import('./rds/enableInstanceBackups.js')).enableInstanceBackups,
   'rds-enable-instance-copy-tags-to-snapshot': async () => (await import('./rds/enableInstanceCopyTagsToSnapshot.js')).enableInstanceCopyTagsToSnapshot,
   'rds-enable-instance-iam-authentication': async () => (await import('./rds/enableInstanceIamAuthentication.js')).enableInstanceIamAuthentication,
   'rds-make-snapshot-private': async () => (await import('./rds/makeSnapshotPrivate.js')).makeSnapshotPrivate,

@@ -76,6 +76,7 @@ describe('playbook registry', () => {
       'Neptune.3',
       'RDS.1',
       'RDS.10',
+      'RDS.11',
       'RDS.12',
       'RDS.13',
       'RDS.16',
