@@ -47,7 +47,9 @@ import { enableInstanceCopyTagsToSnapshot } from './rds/enableInstanceCopyTagsTo
 import { enableInstanceIamAuthentication } from './rds/enableInstanceIamAuthentication.js';
 import { makeSnapshotPrivate } from './rds/makeSnapshotPrivate.js';
 import { allowRedshiftVersionUpgrade } from './redshift/allowVersionUpgrade.js';
+import { disableRedshiftPublicAccess } from './redshift/disablePublicAccess.js';
 import { enableRedshiftAutomatedSnapshots } from './redshift/enableAutomatedSnapshots.js';
+import { enableRedshiftEnhancedVpcRouting } from './redshift/enableEnhancedVpcRouting.js';
 import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAccess.js';
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
@@ -105,7 +107,9 @@ export const catalog: readonly Playbook[] = [
   enableInstanceIamAuthentication,
   makeSnapshotPrivate,
   allowRedshiftVersionUpgrade,
+  disableRedshiftPublicAccess,
   enableRedshiftAutomatedSnapshots,
+  enableRedshiftEnhancedVpcRouting,
   enableAccountBlockPublicAccess,
   enableBucketBlockPublicAccess,
   enableBucketVersioning,

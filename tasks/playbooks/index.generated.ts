@@ -286,8 +286,20 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'redshift-disable-public-access',
+    controls: ['Redshift.1', 'pci-dss/v/3.2.1/PCI.Redshift.1'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
+  },
+  {
     id: 'redshift-enable-automated-snapshots',
     controls: ['Redshift.3'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'redshift-enable-enhanced-vpc-routing',
+    controls: ['Redshift.7'],
     resourceType: 'AwsRedshiftCluster',
     impact: 'disruptive',
   },
