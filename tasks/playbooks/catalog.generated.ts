@@ -48,6 +48,7 @@ import { enableInstanceIamAuthentication } from './rds/enableInstanceIamAuthenti
 import { makeSnapshotPrivate } from './rds/makeSnapshotPrivate.js';
 import { allowRedshiftVersionUpgrade } from './redshift/allowVersionUpgrade.js';
 import { disableRedshiftPublicAccess } from './redshift/disablePublicAccess.js';
+import { enableRedshiftAuditLogging } from './redshift/enableAuditLogging.js';
 import { enableRedshiftAutomatedSnapshots } from './redshift/enableAutomatedSnapshots.js';
 import { enableRedshiftEnhancedVpcRouting } from './redshift/enableEnhancedVpcRouting.js';
 import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAccess.js';
@@ -108,6 +109,7 @@ export const catalog: readonly Playbook[] = [
   makeSnapshotPrivate,
   allowRedshiftVersionUpgrade,
   disableRedshiftPublicAccess,
+  enableRedshiftAuditLogging,
   enableRedshiftAutomatedSnapshots,
   enableRedshiftEnhancedVpcRouting,
   enableAccountBlockPublicAccess,

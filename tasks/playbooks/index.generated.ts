@@ -292,6 +292,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'redshift-enable-audit-logging',
+    controls: ['Redshift.4'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
+  },
+  {
     id: 'redshift-enable-automated-snapshots',
     controls: ['Redshift.3'],
     resourceType: 'AwsRedshiftCluster',

@@ -51,6 +51,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'rds-make-snapshot-private': async () => (await import('./rds/makeSnapshotPrivate.js')).makeSnapshotPrivate,
   'redshift-allow-version-upgrade': async () => (await import('./redshift/allowVersionUpgrade.js')).allowRedshiftVersionUpgrade,
   'redshift-disable-public-access': async () => (await import('./redshift/disablePublicAccess.js')).disableRedshiftPublicAccess,
+  'redshift-enable-audit-logging': async () => (await import('./redshift/enableAuditLogging.js')).enableRedshiftAuditLogging,
   'redshift-enable-automated-snapshots': async () => (await import('./redshift/enableAutomatedSnapshots.js')).enableRedshiftAutomatedSnapshots,
   'redshift-enable-enhanced-vpc-routing': async () => (await import('./redshift/enableEnhancedVpcRouting.js')).enableRedshiftEnhancedVpcRouting,
   's3-enable-account-block-public-access': async () => (await import('./s3/enableAccountBlockPublicAccess.js')).enableAccountBlockPublicAccess,

@@ -87,6 +87,7 @@ describe('playbook registry', () => {
       'RDS.8',
       'Redshift.1',
       'Redshift.3',
+      'Redshift.4',
       'Redshift.6',
       'Redshift.7',
       'S3.1',
