@@ -6,7 +6,7 @@ import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 import { createLogGroup, deleteCreatedLogGroup, logGroupExists } from '../stepfunctions/logDestination.js';
 import { describeRedshiftCluster, refuseUnlessAvailable } from './redshiftCluster.js';
 
-/** The playbook's id, the value of the `rectify:created-by` tag on the log groups it creates. */
+/** The playbook's id, the value of the `rectify:created-by` tag on the log groups it creates (`id` below repeats it as a literal: tools read it from the source). */
 const PLAYBOOK_ID = 'redshift-enable-audit-logging';
 
 /** The audit logs Redshift can export to CloudWatch Logs (EnableLogging `LogExports`). */
@@ -72,7 +72,7 @@ const encryptionWords = (ctx: Context) =>
  * with this playbook's id.
  */
 export const enableRedshiftAuditLogging = definePlaybook<AuditLoggingSnapshot, { description: string }, Settings>({
-  id: PLAYBOOK_ID,
+  id: 'redshift-enable-audit-logging',
   title: 'Turn on audit logging to CloudWatch Logs for a Redshift cluster',
   controls: ['Redshift.4'],
   resourceType: 'AwsRedshiftCluster',
