@@ -46,6 +46,7 @@ import { enableInstanceBackups } from './rds/enableInstanceBackups.js';
 import { enableInstanceCopyTagsToSnapshot } from './rds/enableInstanceCopyTagsToSnapshot.js';
 import { enableInstanceIamAuthentication } from './rds/enableInstanceIamAuthentication.js';
 import { makeSnapshotPrivate } from './rds/makeSnapshotPrivate.js';
+import { publishInstanceLogs } from './rds/publishInstanceLogs.js';
 import { allowRedshiftVersionUpgrade } from './redshift/allowVersionUpgrade.js';
 import { disableRedshiftPublicAccess } from './redshift/disablePublicAccess.js';
 import { enableRedshiftAuditLogging } from './redshift/enableAuditLogging.js';
@@ -107,6 +108,7 @@ export const catalog: readonly Playbook[] = [
   enableInstanceCopyTagsToSnapshot,
   enableInstanceIamAuthentication,
   makeSnapshotPrivate,
+  publishInstanceLogs,
   allowRedshiftVersionUpgrade,
   disableRedshiftPublicAccess,
   enableRedshiftAuditLogging,

@@ -280,6 +280,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'rds-publish-instance-logs',
+    controls: ['RDS.9'],
+    resourceType: 'AwsRdsDbInstance',
+    impact: 'disruptive',
+  },
+  {
     id: 'redshift-allow-version-upgrade',
     controls: ['Redshift.6'],
     resourceType: 'AwsRedshiftCluster',

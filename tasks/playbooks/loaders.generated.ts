@@ -49,6 +49,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'rds-enable-instance-copy-tags-to-snapshot': async () => (await import('./rds/enableInstanceCopyTagsToSnapshot.js')).enableInstanceCopyTagsToSnapshot,
   'rds-enable-instance-iam-authentication': async () => (await import('./rds/enableInstanceIamAuthentication.js')).enableInstanceIamAuthentication,
   'rds-make-snapshot-private': async () => (await import('./rds/makeSnapshotPrivate.js')).makeSnapshotPrivate,
+  'rds-publish-instance-logs': async () => (await import('./rds/publishInstanceLogs.js')).publishInstanceLogs,
   'redshift-allow-version-upgrade': async () => (await import('./redshift/allowVersionUpgrade.js')).allowRedshiftVersionUpgrade,
   'redshift-disable-public-access': async () => (await import('./redshift/disablePublicAccess.js')).disableRedshiftPublicAccess,
   'redshift-enable-audit-logging': async () => (await import('./redshift/enableAuditLogging.js')).enableRedshiftAuditLogging,

@@ -85,6 +85,7 @@ describe('playbook registry', () => {
       'RDS.35',
       'RDS.7',
       'RDS.8',
+      'RDS.9',
       'Redshift.1',
       'Redshift.3',
       'Redshift.4',
