@@ -107,11 +107,11 @@ describe('enableInstanceBackups (RDS.11) against moto', () => {
     const looser = contextFor(id, { parameters: { backupRetentionMinimum: ['14'] }, settings: { retentionPeriodDays: 10 } });
     const replicaCtx = contextFor(replica);
     // Act
-    const planning = playbook.plan(looser, await playbook.snapshot(looser));
-    const replicaPlanning = playbook.plan(replicaCtx, { backupRetentionPeriod: 0 });
+    const planning = await playbook.plan(looser, await playbook.snapshot(looser)).catch((error: unknown) => error);
+    const replicaPlanning = await playbook.plan(replicaCtx, { backupRetentionPeriod: 0 }).catch((error: unknown) => error);
     // Assess
-    await expect(planning).rejects.toThrow(/retentionPeriodDays \(10\) is less strict than the control's backupRetentionMinimum \(14/);
-    await expect(replicaPlanning).rejects.toThrow(/it is a read replica of .*which RDS\.11 does not evaluate .*Rectify changed nothing/);
+    expect((planning as Error).message).toMatch(/retentionPeriodDays \(10\) is less strict than the control's backupRetentionMinimum \(14/);
+    expect((replicaPlanning as Error).message).toMatch(/it is a read replica of .*which RDS\.11 does not evaluate .*Rectify changed nothing/);
     expect(() => contextFor(id, { parameters: { backupRetentionMinimum: ['3'] } })).toThrow(/backupRetentionMinimum/);
     expect(() => contextFor(id, { parameters: { checkReadReplicas: ['true'] } })).toThrow(/checkReadReplicas/);
     expect((await describeInstance(id)).BackupRetentionPeriod).toBe(1);
