@@ -107,8 +107,8 @@ describe('enableInstanceBackups (RDS.11) against moto', () => {
     const looser = contextFor(id, { parameters: { backupRetentionMinimum: ['14'] }, settings: { retentionPeriodDays: 10 } });
     const replicaCtx = contextFor(replica);
     // Act
-    const planning = await playbook.plan(looser, await playbook.snapshot(looser)).catch((error: unknown) => error);
-    const replicaPlanning = await playbook.plan(replicaCtx, { backupRetentionPeriod: 0 }).catch((error: unknown) => error);
+    const planning = await Promise.resolve(playbook.plan(looser, await playbook.snapshot(looser))).catch((error: unknown) => error);
+    const replicaPlanning = await Promise.resolve(playbook.plan(replicaCtx, { backupRetentionPeriod: 0 })).catch((error: unknown) => error);
     // Assess
     expect((planning as Error).message).toMatch(/retentionPeriodDays \(10\) is less strict than the control's backupRetentionMinimum \(14/);
     expect((replicaPlanning as Error).message).toMatch(/it is a read replica of .*which RDS\.11 does not evaluate .*Rectify changed nothing/);

@@ -145,7 +145,7 @@ describe('publishInstanceLogs (RDS.9) against moto', () => {
     await rds().send(new CreateDBInstanceCommand({ DBInstanceIdentifier: member, DBClusterIdentifier: clusterId, Engine: 'aurora-postgresql', DBInstanceClass: 'db.r6g.large' }));
     const ctx = contextFor(member);
     // Act
-    const planning = await playbook.plan(ctx, await playbook.snapshot(ctx)).catch((error: unknown) => error);
+    const planning = await Promise.resolve(playbook.plan(ctx, await playbook.snapshot(ctx))).catch((error: unknown) => error);
     const reading = await playbook.snapshot(contextFor('no-such-instance')).catch((error: unknown) => error);
     // Assess
     expect(planning).toBeInstanceOf(Error);
