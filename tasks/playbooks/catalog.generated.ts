@@ -45,11 +45,16 @@ import { enableClusterDeletionProtection } from './rds/enableClusterDeletionProt
 import { enableClusterIamAuthentication } from './rds/enableClusterIamAuthentication.js';
 import { enableDeletionProtectionWithRunbook } from './rds/enableDeletionProtectionWithRunbook.js';
 import { enableInstanceAutoMinorVersionUpgrade } from './rds/enableInstanceAutoMinorVersionUpgrade.js';
+import { enableInstanceBackups } from './rds/enableInstanceBackups.js';
 import { enableInstanceCopyTagsToSnapshot } from './rds/enableInstanceCopyTagsToSnapshot.js';
 import { enableInstanceIamAuthentication } from './rds/enableInstanceIamAuthentication.js';
 import { makeSnapshotPrivate } from './rds/makeSnapshotPrivate.js';
+import { publishInstanceLogs } from './rds/publishInstanceLogs.js';
 import { allowRedshiftVersionUpgrade } from './redshift/allowVersionUpgrade.js';
+import { disableRedshiftPublicAccess } from './redshift/disablePublicAccess.js';
+import { enableRedshiftAuditLogging } from './redshift/enableAuditLogging.js';
 import { enableRedshiftAutomatedSnapshots } from './redshift/enableAutomatedSnapshots.js';
+import { enableRedshiftEnhancedVpcRouting } from './redshift/enableEnhancedVpcRouting.js';
 import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAccess.js';
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
@@ -105,11 +110,16 @@ export const catalog: readonly Playbook[] = [
   enableClusterIamAuthentication,
   enableDeletionProtectionWithRunbook,
   enableInstanceAutoMinorVersionUpgrade,
+  enableInstanceBackups,
   enableInstanceCopyTagsToSnapshot,
   enableInstanceIamAuthentication,
   makeSnapshotPrivate,
+  publishInstanceLogs,
   allowRedshiftVersionUpgrade,
+  disableRedshiftPublicAccess,
+  enableRedshiftAuditLogging,
   enableRedshiftAutomatedSnapshots,
+  enableRedshiftEnhancedVpcRouting,
   enableAccountBlockPublicAccess,
   enableBucketBlockPublicAccess,
   enableBucketVersioning,

@@ -274,6 +274,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'rds-enable-instance-automated-backups',
+    controls: ['RDS.11'],
+    resourceType: 'AwsRdsDbInstance',
+    impact: 'disruptive',
+  },
+  {
     id: 'rds-enable-instance-copy-tags-to-snapshot',
     controls: ['RDS.17'],
     resourceType: 'AwsRdsDbInstance',
@@ -292,14 +298,38 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'rds-publish-instance-logs',
+    controls: ['RDS.9'],
+    resourceType: 'AwsRdsDbInstance',
+    impact: 'disruptive',
+  },
+  {
     id: 'redshift-allow-version-upgrade',
     controls: ['Redshift.6'],
     resourceType: 'AwsRedshiftCluster',
     impact: 'disruptive',
   },
   {
+    id: 'redshift-disable-public-access',
+    controls: ['Redshift.1', 'pci-dss/v/3.2.1/PCI.Redshift.1'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'redshift-enable-audit-logging',
+    controls: ['Redshift.4'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
+  },
+  {
     id: 'redshift-enable-automated-snapshots',
     controls: ['Redshift.3'],
+    resourceType: 'AwsRedshiftCluster',
+    impact: 'disruptive',
+  },
+  {
+    id: 'redshift-enable-enhanced-vpc-routing',
+    controls: ['Redshift.7'],
     resourceType: 'AwsRedshiftCluster',
     impact: 'disruptive',
   },

@@ -17,9 +17,16 @@ export async function describeDbInstance(ctx: PlaybookContext<unknown>): Promise
  * ApplyImmediately says (RDS User Guide, "Settings for DB instances": "The change occurs
  * immediately. This setting ignores the apply immediately setting." for deletion protection, copy
  * tags to snapshots and auto minor version upgrade; the ModifyDBInstance API reference says the
- * same of PubliclyAccessible), so none needs ApplyImmediately.
+ * same of PubliclyAccessible), so none needs ApplyImmediately. BackupRetentionPeriod belongs here
+ * only from one non-zero value to another ("the change is asynchronously applied as soon as
+ * possible", ModifyDBInstance API reference); from or to 0 it waits for the maintenance window
+ * and goes through {@link modifyDbInstanceNow}. CloudwatchLogsExportConfiguration "is always
+ * applied to the DB instance immediately" (same reference).
  */
-export type ImmediateSettings = Pick<ModifyDBInstanceCommandInput, 'PubliclyAccessible' | 'DeletionProtection' | 'CopyTagsToSnapshot' | 'AutoMinorVersionUpgrade'>;
+export type ImmediateSettings = Pick<
+  ModifyDBInstanceCommandInput,
+  'PubliclyAccessible' | 'DeletionProtection' | 'CopyTagsToSnapshot' | 'AutoMinorVersionUpgrade' | 'BackupRetentionPeriod' | 'CloudwatchLogsExportConfiguration'
+>;
 
 /**
  * Change settings that take effect at once, with ApplyImmediately false: true would also apply
@@ -71,13 +78,13 @@ export function whyNotModifiableNow(instance: DBInstance): string | undefined {
 
 /**
  * Apply one setting RDS may otherwise hold for the maintenance window (IAM database
- * authentication) now, so `verify` can read it back: ApplyImmediately true, which on an instance
+ * authentication; a backup retention from or to 0) now, so `verify` can read it back: ApplyImmediately true, which on an instance
  * also applies every pending modification, so it is sent only when nothing is pending, re-read
  * right before the call; otherwise it throws and changes nothing.
  */
 export async function modifyDbInstanceNow(
   ctx: PlaybookContext<unknown>,
-  settings: Pick<ModifyDBInstanceCommandInput, 'EnableIAMDatabaseAuthentication'>,
+  settings: Pick<ModifyDBInstanceCommandInput, 'EnableIAMDatabaseAuthentication' | 'BackupRetentionPeriod'>,
 ): Promise<void> {
   const reason = whyNotAppliableNow(await describeDbInstance(ctx));
   if (reason) throw new RemediationFailedError(`Cannot change RDS DB instance ${ctx.resource.id} (finding ${ctx.request.findingId}): ${reason}. Rectify changed nothing.`);

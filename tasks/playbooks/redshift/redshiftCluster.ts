@@ -11,11 +11,12 @@ export async function describeRedshiftCluster(ctx: PlaybookContext<unknown, unkn
 }
 
 /** The only cluster settings the Redshift playbooks change, one per control. */
-export type RedshiftClusterSettings = Pick<ModifyClusterCommandInput, 'AllowVersionUpgrade' | 'AutomatedSnapshotRetentionPeriod'>;
+export type RedshiftClusterSettings = Pick<ModifyClusterCommandInput, 'AllowVersionUpgrade' | 'AutomatedSnapshotRetentionPeriod' | 'PubliclyAccessible' | 'EnhancedVpcRouting'>;
 
 /**
- * Modify one setting of the cluster. ModifyCluster changes only the fields it is given; neither
- * of these resizes or restarts the cluster (Redshift has no ApplyImmediately: they take effect at once).
+ * Modify one setting of the cluster. ModifyCluster changes only the fields it is given; none of
+ * these resizes the cluster (Redshift has no ApplyImmediately: they take effect at once). What
+ * each can interrupt is stated by its playbook's plan.
  */
 export async function modifyRedshiftCluster(ctx: PlaybookContext<unknown, unknown>, settings: RedshiftClusterSettings): Promise<void> {
   await ctx.aws.client(RedshiftClient).send(new ModifyClusterCommand({ ClusterIdentifier: ctx.resource.name, ...settings }));
