@@ -78,7 +78,7 @@ export function policyRemediation(store: PolicyStore, rule: PolicyRule) {
   return {
     snapshot: async (ctx: Context): Promise<PolicySnapshot> => ({ policy: await store.read(ctx) }),
 
-    plan(ctx: Context, current: PolicySnapshot) {
+    async plan(ctx: Context, current: PolicySnapshot) {
       const removals = current.policy === null ? [] : remediate(ctx, store, rule, current.policy).removals;
       if (removals.length === 0) return { summary: `The policy of ${store.describe(ctx)} has no grant that fails ${rule.control}`, changes: [] };
       const who = [...new Set(removals.flatMap((removal) => removal.principals))].join(', ');
