@@ -12,7 +12,9 @@ import {
   S3Client,
   type Grant,
 } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import type { AwsClients } from '../../../tasks/aws/clientFactory.js';
 import { createPlaybookContext } from '../../../tasks/playbooks/context.js';
 import { enforceBucketOwnerOwnership as playbook } from '../../../tasks/playbooks/s3/enforceBucketOwnerOwnership.js';
 import { useMoto } from '../../support/moto.js';
@@ -157,5 +159,40 @@ describe('enforceBucketOwnerOwnership (S3.12) against moto', () => {
 
   it('fails a missing bucket at the snapshot', async () => {
     await expect(playbook.snapshot(contextFor('rectify-no-such-bucket'))).rejects.toThrow();
+  });
+});
+
+describe('enforceBucketOwnerOwnership with a stubbed S3 client (S3 refuses BucketOwnerEnforced while the bucket ACL grants others; moto does not)', () => {
+  it('resets the bucket ACL before it disables ACLs, and restores ownership before the ACL on rollback', async () => {
+    // Prepare
+    const s3 = new S3Client({ region: 'us-east-1' });
+    const stub = mockClient(s3);
+    const owner = { ID: 'owner-canonical-id' };
+    const ownerGrant: Grant = { Grantee: { Type: 'CanonicalUser', ID: owner.ID }, Permission: 'FULL_CONTROL' };
+    const partnerGrant: Grant = { Grantee: { Type: 'CanonicalUser', ID: PARTNER_ID }, Permission: 'READ' };
+    stub.on(GetBucketAclCommand).resolvesOnce({ Owner: owner, Grants: [ownerGrant, partnerGrant] }).resolvesOnce({ Owner: owner, Grants: [ownerGrant, partnerGrant] })
+      .resolves({ Owner: owner, Grants: [ownerGrant] });
+    stub.on(GetBucketOwnershipControlsCommand).resolvesOnce({ OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] } })
+      .resolvesOnce({ OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] } })
+      .resolves({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+    const clients: AwsClients = { account: '123456789012', region: 'us-east-1', client: <C>() => s3 as unknown as C };
+    const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: arnOf('orders'), controlId: 'S3.12' });
+    const ctx = createPlaybookContext(playbook, request, clients);
+    const snapshot = await playbook.snapshot(ctx);
+    // Act
+    await playbook.apply(ctx, { summary: '', changes: [] });
+    await playbook.rollback(ctx, snapshot);
+    // Assess
+    const writes = stub.calls().map((call) => call.args[0].constructor.name).filter((name) => name.startsWith('Put'));
+    expect(writes).toEqual(['PutBucketAclCommand', 'PutBucketOwnershipControlsCommand', 'PutBucketOwnershipControlsCommand', 'PutBucketAclCommand']);
+    expect(stub.commandCalls(PutBucketAclCommand).map((call) => call.args[0].input.AccessControlPolicy?.Grants)).toEqual([
+      [{ Grantee: { Type: 'CanonicalUser', ID: owner.ID }, Permission: 'FULL_CONTROL' }],
+      [{ Grantee: { Type: 'CanonicalUser', ID: PARTNER_ID }, Permission: 'READ' }, { Grantee: { Type: 'CanonicalUser', ID: owner.ID }, Permission: 'FULL_CONTROL' }],
+    ]);
+    expect(stub.commandCalls(PutBucketOwnershipControlsCommand).map((call) => call.args[0].input.OwnershipControls?.Rules)).toEqual([
+      [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+      [{ ObjectOwnership: 'ObjectWriter' }],
+    ]);
+    stub.restore();
   });
 });
