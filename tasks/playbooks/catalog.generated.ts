@@ -36,6 +36,7 @@ import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.j
 import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
 import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
+import { removePublicKeyAccess } from './kms/removePublicKeyAccess.js';
 import { removePublicFunctionPermissions } from './lambda/removePublicFunctionPermissions.js';
 import { makeNeptuneClusterSnapshotPrivate } from './neptune/makeClusterSnapshotPrivate.js';
 import { disableInstancePublicAccess } from './rds/disableInstancePublicAccess.js';
@@ -58,8 +59,12 @@ import { enableRedshiftEnhancedVpcRouting } from './redshift/enableEnhancedVpcRo
 import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAccess.js';
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
+import { enforceBucketOwnerOwnership } from './s3/enforceBucketOwnerOwnership.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
+import { restrictCrossAccountBucketPolicy } from './s3/restrictCrossAccountBucketPolicy.js';
+import { removePublicTopicAccess } from './sns/removePublicTopicAccess.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
+import { removePublicQueueAccess } from './sqs/removePublicQueueAccess.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
 import { unshareSsmDocument } from './ssm/unshareSsmDocument.js';
 import { enableStateMachineLogging } from './stepfunctions/enableLogging.js';
@@ -101,6 +106,7 @@ export const catalog: readonly Playbook[] = [
   enableStreamEncryption,
   cancelKeyDeletion,
   enableKeyRotation,
+  removePublicKeyAccess,
   removePublicFunctionPermissions,
   makeNeptuneClusterSnapshotPrivate,
   disableInstancePublicAccess,
@@ -123,8 +129,12 @@ export const catalog: readonly Playbook[] = [
   enableAccountBlockPublicAccess,
   enableBucketBlockPublicAccess,
   enableBucketVersioning,
+  enforceBucketOwnerOwnership,
   requireSecureTransport,
+  restrictCrossAccountBucketPolicy,
+  removePublicTopicAccess,
   enableQueueEncryption,
+  removePublicQueueAccess,
   blockPublicDocumentSharing,
   unshareSsmDocument,
   enableStateMachineLogging,

@@ -220,6 +220,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'kms-remove-public-key-access',
+    controls: ['KMS.5'],
+    resourceType: 'AwsKmsKey',
+    impact: 'disruptive',
+  },
+  {
     id: 'lambda-remove-public-function-permissions',
     controls: ['Lambda.1', 'pci-dss/v/3.2.1/PCI.Lambda.1'],
     resourceType: 'AwsLambdaFunction',
@@ -352,16 +358,40 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 's3-enforce-bucket-owner-ownership',
+    controls: ['S3.12'],
+    resourceType: 'AwsS3Bucket',
+    impact: 'disruptive',
+  },
+  {
     id: 's3-require-secure-transport',
     controls: ['S3.5', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.1', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.1', 'pci-dss/v/3.2.1/PCI.S3.5'],
     resourceType: 'AwsS3Bucket',
     impact: 'non-disruptive',
   },
   {
+    id: 's3-restrict-cross-account-bucket-policy',
+    controls: ['S3.6'],
+    resourceType: 'AwsS3Bucket',
+    impact: 'disruptive',
+  },
+  {
+    id: 'sns-remove-public-topic-access',
+    controls: ['SNS.4'],
+    resourceType: 'AwsSnsTopic',
+    impact: 'disruptive',
+  },
+  {
     id: 'sqs-enable-queue-encryption',
     controls: ['SQS.1'],
     resourceType: 'AwsSqsQueue',
     impact: 'non-disruptive',
+  },
+  {
+    id: 'sqs-remove-public-queue-access',
+    controls: ['SQS.3'],
+    resourceType: 'AwsSqsQueue',
+    impact: 'disruptive',
   },
   {
     id: 'ssm-block-public-document-sharing',
