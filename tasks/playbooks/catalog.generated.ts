@@ -29,7 +29,9 @@ import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
 import { createSupportRole } from './iam/createSupportRole.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
+import { detachCloudShellFullAccess } from './iam/detachCloudShellFullAccess.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
+import { removeCredentialsUnused45Days } from './iam/removeCredentialsUnused45Days.js';
 import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
 import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
@@ -86,7 +88,9 @@ export const catalog: readonly Playbook[] = [
   createSupportRole,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
+  detachCloudShellFullAccess,
   enforceStrongPasswordPolicy,
+  removeCredentialsUnused45Days,
   enableStreamEncryption,
   cancelKeyDeletion,
   enableKeyRotation,

@@ -65,6 +65,7 @@ describe('playbook registry', () => {
       'IAM.16',
       'IAM.17',
       'IAM.18',
+      'IAM.22',
       'IAM.27',
       'IAM.28',
       'IAM.3',
