@@ -1,5 +1,5 @@
 import { definePlaybook } from '../definePlaybook.js';
-import { unusedCredentialsPlaybook } from './unusedCredentials.js';
+import { unusedCredentialsBehaviour } from './unusedCredentials.js';
 
 /**
  * Removes an IAM user's credentials that were not used for 90 days, as Security Hub IAM.8 checks
@@ -19,14 +19,11 @@ import { unusedCredentialsPlaybook } from './unusedCredentials.js';
  * Disruptive: a rarely used key (a yearly job, a break-glass script) stops working.
  * The logic is shared with IAM.22 (45 days): ./unusedCredentials.ts.
  */
-export const deactivateUnusedAccessKeys = definePlaybook(
-  unusedCredentialsPlaybook({
-    id: 'iam-deactivate-unused-access-keys',
-    title: "Deactivate an IAM user's unused access keys and remove an unused console password",
-    // Security Hub findings for IAM.8 name the user (AWS::IAM::User → AwsIamUser).
-    // CIS v1.4.0+ 1.11/1.12 (45 days) are IAM.22, a different control: not aliases of IAM.8.
-    controls: ['IAM.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.3', 'pci-dss/v/3.2.1/PCI.IAM.7'],
-    control: 'IAM.8',
-    maxCredentialUsageAge: 90,
-  }),
-);
+export const deactivateUnusedAccessKeys = definePlaybook({
+  id: 'iam-deactivate-unused-access-keys',
+  title: "Deactivate an IAM user's unused access keys and remove an unused console password",
+  // Security Hub findings for IAM.8 name the user (AWS::IAM::User → AwsIamUser).
+  // CIS v1.4.0+ 1.11/1.12 (45 days) are IAM.22, a different control: not aliases of IAM.8.
+  controls: ['IAM.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.3', 'pci-dss/v/3.2.1/PCI.IAM.7'],
+  ...unusedCredentialsBehaviour({ control: 'IAM.8', maxCredentialUsageAge: 90 }),
+});

@@ -1,5 +1,5 @@
 import { definePlaybook } from '../definePlaybook.js';
-import { unusedCredentialsPlaybook } from './unusedCredentials.js';
+import { unusedCredentialsBehaviour } from './unusedCredentials.js';
 
 /**
  * Removes an IAM user's credentials that were not used for 45 days, as Security Hub IAM.22 checks
@@ -16,18 +16,15 @@ import { unusedCredentialsPlaybook } from './unusedCredentials.js';
  *
  * Disruptive: a key used every two months (a quarterly job) stops working; approval by default.
  */
-export const removeCredentialsUnused45Days = definePlaybook(
-  unusedCredentialsPlaybook({
-    id: 'iam-remove-credentials-unused-45-days',
-    title: "Deactivate an IAM user's access keys and remove a console password unused for 45 days",
-    // CIS v1.4.0 and v3.0.0 1.12, v5.0.0 1.11 (credentials unused for 45 days).
-    controls: [
-      'IAM.22',
-      'cis-aws-foundations-benchmark/v/1.4.0/1.12',
-      'cis-aws-foundations-benchmark/v/3.0.0/1.12',
-      'cis-aws-foundations-benchmark/v/5.0.0/1.11',
-    ],
-    control: 'IAM.22',
-    maxCredentialUsageAge: 45,
-  }),
-);
+export const removeCredentialsUnused45Days = definePlaybook({
+  id: 'iam-remove-credentials-unused-45-days',
+  title: "Deactivate an IAM user's access keys and remove a console password unused for 45 days",
+  // CIS v1.4.0 and v3.0.0 1.12, v5.0.0 1.11 (credentials unused for 45 days).
+  controls: [
+    'IAM.22',
+    'cis-aws-foundations-benchmark/v/1.4.0/1.12',
+    'cis-aws-foundations-benchmark/v/3.0.0/1.12',
+    'cis-aws-foundations-benchmark/v/5.0.0/1.11',
+  ],
+  ...unusedCredentialsBehaviour({ control: 'IAM.22', maxCredentialUsageAge: 45 }),
+});

@@ -19,17 +19,16 @@ import {
 } from './accessKeys.js';
 import { deleteConsolePassword, hasConsolePassword, readConsolePassword, recreateConsolePassword, type ConsolePassword } from './consolePassword.js';
 
-/** The options of one unused-credentials playbook: which control, and its usage age. */
+/** Which control an unused-credentials playbook fixes, and its usage age. */
 export interface UnusedCredentialsControl {
-  readonly id: string;
-  readonly title: string;
-  /** The consolidated control first, then its standard-specific aliases. */
-  readonly controls: readonly string[];
   /** The consolidated control id, named in the refusal of a looser setting. */
   readonly control: string;
   /** The control's `maxCredentialUsageAge`, which Security Hub does not let an account change. */
   readonly maxCredentialUsageAge: number;
 }
+
+/** Everything of the playbook but what names it (`id`, `title`, `controls`), which each playbook file declares. */
+export type UnusedCredentialsBehaviour = Omit<PlaybookDefinition<UnusedCredentialsSnapshot, UnusedCredentialChange, Settings>, 'id' | 'title' | 'controls'>;
 
 /**
  * The settings of a playbook for `control`: `maxUnusedDays` defaults to the control's age and may
@@ -101,22 +100,17 @@ function passwordImpact(userName: string): PlanImpact {
 }
 
 /**
- * The playbook definition for one control of iam-user-unused-credentials-check: active access keys
+ * The behaviour of a playbook for one control of iam-user-unused-credentials-check: active access keys
  * unused for longer than the age are deactivated (never deleted), an unused console password is
  * deleted (rollback can only recreate it with a random password: the plan says so and is
- * disruptive). Each playbook file passes it to `definePlaybook` with its control's age.
+ * disruptive). Each playbook file spreads it into `definePlaybook` beside its id, title and controls.
  *
  * @example
- * // in removeCredentialsUnused45Days.ts:
- * definePlaybook(unusedCredentialsPlaybook({ id: 'iam-…', title: '…', controls: ['IAM.22'], control: 'IAM.22', maxCredentialUsageAge: 45 }));
+ * // in removeCredentialsUnused45Days.ts, beside id, title and controls:
+ * ...unusedCredentialsBehaviour({ control: 'IAM.22', maxCredentialUsageAge: 45 }),
  */
-export function unusedCredentialsPlaybook(
-  options: UnusedCredentialsControl,
-): PlaybookDefinition<UnusedCredentialsSnapshot, UnusedCredentialChange, Settings> {
+export function unusedCredentialsBehaviour(options: UnusedCredentialsControl): UnusedCredentialsBehaviour {
   return {
-    id: options.id,
-    title: options.title,
-    controls: options.controls,
     resourceType: 'AwsIamUser',
     impact: Impact.DISRUPTIVE,
     permissions: [
