@@ -32,6 +32,7 @@ import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js'
 import { detachCloudShellFullAccess } from './iam/detachCloudShellFullAccess.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
 import { removeCredentialsUnused45Days } from './iam/removeCredentialsUnused45Days.js';
+import { removeFullAdminStatements } from './iam/removeFullAdminStatements.js';
 import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
 import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
@@ -91,6 +92,7 @@ export const catalog: readonly Playbook[] = [
   detachCloudShellFullAccess,
   enforceStrongPasswordPolicy,
   removeCredentialsUnused45Days,
+  removeFullAdminStatements,
   enableStreamEncryption,
   cancelKeyDeletion,
   enableKeyRotation,

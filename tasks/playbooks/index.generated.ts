@@ -196,6 +196,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'iam-remove-full-admin-statements',
+    controls: ['IAM.1', 'cis-aws-foundations-benchmark/v/1.2.0/1.22', 'cis-aws-foundations-benchmark/v/1.4.0/1.16', 'pci-dss/v/3.2.1/PCI.IAM.3'],
+    resourceType: 'AwsIamPolicy',
+    impact: 'disruptive',
+  },
+  {
     id: 'kinesis-enable-stream-encryption',
     controls: ['Kinesis.1'],
     resourceType: 'AwsKinesisStream',

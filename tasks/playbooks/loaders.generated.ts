@@ -35,6 +35,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'iam-detach-cloudshell-full-access': async () => (await import('./iam/detachCloudShellFullAccess.js')).detachCloudShellFullAccess,
   'iam-enforce-strong-password-policy': async () => (await import('./iam/enforceStrongPasswordPolicy.js')).enforceStrongPasswordPolicy,
   'iam-remove-credentials-unused-45-days': async () => (await import('./iam/removeCredentialsUnused45Days.js')).removeCredentialsUnused45Days,
+  'iam-remove-full-admin-statements': async () => (await import('./iam/removeFullAdminStatements.js')).removeFullAdminStatements,
   'kinesis-enable-stream-encryption': async () => (await import('./kinesis/enableStreamEncryption.js')).enableStreamEncryption,
   'kms-cancel-key-deletion': async () => (await import('./kms/cancelKeyDeletion.js')).cancelKeyDeletion,
   'kms-enable-key-rotation': async () => (await import('./kms/enableKeyRotation.js')).enableKeyRotation,

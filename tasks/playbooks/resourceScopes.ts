@@ -47,8 +47,9 @@ export const RESOURCE_ARN_PATTERNS = {
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
   'ec2:subnet': 'arn:${Partition}:ec2:*:${Account}:subnet/*',
   'ec2:transit-gateway': 'arn:${Partition}:ec2:*:${Account}:transit-gateway/*',
-  // AWS managed policies carry the account "aws": only the one IAM.18 reads.
-  'iam:policy': 'arn:${Partition}:iam::aws:policy/AWSSupportAccess',
+  // AWS managed policies carry the account "aws": only the one IAM.18 reads. Customer managed
+  // policies of the member account: IAM.1 adds a fixed version to one (never to an AWS managed policy).
+  'iam:policy': ['arn:${Partition}:iam::aws:policy/AWSSupportAccess', 'arn:${Partition}:iam::${Account}:policy/*'],
   // Only the role IAM.18 creates and the service-linked role CreateAnalyzer (IAM.28) creates: a member role
   // allowed to attach policies to any role could grant itself anything.
   'iam:role': [
@@ -141,6 +142,13 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:AttachUserPolicy': ['iam:user'],
   'iam:DetachUserPolicy': ['iam:user'],
   'iam:ListAttachedUserPolicies': ['iam:user'],
+  'iam:CreatePolicyVersion': ['iam:policy'],
+  'iam:DeletePolicyVersion': ['iam:policy'],
+  'iam:GetPolicy': ['iam:policy'],
+  'iam:GetPolicyVersion': ['iam:policy'],
+  'iam:ListPolicyTags': ['iam:policy'],
+  'iam:ListPolicyVersions': ['iam:policy'],
+  'iam:SetDefaultPolicyVersion': ['iam:policy'],
   'kms:CancelKeyDeletion': ['kms:key'],
   'kinesis:DescribeStreamSummary': ['kinesis:stream'],
   'kinesis:ListTagsForStream': ['kinesis:stream'],
