@@ -31,6 +31,7 @@ import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
 import { detachCloudShellFullAccess } from './iam/detachCloudShellFullAccess.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
+import { moveUserPoliciesToGroup } from './iam/moveUserPoliciesToGroup.js';
 import { removeCredentialsUnused45Days } from './iam/removeCredentialsUnused45Days.js';
 import { removeFullAdminStatements } from './iam/removeFullAdminStatements.js';
 import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
@@ -91,6 +92,7 @@ export const catalog: readonly Playbook[] = [
   deactivateUnusedAccessKeys,
   detachCloudShellFullAccess,
   enforceStrongPasswordPolicy,
+  moveUserPoliciesToGroup,
   removeCredentialsUnused45Days,
   removeFullAdminStatements,
   enableStreamEncryption,

@@ -190,6 +190,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'iam-move-user-policies-to-group',
+    controls: ['IAM.2', 'cis-aws-foundations-benchmark/v/1.2.0/1.16', 'cis-aws-foundations-benchmark/v/3.0.0/1.15', 'cis-aws-foundations-benchmark/v/5.0.0/1.14', 'pci-dss/v/3.2.1/PCI.IAM.2'],
+    resourceType: 'AwsIamUser',
+    impact: 'disruptive',
+  },
+  {
     id: 'iam-remove-credentials-unused-45-days',
     controls: ['IAM.22', 'cis-aws-foundations-benchmark/v/1.4.0/1.12', 'cis-aws-foundations-benchmark/v/3.0.0/1.12', 'cis-aws-foundations-benchmark/v/5.0.0/1.11'],
     resourceType: 'AwsIamUser',

@@ -34,6 +34,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'iam-deactivate-unused-access-keys': async () => (await import('./iam/deactivateUnusedAccessKeys.js')).deactivateUnusedAccessKeys,
   'iam-detach-cloudshell-full-access': async () => (await import('./iam/detachCloudShellFullAccess.js')).detachCloudShellFullAccess,
   'iam-enforce-strong-password-policy': async () => (await import('./iam/enforceStrongPasswordPolicy.js')).enforceStrongPasswordPolicy,
+  'iam-move-user-policies-to-group': async () => (await import('./iam/moveUserPoliciesToGroup.js')).moveUserPoliciesToGroup,
   'iam-remove-credentials-unused-45-days': async () => (await import('./iam/removeCredentialsUnused45Days.js')).removeCredentialsUnused45Days,
   'iam-remove-full-admin-statements': async () => (await import('./iam/removeFullAdminStatements.js')).removeFullAdminStatements,
   'kinesis-enable-stream-encryption': async () => (await import('./kinesis/enableStreamEncryption.js')).enableStreamEncryption,

@@ -57,6 +57,9 @@ export const RESOURCE_ARN_PATTERNS = {
     'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
+  // Only the groups IAM.2 creates (path /rectify/…): a member role allowed to attach policies to any
+  // group could grant any of its users anything.
+  'iam:group': 'arn:${Partition}:iam::${Account}:group/rectify/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',
   'kinesis:stream': 'arn:${Partition}:kinesis:*:${Account}:stream/*',
   'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
@@ -149,6 +152,17 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:ListPolicyTags': ['iam:policy'],
   'iam:ListPolicyVersions': ['iam:policy'],
   'iam:SetDefaultPolicyVersion': ['iam:policy'],
+  'iam:AddUserToGroup': ['iam:group'],
+  'iam:AttachGroupPolicy': ['iam:group'],
+  'iam:CreateGroup': ['iam:group'],
+  'iam:DeleteGroup': ['iam:group'],
+  'iam:DetachGroupPolicy': ['iam:group'],
+  'iam:GetGroup': ['iam:group'],
+  'iam:ListAttachedGroupPolicies': ['iam:group'],
+  'iam:ListGroupPolicies': ['iam:group'],
+  'iam:ListGroupsForUser': ['iam:user'],
+  'iam:ListUserPolicies': ['iam:user'],
+  'iam:RemoveUserFromGroup': ['iam:group'],
   'kms:CancelKeyDeletion': ['kms:key'],
   'kinesis:DescribeStreamSummary': ['kinesis:stream'],
   'kinesis:ListTagsForStream': ['kinesis:stream'],
@@ -226,6 +240,13 @@ export const ACTION_ARN_PATTERNS: Readonly<Record<string, readonly string[]>> = 
   'ssm:ModifyDocumentPermission': ['arn:${Partition}:ssm:*:${Account}:document/*'],
   // Simulating a state machine's role (StepFunctions.1 checks it can deliver logs before changing anything): read-only, any role of the account.
   'iam:SimulatePrincipalPolicy': ['arn:${Partition}:iam::${Account}:role/*'],
+  // IAM.2 reads any group of the account and lets a user join (and, on rollback, leave) an existing
+  // group that grants exactly the user's own policies; it changes the policies of Rectify's groups only.
+  'iam:AddUserToGroup': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:GetGroup': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:ListAttachedGroupPolicies': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:ListGroupPolicies': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:RemoveUserFromGroup': ['arn:${Partition}:iam::${Account}:group/*'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */
