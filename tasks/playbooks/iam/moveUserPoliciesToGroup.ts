@@ -71,7 +71,7 @@ async function chooseGroup(ctx: PlaybookContext<unknown>, current: MoveSnapshot)
  * permissions do not change, but whatever manages the user's attachments (IaC) sees drift.
  */
 export const moveUserPoliciesToGroup = definePlaybook<MoveSnapshot, MoveChange>({
-  id: PLAYBOOK_ID,
+  id: 'iam-move-user-policies-to-group', // PLAYBOOK_ID, spelled out for the tools that read playbook sources
   title: "Move an IAM user's managed policies to a group that grants the same",
   controls: [
     'IAM.2',

@@ -84,7 +84,7 @@ describe('moveUserPoliciesToGroup (IAM.2) against moto', () => {
     const plan = await playbook.plan(ctx, await playbook.snapshot(ctx));
     await playbook.apply(ctx, plan);
     // Assess
-    expect(plan.changes.map((change) => (change as { step: string }).step)).toEqual(['add-to-group', 'detach-from-user']);
+    expect(plan.changes.map((change) => (change as unknown as { step: string }).step)).toEqual(['add-to-group', 'detach-from-user']);
     expect(await groupsOf(alice.name)).toEqual([readers]);
     expect(await effectivePolicies(alice.name)).toEqual([read]);
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
@@ -133,6 +133,11 @@ describe('moveUserPoliciesToGroup (IAM.2) against moto', () => {
     expect(before).toMatchObject({ compliant: false });
     await expect(planning).rejects.toThrow(`IAM user ${alice.name} has inline policies (adhoc), which Rectify does not rewrite`);
     expect(await attachedTo(alice.name)).toEqual([read]);
+  });
+
+  it('declares the id its group path is made of', () => {
+    // Assess
+    expect(playbook.id).toBe('iam-move-user-policies-to-group');
   });
 
   it('plans nothing for a user without policies of its own, and fails the snapshot of a missing user', async () => {
