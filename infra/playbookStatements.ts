@@ -54,6 +54,30 @@ export function acknowledgePlaybookScopes(scope: IConstruct, actions: readonly s
   }
 }
 
+/** Where Rectify's own customer managed policies live (their IAM path), so that a guard can name them all. */
+export const RECTIFY_POLICY_PATH = '/rectify/';
+
+/**
+ * What a playbook may do to the account's customer managed policies (IAM.1 writes a new default
+ * version without the full-admin statements; its rollback restores and deletes): never to Rectify's own.
+ */
+const POLICY_EDITS = ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'];
+
+/**
+ * An explicit deny of {@link POLICY_EDITS} on the policies under {@link RECTIFY_POLICY_PATH}: the
+ * playbooks' statements hold those actions on the account's customer managed policies, and a role
+ * allowed to write a new version of a policy attached to itself could grant itself anything. An
+ * explicit deny wins over any allow, whatever a playbook declares later.
+ */
+export function ownPoliciesGuard(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'NeverEditRectifysOwnPolicies',
+    effect: iam.Effect.DENY,
+    actions: POLICY_EDITS,
+    resources: [Fn.sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy${RECTIFY_POLICY_PATH}*`)],
+  });
+}
+
 /**
  * Characters of playbook statements per customer managed policy: a third of IAM's 6,144, so each
  * still fits when the catalog triples (test/infra/templateLimits.test.ts projects exactly that).
@@ -66,13 +90,16 @@ const CHARS_PER_POLICY = 2_048;
  * characters each: they do not count against the roles' 10,240 characters of inline policy, which
  * the tasks' own statements use. Statements are sized as CloudFormation holds them (`Fn::Sub`
  * patterns are at least as long as the ARNs they become). `extra` statements (iam:PassRole on the
- * automation roles) go last.
+ * automation roles) go last; {@link ownPoliciesGuard} first where the actions edit policies. The policies live under
+ * {@link RECTIFY_POLICY_PATH}, which the guard protects.
  */
 export function playbookManagedPolicies(scope: Construct, id: string, roles: readonly iam.IRole[], actions: readonly string[], who: string, extra: readonly iam.PolicyStatement[] = []): iam.ManagedPolicy[] {
   const stack = Stack.of(scope);
   const chunks: iam.PolicyStatement[][] = [];
   let size = Number.POSITIVE_INFINITY;
-  for (const statement of [...playbookStatements(actions), ...extra]) {
+  // The guard wherever the roles may edit customer managed policies (the change roles), so it can never be left out there.
+  const guard = actions.some((action) => POLICY_EDITS.includes(action)) ? [ownPoliciesGuard()] : [];
+  for (const statement of [...guard, ...playbookStatements(actions), ...extra]) {
     const chars = JSON.stringify(stack.resolve(statement.toStatementJson())).length;
     if (size + chars > CHARS_PER_POLICY) {
       chunks.push([]);
@@ -82,8 +109,13 @@ export function playbookManagedPolicies(scope: Construct, id: string, roles: rea
     size += chars;
   }
   return chunks.map((statements, index) => {
-    const policy = new iam.ManagedPolicy(scope, `${id}${index + 1}`, { roles: [...roles], statements, description: `Rectify: ${who} (${index + 1} of ${chunks.length})` });
-    acknowledgePlaybookScopes(policy, statements.flatMap((s) => s.actions).filter((a) => a !== PASS_ROLE), who);
+    const policy = new iam.ManagedPolicy(scope, `${id}${index + 1}`, {
+      roles: [...roles],
+      statements,
+      path: RECTIFY_POLICY_PATH,
+      description: `Rectify: ${who} (${index + 1} of ${chunks.length})`,
+    });
+    acknowledgePlaybookScopes(policy, statements.filter((s) => s.effect === iam.Effect.ALLOW).flatMap((s) => s.actions).filter((a) => a !== PASS_ROLE), who);
     return policy;
   });
 }

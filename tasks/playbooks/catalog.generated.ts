@@ -32,7 +32,11 @@ import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
 import { createSupportRole } from './iam/createSupportRole.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
+import { detachCloudShellFullAccess } from './iam/detachCloudShellFullAccess.js';
 import { enforceStrongPasswordPolicy } from './iam/enforceStrongPasswordPolicy.js';
+import { moveUserPoliciesToGroup } from './iam/moveUserPoliciesToGroup.js';
+import { removeCredentialsUnused45Days } from './iam/removeCredentialsUnused45Days.js';
+import { removeFullAdminStatements } from './iam/removeFullAdminStatements.js';
 import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
 import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
@@ -102,7 +106,11 @@ export const catalog: readonly Playbook[] = [
   createSupportRole,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
+  detachCloudShellFullAccess,
   enforceStrongPasswordPolicy,
+  moveUserPoliciesToGroup,
+  removeCredentialsUnused45Days,
+  removeFullAdminStatements,
   enableStreamEncryption,
   cancelKeyDeletion,
   enableKeyRotation,

@@ -196,9 +196,33 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'iam-detach-cloudshell-full-access',
+    controls: ['IAM.27', 'cis-aws-foundations-benchmark/v/3.0.0/1.22', 'cis-aws-foundations-benchmark/v/5.0.0/1.21'],
+    resourceType: 'AwsIamUser',
+    impact: 'disruptive',
+  },
+  {
     id: 'iam-enforce-strong-password-policy',
     controls: ['IAM.7', 'IAM.10', 'IAM.11', 'IAM.12', 'IAM.13', 'IAM.14', 'IAM.15', 'IAM.16', 'IAM.17', 'cis-aws-foundations-benchmark/v/1.2.0/1.5', 'cis-aws-foundations-benchmark/v/1.2.0/1.6', 'cis-aws-foundations-benchmark/v/1.2.0/1.7', 'cis-aws-foundations-benchmark/v/1.2.0/1.8', 'cis-aws-foundations-benchmark/v/1.2.0/1.9', 'cis-aws-foundations-benchmark/v/1.2.0/1.10', 'cis-aws-foundations-benchmark/v/1.2.0/1.11', 'cis-aws-foundations-benchmark/v/1.4.0/1.8', 'cis-aws-foundations-benchmark/v/1.4.0/1.9', 'cis-aws-foundations-benchmark/v/3.0.0/1.8', 'cis-aws-foundations-benchmark/v/3.0.0/1.9', 'cis-aws-foundations-benchmark/v/5.0.0/1.7', 'cis-aws-foundations-benchmark/v/5.0.0/1.8', 'pci-dss/v/3.2.1/PCI.IAM.8'],
     resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'iam-move-user-policies-to-group',
+    controls: ['IAM.2', 'cis-aws-foundations-benchmark/v/1.2.0/1.16', 'cis-aws-foundations-benchmark/v/3.0.0/1.15', 'cis-aws-foundations-benchmark/v/5.0.0/1.14', 'pci-dss/v/3.2.1/PCI.IAM.2'],
+    resourceType: 'AwsIamUser',
+    impact: 'disruptive',
+  },
+  {
+    id: 'iam-remove-credentials-unused-45-days',
+    controls: ['IAM.22', 'cis-aws-foundations-benchmark/v/1.4.0/1.12', 'cis-aws-foundations-benchmark/v/3.0.0/1.12', 'cis-aws-foundations-benchmark/v/5.0.0/1.11'],
+    resourceType: 'AwsIamUser',
+    impact: 'disruptive',
+  },
+  {
+    id: 'iam-remove-full-admin-statements',
+    controls: ['IAM.1', 'cis-aws-foundations-benchmark/v/1.2.0/1.22', 'cis-aws-foundations-benchmark/v/1.4.0/1.16', 'pci-dss/v/3.2.1/PCI.IAM.3'],
+    resourceType: 'AwsIamPolicy',
     impact: 'disruptive',
   },
   {

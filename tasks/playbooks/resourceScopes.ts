@@ -48,8 +48,9 @@ export const RESOURCE_ARN_PATTERNS = {
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
   'ec2:subnet': 'arn:${Partition}:ec2:*:${Account}:subnet/*',
   'ec2:transit-gateway': 'arn:${Partition}:ec2:*:${Account}:transit-gateway/*',
-  // AWS managed policies carry the account "aws": only the one IAM.18 reads.
-  'iam:policy': 'arn:${Partition}:iam::aws:policy/AWSSupportAccess',
+  // AWS managed policies carry the account "aws": only the one IAM.18 reads. Customer managed
+  // policies of the member account: IAM.1 adds a fixed version to one (never to an AWS managed policy).
+  'iam:policy': ['arn:${Partition}:iam::aws:policy/AWSSupportAccess', 'arn:${Partition}:iam::${Account}:policy/*'],
   // Only the role IAM.18 creates and the service-linked role CreateAnalyzer (IAM.28) creates: a member role
   // allowed to attach policies to any role could grant itself anything.
   'iam:role': [
@@ -57,6 +58,9 @@ export const RESOURCE_ARN_PATTERNS = {
     'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
+  // Only the groups IAM.2 creates (path /rectify/…): a member role allowed to attach policies to any
+  // group could grant any of its users anything.
+  'iam:group': 'arn:${Partition}:iam::${Account}:group/rectify/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',
   'kinesis:stream': 'arn:${Partition}:kinesis:*:${Account}:stream/*',
   'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
@@ -152,6 +156,27 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:SimulatePrincipalPolicy': ['iam:role'],
   'iam:TagRole': ['iam:role'],
   'iam:UpdateAccessKey': ['iam:user'],
+  'iam:AttachUserPolicy': ['iam:user'],
+  'iam:DetachUserPolicy': ['iam:user'],
+  'iam:ListAttachedUserPolicies': ['iam:user'],
+  'iam:CreatePolicyVersion': ['iam:policy'],
+  'iam:DeletePolicyVersion': ['iam:policy'],
+  'iam:GetPolicy': ['iam:policy'],
+  'iam:GetPolicyVersion': ['iam:policy'],
+  'iam:ListPolicyTags': ['iam:policy'],
+  'iam:ListPolicyVersions': ['iam:policy'],
+  'iam:SetDefaultPolicyVersion': ['iam:policy'],
+  'iam:AddUserToGroup': ['iam:group'],
+  'iam:AttachGroupPolicy': ['iam:group'],
+  'iam:CreateGroup': ['iam:group'],
+  'iam:DeleteGroup': ['iam:group'],
+  'iam:DetachGroupPolicy': ['iam:group'],
+  'iam:GetGroup': ['iam:group'],
+  'iam:ListAttachedGroupPolicies': ['iam:group'],
+  'iam:ListGroupPolicies': ['iam:group'],
+  'iam:ListGroupsForUser': ['iam:user'],
+  'iam:ListUserPolicies': ['iam:user'],
+  'iam:RemoveUserFromGroup': ['iam:group'],
   'kms:CancelKeyDeletion': ['kms:key'],
   'kinesis:DescribeStreamSummary': ['kinesis:stream'],
   'kinesis:ListTagsForStream': ['kinesis:stream'],
@@ -260,6 +285,13 @@ export const ACTION_ARN_PATTERNS: Readonly<Record<string, readonly string[]>> = 
   's3:DeleteBucket': ['arn:${Partition}:s3:::rectify-*'],
   's3:DeleteObject': ['arn:${Partition}:s3:::rectify-*/*'],
   's3:DeleteObjectVersion': ['arn:${Partition}:s3:::rectify-*/*'],
+  // IAM.2 reads any group of the account and lets a user join (and, on rollback, leave) an existing
+  // group that grants exactly the user's own policies; it changes the policies of Rectify's groups only.
+  'iam:AddUserToGroup': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:GetGroup': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:ListAttachedGroupPolicies': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:ListGroupPolicies': ['arn:${Partition}:iam::${Account}:group/*'],
+  'iam:RemoveUserFromGroup': ['arn:${Partition}:iam::${Account}:group/*'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */

@@ -537,7 +537,13 @@ describe('RectifyAdminStack', () => {
       ]);
       // The playbooks' statements as customer managed policies (off the roles' inline budget), every action once.
       expect(shortcut.length).toBeGreaterThan(0);
-      expect(statementsIn(shortcut).flatMap(actionsOf).sort()).toEqual(changeRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())));
+      const granting = (found: typeof managed) => statementsIn(found).filter((s) => s.Effect !== 'Deny');
+      expect(granting(shortcut).flatMap(actionsOf).sort()).toEqual(changeRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())));
+      // Never Rectify's own policies (under /rectify/): the change task role may edit the account's customer managed policies (IAM.1).
+      expect(managed.every((p) => p.Properties.Path === '/rectify/')).toBe(true);
+      expect(statementsIn(shortcut).filter((s) => s.Effect === 'Deny')).toEqual([
+        expect.objectContaining({ Sid: 'NeverEditRectifysOwnPolicies', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/rectify/*' } }),
+      ]);
       for (const policy of shortcut) expect((policy.Properties.Roles as { Ref: string }[]).map(roleNameOf)).toEqual([CHANGE_TASK_ROLE_NAME]);
       // Scoped as the member roles are (tasks/playbooks/resourceScopes.ts), in this account: `*` only for what IAM cannot scope.
       const resourceOf = (action: string) => statementsIn(shortcut).find((s) => actionsOf(s).includes(action))!.Resource;

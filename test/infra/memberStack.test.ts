@@ -69,7 +69,11 @@ describe('RectifyMemberStack', () => {
   /** Statements of the customer managed policies attached to each role of the last synthesized member stack. */
   const managedStatements = new WeakMap<RoleJson, RoleJson['Properties']['Policies'][number]['PolicyDocument']['Statement']>();
   /** A role's statements: its inline policies and the customer managed policies attached to it. */
-  const statementsOf = (role: RoleJson) => [...(role.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement), ...(managedStatements.get(role) ?? [])];
+  const allStatementsOf = (role: RoleJson) => [...(role.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement), ...(managedStatements.get(role) ?? [])];
+  /** The guard that keeps a role from editing Rectify's own policies (infra/playbookStatements.ts `ownPoliciesGuard`). */
+  const isOwnPoliciesGuard = (s: { Sid?: string }) => s.Sid === 'NeverEditRectifysOwnPolicies';
+  /** A role's granting statements: all but the guard. */
+  const statementsOf = (role: RoleJson) => allStatementsOf(role).filter((s) => !isOwnPoliciesGuard(s as { Sid?: string }));
   const actionsOf = (role: RoleJson) => statementsOf(role).flatMap((s) => [s.Action].flat()).sort();
   /** Each action with the resources its statement names, as CloudFormation resolves them in member account 222222222222. */
   const scopeOf = (role: RoleJson) =>
@@ -113,6 +117,13 @@ describe('RectifyMemberStack', () => {
     expect(joined(passRole[0]!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties).toMatchObject({ RoleName: 'RectifyRemediationRole', MaxSessionDuration: 3600 });
+    // It may edit the account's customer managed policies (IAM.1), never Rectify's own: all under /rectify/, denied by name.
+    expect(managed.every((m) => (m.Properties as { Path?: string }).Path === '/rectify/')).toBe(true);
+    const guards = allStatementsOf(role).filter((s) => isOwnPoliciesGuard(s as { Sid?: string }));
+    expect(guards).toHaveLength(1);
+    expect(guards[0]).toMatchObject({ Effect: 'Deny', Action: ['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'] });
+    expect(joined(guards[0]!.Resource, REFS)).toBe('arn:aws:iam::222222222222:policy/rectify/*');
+    expect(expected).toEqual(expect.arrayContaining(['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion']));
   });
 
   it('holds the read role: only read actions — the playbooks\' declared reads and the tag reads — and no iam:PassRole', () => {
