@@ -17,9 +17,11 @@ import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js'
 import { makeSnapshotsPrivate } from './ec2/makeSnapshotsPrivate.js';
 import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGroupRules.js';
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
+import { restrictNetworkAclAdminPorts } from './ec2/restrictNetworkAclAdminPorts.js';
 import { revokeWorldOpenHighRiskPorts } from './ec2/revokeWorldOpenHighRiskPorts.js';
 import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthorizedPorts.js';
 import { enableScanOnPush } from './ecr/enableScanOnPush.js';
+import { enableTagImmutability } from './ecr/enableTagImmutability.js';
 import { enableContainerInsights } from './ecs/enableContainerInsights.js';
 import { enableAuditLogging } from './eks/enableAuditLogging.js';
 import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
@@ -74,9 +76,11 @@ export const catalog: readonly Playbook[] = [
   makeSnapshotsPrivate,
   removeDefaultSecurityGroupRules,
   requireImdsV2,
+  restrictNetworkAclAdminPorts,
   revokeWorldOpenHighRiskPorts,
   revokeWorldOpenUnauthorizedPorts,
   enableScanOnPush,
+  enableTagImmutability,
   enableContainerInsights,
   enableAuditLogging,
   dropInvalidHeaderFields,

@@ -106,6 +106,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'ec2-restrict-network-acl-admin-ports',
+    controls: ['EC2.21', 'cis-aws-foundations-benchmark/v/1.4.0/5.1', 'cis-aws-foundations-benchmark/v/3.0.0/5.1', 'cis-aws-foundations-benchmark/v/5.0.0/5.2'],
+    resourceType: 'AwsEc2NetworkAcl',
+    impact: 'disruptive',
+  },
+  {
     id: 'ec2-revoke-world-open-high-risk-ports',
     controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'pci-dss/v/3.2.1/PCI.EC2.5', 'cis-aws-foundations-benchmark/v/1.2.0/4.2', 'EC2.53', 'EC2.54', 'cis-aws-foundations-benchmark/v/3.0.0/5.2', 'cis-aws-foundations-benchmark/v/5.0.0/5.3', 'cis-aws-foundations-benchmark/v/3.0.0/5.3', 'cis-aws-foundations-benchmark/v/5.0.0/5.4'],
     resourceType: 'AwsEc2SecurityGroup',
@@ -122,6 +128,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     controls: ['ECR.1'],
     resourceType: 'AwsEcrRepository',
     impact: 'non-disruptive',
+  },
+  {
+    id: 'ecr-enable-tag-immutability',
+    controls: ['ECR.2'],
+    resourceType: 'AwsEcrRepository',
+    impact: 'disruptive',
   },
   {
     id: 'ecs-enable-container-insights',
