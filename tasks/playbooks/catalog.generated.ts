@@ -26,6 +26,7 @@ import { enableContainerInsights } from './ecs/enableContainerInsights.js';
 import { enableAuditLogging } from './eks/enableAuditLogging.js';
 import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
 import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
+import { redirectHttpToHttps } from './elbv2/redirectHttpToHttps.js';
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
 import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
 import { createSupportRole } from './iam/createSupportRole.js';
@@ -85,6 +86,7 @@ export const catalog: readonly Playbook[] = [
   enableAuditLogging,
   dropInvalidHeaderFields,
   enableLoadBalancerDeletionProtection,
+  redirectHttpToHttps,
   setDesyncMitigationMode,
   enableEmrBlockPublicAccess,
   createSupportRole,

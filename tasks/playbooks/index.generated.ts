@@ -160,6 +160,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'elbv2-redirect-http-to-https',
+    controls: ['ELB.1', 'pci-dss/v/3.2.1/PCI.ELBv2.1'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'disruptive',
+  },
+  {
     id: 'elbv2-set-desync-mitigation-mode',
     controls: ['ELB.12'],
     resourceType: 'AwsElbv2LoadBalancer',

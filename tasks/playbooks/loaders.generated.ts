@@ -29,6 +29,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'eks-enable-audit-logging': async () => (await import('./eks/enableAuditLogging.js')).enableAuditLogging,
   'elbv2-drop-invalid-header-fields': async () => (await import('./elbv2/dropInvalidHeaderFields.js')).dropInvalidHeaderFields,
   'elbv2-enable-deletion-protection': async () => (await import('./elbv2/enableDeletionProtection.js')).enableLoadBalancerDeletionProtection,
+  'elbv2-redirect-http-to-https': async () => (await import('./elbv2/redirectHttpToHttps.js')).redirectHttpToHttps,
   'elbv2-set-desync-mitigation-mode': async () => (await import('./elbv2/setDesyncMitigationMode.js')).setDesyncMitigationMode,
   'emr-enable-block-public-access': async () => (await import('./emr/enableBlockPublicAccess.js')).enableEmrBlockPublicAccess,
   'iam-create-support-role': async () => (await import('./iam/createSupportRole.js')).createSupportRole,

@@ -43,6 +43,8 @@ export const RESOURCE_ARN_PATTERNS = {
   'eks:cluster': 'arn:${Partition}:eks:*:${Account}:cluster/*',
   // Application, Network and Gateway Load Balancers: loadbalancer/app|net|gwy/<name>/<id>.
   'elasticloadbalancing:loadbalancer': 'arn:${Partition}:elasticloadbalancing:*:${Account}:loadbalancer/*',
+  // Application Load Balancer listeners only: ELB.1 (the one playbook that modifies a listener) evaluates ALBs alone.
+  'elasticloadbalancing:listener/app': 'arn:${Partition}:elasticloadbalancing:*:${Account}:listener/app/*',
   'ec2:security-group': 'arn:${Partition}:ec2:*:${Account}:security-group/*',
   'ec2:security-group-rule': 'arn:${Partition}:ec2:*:${Account}:security-group-rule/*',
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
@@ -127,6 +129,7 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'eks:DescribeCluster': ['eks:cluster'],
   'eks:UpdateClusterConfig': ['eks:cluster'],
   'elasticloadbalancing:ModifyLoadBalancerAttributes': ['elasticloadbalancing:loadbalancer'],
+  'elasticloadbalancing:ModifyListener': ['elasticloadbalancing:listener/app'],
   'iam:CreateLoginProfile': ['iam:user'],
   'iam:CreateRole': ['iam:role'],
   'iam:CreateServiceLinkedRole': ['iam:role'],
