@@ -54,6 +54,7 @@ import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAcc
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
+import { enableRotation } from './secretsmanager/enableRotation.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
 import { unshareSsmDocument } from './ssm/unshareSsmDocument.js';
@@ -114,6 +115,7 @@ export const catalog: readonly Playbook[] = [
   enableBucketBlockPublicAccess,
   enableBucketVersioning,
   requireSecureTransport,
+  enableRotation,
   enableQueueEncryption,
   blockPublicDocumentSharing,
   unshareSsmDocument,

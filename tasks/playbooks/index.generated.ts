@@ -328,6 +328,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'secretsmanager-enable-rotation',
+    controls: ['SecretsManager.1'],
+    resourceType: 'AwsSecretsManagerSecret',
+    impact: 'disruptive',
+  },
+  {
     id: 'sqs-enable-queue-encryption',
     controls: ['SQS.1'],
     resourceType: 'AwsSqsQueue',

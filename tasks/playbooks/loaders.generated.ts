@@ -57,6 +57,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   's3-enable-bucket-block-public-access': async () => (await import('./s3/enableBucketBlockPublicAccess.js')).enableBucketBlockPublicAccess,
   's3-enable-bucket-versioning': async () => (await import('./s3/enableBucketVersioning.js')).enableBucketVersioning,
   's3-require-secure-transport': async () => (await import('./s3/requireSecureTransport.js')).requireSecureTransport,
+  'secretsmanager-enable-rotation': async () => (await import('./secretsmanager/enableRotation.js')).enableRotation,
   'sqs-enable-queue-encryption': async () => (await import('./sqs/enableQueueEncryption.js')).enableQueueEncryption,
   'ssm-block-public-document-sharing': async () => (await import('./ssm/blockPublicDocumentSharing.js')).blockPublicDocumentSharing,
   'ssm-unshare-public-document': async () => (await import('./ssm/unshareSsmDocument.js')).unshareSsmDocument,

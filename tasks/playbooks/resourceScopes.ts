@@ -71,6 +71,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'rds:cluster-snapshot': 'arn:${Partition}:rds:*:${Account}:cluster-snapshot:*',
   'redshift:cluster': 'arn:${Partition}:redshift:*:${Account}:cluster:*',
   's3:bucket': 'arn:${Partition}:s3:::*',
+  'secretsmanager:Secret': 'arn:${Partition}:secretsmanager:*:${Account}:secret:*',
   'sqs:queue': 'arn:${Partition}:sqs:*:${Account}:*',
   // AWS-owned documents only (their ARNs carry no account): playbooks run AWS's runbooks, never a document of the account.
   'ssm:document': 'arn:${Partition}:ssm:*::document/*',
@@ -161,6 +162,8 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'lambda:AddPermission': ['lambda:function'],
   'lambda:GetFunctionConfiguration': ['lambda:function'],
   'lambda:GetPolicy': ['lambda:function'],
+  // RotateSecret invokes the secret's rotation function as the caller (SecretsManager.1, .4).
+  'lambda:InvokeFunction': ['lambda:function'],
   'lambda:ListTags': ['lambda:function'],
   'lambda:RemovePermission': ['lambda:function'],
   'rds:DescribeDBClusterSnapshotAttributes': ['rds:cluster-snapshot'],
@@ -181,6 +184,9 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'redshift:DescribeClusters': ['redshift:cluster'],
   'redshift:ModifyCluster': ['redshift:cluster'],
   's3:DeleteBucketPolicy': ['s3:bucket'],
+  'secretsmanager:CancelRotateSecret': ['secretsmanager:Secret'],
+  'secretsmanager:DescribeSecret': ['secretsmanager:Secret'],
+  'secretsmanager:RotateSecret': ['secretsmanager:Secret'],
   's3:GetBucketAcl': ['s3:bucket'],
   's3:GetBucketOwnershipControls': ['s3:bucket'],
   's3:GetBucketPolicy': ['s3:bucket'],

@@ -98,6 +98,7 @@ describe('playbook registry', () => {
       'SQS.1',
       'SSM.4',
       'SSM.7',
+      'SecretsManager.1',
       'StepFunctions.1',
       'cis-aws-foundations-benchmark/v/1.2.0/1.10',
       'cis-aws-foundations-benchmark/v/1.2.0/1.11',
