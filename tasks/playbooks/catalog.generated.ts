@@ -55,6 +55,7 @@ import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAcces
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { enableRotation } from './secretsmanager/enableRotation.js';
+import { rotateSecret } from './secretsmanager/rotateSecret.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
 import { unshareSsmDocument } from './ssm/unshareSsmDocument.js';
@@ -116,6 +117,7 @@ export const catalog: readonly Playbook[] = [
   enableBucketVersioning,
   requireSecureTransport,
   enableRotation,
+  rotateSecret,
   enableQueueEncryption,
   blockPublicDocumentSharing,
   unshareSsmDocument,

@@ -334,6 +334,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'secretsmanager-rotate-secret',
+    controls: ['SecretsManager.4'],
+    resourceType: 'AwsSecretsManagerSecret',
+    impact: 'disruptive',
+  },
+  {
     id: 'sqs-enable-queue-encryption',
     controls: ['SQS.1'],
     resourceType: 'AwsSqsQueue',

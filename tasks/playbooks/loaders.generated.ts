@@ -58,6 +58,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   's3-enable-bucket-versioning': async () => (await import('./s3/enableBucketVersioning.js')).enableBucketVersioning,
   's3-require-secure-transport': async () => (await import('./s3/requireSecureTransport.js')).requireSecureTransport,
   'secretsmanager-enable-rotation': async () => (await import('./secretsmanager/enableRotation.js')).enableRotation,
+  'secretsmanager-rotate-secret': async () => (await import('./secretsmanager/rotateSecret.js')).rotateSecret,
   'sqs-enable-queue-encryption': async () => (await import('./sqs/enableQueueEncryption.js')).enableQueueEncryption,
   'ssm-block-public-document-sharing': async () => (await import('./ssm/blockPublicDocumentSharing.js')).blockPublicDocumentSharing,
   'ssm-unshare-public-document': async () => (await import('./ssm/unshareSsmDocument.js')).unshareSsmDocument,

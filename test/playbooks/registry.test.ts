@@ -99,6 +99,7 @@ describe('playbook registry', () => {
       'SSM.4',
       'SSM.7',
       'SecretsManager.1',
+      'SecretsManager.4',
       'StepFunctions.1',
       'cis-aws-foundations-benchmark/v/1.2.0/1.10',
       'cis-aws-foundations-benchmark/v/1.2.0/1.11',
