@@ -9,7 +9,7 @@ import {
 import type { PlaybookContext } from '../definePlaybook.js';
 
 /** One inbound entry of a network ACL, normalised so a snapshot compares equal after a restore. */
-export interface AclEntry {
+export type AclEntry = {
   readonly ruleNumber: number;
   /** IANA number as a string, as EC2 reports it: `6` TCP, `17` UDP, `-1` all traffic. */
   readonly protocol: string;
@@ -19,7 +19,7 @@ export interface AclEntry {
   readonly ipv6CidrBlock?: string;
   readonly from?: number;
   readonly to?: number;
-}
+};
 
 /** EC2 answers protocol numbers; a name given at creation (the API accepts `tcp`) is read the same way. */
 const PROTOCOL_NUMBERS: Readonly<Record<string, string>> = { tcp: '6', udp: '17', all: '-1', icmp: '1' };

@@ -7,11 +7,11 @@ import {
   type Listener,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { RemediationFailedError } from '../../domain/errors.js';
-import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
+import { definePlaybook, type JsonValue, type PlaybookContext } from '../definePlaybook.js';
 import { requireApplicationLoadBalancer } from './loadBalancerAttributes.js';
 
-/** One HTTP listener as the snapshot keeps it: what apply may change is its default actions. */
-type HttpListener = { arn: string; port: number; defaultActions: Action[] };
+/** One HTTP listener as the snapshot keeps it: what apply may change is its default actions (as ELB reported them, plain JSON). */
+type HttpListener = { arn: string; port: number; defaultActions: { [key: string]: JsonValue }[] };
 type Snapshot = { httpListeners: HttpListener[] };
 
 const IMPACT = {
@@ -25,6 +25,10 @@ const redirectTo = (port: number): Action => ({
   RedirectConfig: { Protocol: 'HTTPS', Port: String(port), Host: '#{host}', Path: '/#{path}', Query: '#{query}', StatusCode: 'HTTP_301' },
 });
 const redirectsToHttps = (actions: readonly Action[] | undefined) => (actions ?? []).some((a) => a.Type === 'redirect' && a.RedirectConfig?.Protocol === 'HTTPS');
+/** The actions as JSON the snapshot can store (the SDK type allows `undefined` members). */
+const asJson = (actions: readonly Action[] | undefined) => JSON.parse(JSON.stringify(actions ?? [])) as HttpListener['defaultActions'];
+/** The stored actions back as the SDK type: they are what DescribeListeners answered. */
+const asActions = (json: HttpListener['defaultActions']) => json as unknown as Action[];
 
 async function listenersOf(ctx: PlaybookContext<unknown>): Promise<Listener[]> {
   const elb = ctx.aws.client(ElasticLoadBalancingV2Client);
@@ -84,12 +88,12 @@ export const redirectHttpToHttps = definePlaybook<Snapshot, { description: strin
 
   async snapshot(ctx) {
     const listeners = await listenersOf(ctx);
-    return { httpListeners: listeners.filter((l) => l.Protocol === 'HTTP').map((l) => ({ arn: l.ListenerArn!, port: l.Port!, defaultActions: l.DefaultActions ?? [] })) };
+    return { httpListeners: listeners.filter((l) => l.Protocol === 'HTTP').map((l) => ({ arn: l.ListenerArn!, port: l.Port!, defaultActions: asJson(l.DefaultActions) })) };
   },
 
   async plan(ctx, current) {
     requireApplicationLoadBalancer(ctx, 'ELB.1');
-    const todo = current.httpListeners.filter((l) => !redirectsToHttps(l.defaultActions));
+    const todo = current.httpListeners.filter((l) => !redirectsToHttps(asActions(l.defaultActions)));
     const withRules = [];
     for (const l of current.httpListeners) {
       const rules = await nonRedirectingRules(ctx, l.arn);
@@ -142,8 +146,9 @@ export const redirectHttpToHttps = definePlaybook<Snapshot, { description: strin
     for (const before of snapshot.httpListeners) {
       const now = live.get(before.arn);
       // Undo only Rectify's redirect: a listener gone, or changed to something else since, is left.
-      if (!now || redirectsToHttps(before.defaultActions) || !redirectsToHttps(now.DefaultActions)) continue;
-      await ctx.aws.client(ElasticLoadBalancingV2Client).send(new ModifyListenerCommand({ ListenerArn: before.arn, DefaultActions: before.defaultActions }));
+      const actions = asActions(before.defaultActions);
+      if (!now || redirectsToHttps(actions) || !redirectsToHttps(now.DefaultActions)) continue;
+      await ctx.aws.client(ElasticLoadBalancingV2Client).send(new ModifyListenerCommand({ ListenerArn: before.arn, DefaultActions: actions }));
     }
   },
 });

@@ -108,7 +108,7 @@ describe('redirectHttpToHttps (ELB.1) against moto', () => {
     await playbook.rollback(ctx, before);
     // Assess
     expect(await playbook.snapshot(ctx)).toEqual(before);
-    expect(before.httpListeners[0]!.defaultActions[0]).toMatchObject(forward);
+    expect(before).toMatchObject({ httpListeners: [{ port: 80, defaultActions: [forward] }] });
     expect((await playbook.verify(ctx)).compliant).toBe(false);
   });
 
