@@ -139,11 +139,11 @@ describe('restrictNetworkAclAdminPorts (EC2.21) against moto', () => {
     const crowded = await networkAcl([tcp(100, 0, 65535), tcp(101, 80, 80)]);
     const before = [await entriesOf(all), await entriesOf(crowded)];
     // Act
-    const planAll = Promise.resolve().then(async () => playbook.plan(contextFor(all), await playbook.snapshot(contextFor(all))));
-    const planCrowded = Promise.resolve().then(async () => playbook.plan(contextFor(crowded), await playbook.snapshot(contextFor(crowded))));
+    const planAll = Promise.resolve().then(async () => playbook.plan(contextFor(all), await playbook.snapshot(contextFor(all)))).then(() => 'planned', (e: Error) => e.message);
+    const planCrowded = Promise.resolve().then(async () => playbook.plan(contextFor(crowded), await playbook.snapshot(contextFor(crowded)))).then(() => 'planned', (e: Error) => e.message);
     // Assess
-    await expect(planAll).rejects.toThrow(/#100 allow all traffic from 0.0.0.0\/0: narrowing it .* Rectify changed nothing/);
-    await expect(planCrowded).rejects.toThrow(/rule numbers 101, 102, but #101 is taken/);
+    expect(await planAll).toMatch(/#100 allow all traffic from 0.0.0.0\/0: narrowing it .* Rectify changed nothing/);
+    expect(await planCrowded).toMatch(/rule numbers 101, 102, but #101 is taken/);
     expect([await entriesOf(all), await entriesOf(crowded)]).toEqual(before);
   });
 

@@ -86,11 +86,13 @@ describe('redirectHttpToHttps (ELB.1) against moto', () => {
     // moto names every load balancer loadbalancer/app/…, so the Network Load Balancer is an ARN only: plan refuses it from the ARN before reading anything.
     const network = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/tcp/0123456789abcdef';
     // Act
-    const planning = Promise.resolve().then(async () => playbook.plan(context(httpOnly), await playbook.snapshot(context(httpOnly))));
-    const planningNetwork = Promise.resolve().then(async () => playbook.plan(context(network), { httpListeners: [] }));
+    const refusals = await Promise.all([
+      Promise.resolve().then(async () => playbook.plan(context(httpOnly), await playbook.snapshot(context(httpOnly)))).then(() => 'planned', (e: Error) => e.message),
+      Promise.resolve().then(async () => playbook.plan(context(network), { httpListeners: [] })).then(() => 'planned', (e: Error) => e.message),
+    ]);
     // Assess
-    await expect(planning).rejects.toThrow(/has no HTTPS listener: redirecting HTTP to HTTPS would send every client to a port nothing answers/);
-    await expect(planningNetwork).rejects.toThrow(/evaluates Application Load Balancers only/);
+    expect(refusals[0]).toMatch(/has no HTTPS listener: redirecting HTTP to HTTPS would send every client to a port nothing answers/);
+    expect(refusals[1]).toMatch(/evaluates Application Load Balancers only/);
     expect(await listenersOf(httpOnly)).toEqual(before);
   });
 

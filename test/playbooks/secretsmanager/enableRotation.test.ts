@@ -135,11 +135,11 @@ describe('enableRotation (SecretsManager.1), Secrets Manager stubbed', () => {
     const none = stubbedSecrets();
     const loose = stubbedSecrets({ RotationLambdaARN: FUNCTION_ARN }, { parameters: { maximumAllowedRotationFrequency: ['30'] }, settings: { rotationDays: 60 } });
     // Act
-    const planningNone = Promise.resolve().then(async () => playbook.plan(none.ctx, await playbook.snapshot(none.ctx)));
-    const planningLoose = Promise.resolve().then(async () => playbook.plan(loose.ctx, await playbook.snapshot(loose.ctx)));
+    const planningNone = Promise.resolve().then(async () => playbook.plan(none.ctx, await playbook.snapshot(none.ctx))).then(() => 'planned', (e: Error) => e.message);
+    const planningLoose = Promise.resolve().then(async () => playbook.plan(loose.ctx, await playbook.snapshot(loose.ctx))).then(() => 'planned', (e: Error) => e.message);
     // Assess
-    await expect(planningNone).rejects.toThrow(/names no rotation function.*Rectify does not invent one.*Rectify changed nothing/);
-    await expect(planningLoose).rejects.toThrow(/rotationDays \(60\) is less strict than the control's maximumAllowedRotationFrequency \(30/);
+    expect(await planningNone).toMatch(/names no rotation function.*Rectify does not invent one.*Rectify changed nothing/);
+    expect(await planningLoose).toMatch(/rotationDays \(60\) is less strict than the control's maximumAllowedRotationFrequency \(30/);
     expect(rotateInputs(none.sm)).toEqual([]);
     expect(rotateInputs(loose.sm)).toEqual([]);
   });

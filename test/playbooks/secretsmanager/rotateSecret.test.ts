@@ -131,11 +131,11 @@ describe('rotateSecret (SecretsManager.4), Secrets Manager stubbed', () => {
     const none = stubbedSecrets({ RotationLambdaARN: undefined });
     const loose = stubbedSecrets({}, { parameters: { maxDaysSinceRotation: ['30'] }, settings: { maxDaysSinceRotation: 60 } });
     // Act
-    const planningNone = Promise.resolve().then(async () => playbook.plan(none.ctx, await playbook.snapshot(none.ctx)));
-    const planningLoose = Promise.resolve().then(async () => playbook.plan(loose.ctx, await playbook.snapshot(loose.ctx)));
+    const planningNone = Promise.resolve().then(async () => playbook.plan(none.ctx, await playbook.snapshot(none.ctx))).then(() => 'planned', (e: Error) => e.message);
+    const planningLoose = Promise.resolve().then(async () => playbook.plan(loose.ctx, await playbook.snapshot(loose.ctx))).then(() => 'planned', (e: Error) => e.message);
     // Assess
-    await expect(planningNone).rejects.toThrow(/names no rotation function.*Rectify changed nothing/);
-    await expect(planningLoose).rejects.toThrow(/maxDaysSinceRotation \(60\) is less strict than the control's maxDaysSinceRotation \(30/);
+    expect(await planningNone).toMatch(/names no rotation function.*Rectify changed nothing/);
+    expect(await planningLoose).toMatch(/maxDaysSinceRotation \(60\) is less strict than the control's maxDaysSinceRotation \(30/);
     expect(none.sm.commandCalls(RotateSecretCommand)).toEqual([]);
     expect(loose.sm.commandCalls(RotateSecretCommand)).toEqual([]);
   });
