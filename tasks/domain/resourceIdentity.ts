@@ -51,6 +51,7 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsEc2Vpc: ec2('vpc', 'vpc'),
   AwsEc2Volume: ec2('volume', 'vol'),
   AwsEc2TransitGateway: ec2('transit-gateway', 'tgw'),
+  AwsEc2NetworkAcl: ec2('network-acl', 'acl'),
   AwsKmsKey: named('kms', 'key/', KMS_KEY_ID),
   AwsSqsQueue: named('sqs', '', '[A-Za-z0-9_-]{1,75}(?:\\.fifo)?'),
   AwsSnsTopic: named('sns', '', '[A-Za-z0-9_-]{1,251}(?:\\.fifo)?'),
@@ -82,7 +83,11 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),
   // Application, Network and Gateway Load Balancers: the name alone is ambiguous (the ARN ends with an id).
   AwsElbv2LoadBalancer: { service: 'elasticloadbalancing', regional: true, accountInArn: true, resource: /^loadbalancer\/(?:app|net|gwy)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/ },
+  // A secret's ARN ends with six random characters after its name: the name alone may also name a deleted secret's successor.
+  AwsSecretsManagerSecret: { service: 'secretsmanager', regional: true, accountInArn: true, resource: /^secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/ },
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
+  // A customer managed policy: the account's own (an AWS managed policy's ARN names the account "aws" and is refused).
+  AwsIamPolicy: { service: 'iam', regional: false, accountInArn: true, resource: /^policy\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,128}$/ },
   AwsS3Bucket: {
     service: 's3',
     regional: false,

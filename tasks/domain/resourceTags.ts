@@ -30,6 +30,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEc2Vpc: ec2('AwsEc2Vpc', 'DescribeVpcs'),
   AwsEc2Volume: ec2('AwsEc2Volume', 'DescribeVolumes'),
   AwsEc2TransitGateway: ec2('AwsEc2TransitGateway', 'DescribeTransitGateways'),
+  AwsEc2NetworkAcl: ec2('AwsEc2NetworkAcl', 'DescribeNetworkAcls'),
   AwsKmsKey: { permissions: ['kms:ListResourceTags'], load: async () => (await import('./tagReaders/kms.js')).readKmsKeyTags },
   AwsSqsQueue: { permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'], load: async () => (await import('./tagReaders/sqs.js')).readQueueTags },
   AwsSsmDocument: { permissions: ['ssm:ListTagsForResource'], load: async () => (await import('./tagReaders/ssm.js')).readDocumentTags },
@@ -38,6 +39,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsCloudTrailTrail: { permissions: ['cloudtrail:ListTags'], load: async () => (await import('./tagReaders/cloudtrail.js')).readTrailTags },
   AwsLambdaFunction: { permissions: ['lambda:ListTags'], load: async () => (await import('./tagReaders/lambda.js')).readFunctionTags },
   AwsIamUser: { permissions: ['iam:ListUserTags'], load: async () => (await import('./tagReaders/iam.js')).readUserTags },
+  AwsIamPolicy: { permissions: ['iam:ListPolicyTags'], load: async () => (await import('./tagReaders/iam.js')).readPolicyTags },
   AwsS3Bucket: { permissions: ['s3:ListAllMyBuckets', 's3:GetBucketTagging'], load: async () => (await import('./tagReaders/s3.js')).readBucketTags },
   AwsRdsDbInstance: rds,
   AwsRdsDbSnapshot: rds,
@@ -68,6 +70,10 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsElbv2LoadBalancer: {
     permissions: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'],
     load: async () => (await import('./tagReaders/elbv2.js')).readLoadBalancerTags,
+  },
+  AwsSecretsManagerSecret: {
+    permissions: ['secretsmanager:DescribeSecret'],
+    load: async () => (await import('./tagReaders/secretsmanager.js')).readSecretTags,
   },
   // An account has no resource tags: exempt it in the register, mark it production with `productionAccounts`.
   AwsAccount: { permissions: [], load: async () => async () => ({}) },

@@ -20,13 +20,16 @@ import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js'
 import { makeSnapshotsPrivate } from './ec2/makeSnapshotsPrivate.js';
 import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGroupRules.js';
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
+import { restrictNetworkAclAdminPorts } from './ec2/restrictNetworkAclAdminPorts.js';
 import { revokeWorldOpenHighRiskPorts } from './ec2/revokeWorldOpenHighRiskPorts.js';
 import { revokeWorldOpenUnauthorizedPorts } from './ec2/revokeWorldOpenUnauthorizedPorts.js';
 import { enableScanOnPush } from './ecr/enableScanOnPush.js';
+import { enableTagImmutability } from './ecr/enableTagImmutability.js';
 import { enableContainerInsights } from './ecs/enableContainerInsights.js';
 import { enableAuditLogging } from './eks/enableAuditLogging.js';
 import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
 import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
+import { redirectHttpToHttps } from './elbv2/redirectHttpToHttps.js';
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
 import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
 import { createSupportRole } from './iam/createSupportRole.js';
@@ -66,6 +69,8 @@ import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { enforceBucketOwnerOwnership } from './s3/enforceBucketOwnerOwnership.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { restrictCrossAccountBucketPolicy } from './s3/restrictCrossAccountBucketPolicy.js';
+import { enableRotation } from './secretsmanager/enableRotation.js';
+import { rotateSecret } from './secretsmanager/rotateSecret.js';
 import { removePublicTopicAccess } from './sns/removePublicTopicAccess.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { removePublicQueueAccess } from './sqs/removePublicQueueAccess.js';
@@ -94,13 +99,16 @@ export const catalog: readonly Playbook[] = [
   makeSnapshotsPrivate,
   removeDefaultSecurityGroupRules,
   requireImdsV2,
+  restrictNetworkAclAdminPorts,
   revokeWorldOpenHighRiskPorts,
   revokeWorldOpenUnauthorizedPorts,
   enableScanOnPush,
+  enableTagImmutability,
   enableContainerInsights,
   enableAuditLogging,
   dropInvalidHeaderFields,
   enableLoadBalancerDeletionProtection,
+  redirectHttpToHttps,
   setDesyncMitigationMode,
   enableEmrBlockPublicAccess,
   createSupportRole,
@@ -140,6 +148,8 @@ export const catalog: readonly Playbook[] = [
   enforceBucketOwnerOwnership,
   requireSecureTransport,
   restrictCrossAccountBucketPolicy,
+  enableRotation,
+  rotateSecret,
   removePublicTopicAccess,
   enableQueueEncryption,
   removePublicQueueAccess,

@@ -124,6 +124,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'ec2-restrict-network-acl-admin-ports',
+    controls: ['EC2.21', 'cis-aws-foundations-benchmark/v/1.4.0/5.1', 'cis-aws-foundations-benchmark/v/3.0.0/5.1', 'cis-aws-foundations-benchmark/v/5.0.0/5.2'],
+    resourceType: 'AwsEc2NetworkAcl',
+    impact: 'disruptive',
+  },
+  {
     id: 'ec2-revoke-world-open-high-risk-ports',
     controls: ['EC2.19', 'EC2.13', 'EC2.14', 'cis-aws-foundations-benchmark/v/1.2.0/4.1', 'pci-dss/v/3.2.1/PCI.EC2.5', 'cis-aws-foundations-benchmark/v/1.2.0/4.2', 'EC2.53', 'EC2.54', 'cis-aws-foundations-benchmark/v/3.0.0/5.2', 'cis-aws-foundations-benchmark/v/5.0.0/5.3', 'cis-aws-foundations-benchmark/v/3.0.0/5.3', 'cis-aws-foundations-benchmark/v/5.0.0/5.4'],
     resourceType: 'AwsEc2SecurityGroup',
@@ -140,6 +146,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     controls: ['ECR.1'],
     resourceType: 'AwsEcrRepository',
     impact: 'non-disruptive',
+  },
+  {
+    id: 'ecr-enable-tag-immutability',
+    controls: ['ECR.2'],
+    resourceType: 'AwsEcrRepository',
+    impact: 'disruptive',
   },
   {
     id: 'ecs-enable-container-insights',
@@ -164,6 +176,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     controls: ['ELB.6'],
     resourceType: 'AwsElbv2LoadBalancer',
     impact: 'non-disruptive',
+  },
+  {
+    id: 'elbv2-redirect-http-to-https',
+    controls: ['ELB.1', 'pci-dss/v/3.2.1/PCI.ELBv2.1'],
+    resourceType: 'AwsElbv2LoadBalancer',
+    impact: 'disruptive',
   },
   {
     id: 'elbv2-set-desync-mitigation-mode',
@@ -397,6 +415,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 's3-restrict-cross-account-bucket-policy',
     controls: ['S3.6'],
     resourceType: 'AwsS3Bucket',
+    impact: 'disruptive',
+  },
+  {
+    id: 'secretsmanager-enable-rotation',
+    controls: ['SecretsManager.1'],
+    resourceType: 'AwsSecretsManagerSecret',
+    impact: 'disruptive',
+  },
+  {
+    id: 'secretsmanager-rotate-secret',
+    controls: ['SecretsManager.4'],
+    resourceType: 'AwsSecretsManagerSecret',
     impact: 'disruptive',
   },
   {

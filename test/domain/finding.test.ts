@@ -63,6 +63,16 @@ describe('one canonical resource identity', () => {
     expect(() => of('AwsIamUser', 'alice')).toThrow(expect.objectContaining({ name: ErrorName.InvalidFinding }));
   });
 
+  it("takes a customer managed IAM policy by its ARN, path included, and refuses an AWS managed one or another account's", () => {
+    // Act
+    const of = (Id: string) => identityOf({ Type: 'AwsIamPolicy', Id, Region: 'us-east-1' }).id;
+    // Assess
+    expect(of('arn:aws:iam::111122223333:policy/team/admin-all')).toBe('arn:aws:iam::111122223333:policy/team/admin-all');
+    expect(() => of('arn:aws:iam::aws:policy/AdministratorAccess')).toThrow(expect.objectContaining({ name: ErrorName.InvalidFinding }));
+    expect(() => of('arn:aws:iam::999999999999:policy/admin-all')).toThrow(expect.objectContaining({ name: ErrorName.InvalidFinding }));
+    expect(() => of('admin-all')).toThrow(expect.objectContaining({ name: ErrorName.InvalidFinding }));
+  });
+
   it('refuses ids that disagree with the finding or are not of the type: wrong partition, region, account, service, case, encoding', () => {
     // Prepare
     const bad = [

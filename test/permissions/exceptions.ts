@@ -59,6 +59,14 @@ export const UNEXERCISED_PERMISSIONS: readonly UnexercisedPermission[] = [
       'playbooks for these types (CloudFormation.3, StepFunctions.1) are not emulated, so no scenario runs them; the readers are tested against moto ' +
       'in test/aws/resourceTagsCatalogV2.test.ts.',
   })),
+  {
+    playbook: 'tag reads',
+    action: 'secretsmanager:DescribeSecret',
+    reason:
+      'Tag reads of Secrets Manager secrets (tasks/domain/tagReaders/secretsmanager.ts): the only playbooks for the type (SecretsManager.1, .4) are ' +
+      'not emulated (moto runs rotation functions only in Docker), so no scenario runs them; the reader is tested against moto in ' +
+      'test/aws/resourceTagsBehaviour.test.ts.',
+  },
 ];
 
 /**

@@ -131,6 +131,8 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'AccessAnalyzer.CreateAnalyzer': ['access-analyzer:CreateAnalyzer', 'iam:CreateServiceLinkedRole'],
   // Rectify's CreateRole always passes Tags (iam/createSupportRole.ts): IAM authorizes them with iam:TagRole.
   'IAM.CreateRole': ['iam:CreateRole', 'iam:TagRole'],
+  // RotateSecret invokes the rotation function as the caller: "You also need lambda:InvokeFunction" (Secrets Manager API Reference, RotateSecret).
+  'SecretsManager.RotateSecret': ['secretsmanager:RotateSecret', 'lambda:InvokeFunction'],
   // API Gateway: HTTP methods on resource paths.
   'APIGateway.GetStage': (call) => [{ action: 'apigateway:GET', resourceArn: apiGatewayStage(call) }],
   'APIGateway.UpdateStage': (call) => [{ action: 'apigateway:PATCH', resourceArn: apiGatewayStage(call) }],

@@ -1,5 +1,6 @@
 import {
   DescribeInstancesCommand,
+  DescribeNetworkAclsCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewaysCommand,
@@ -30,4 +31,5 @@ export const ec2TagReaders: Readonly<Record<string, ReadTags>> = {
   AwsEc2TransitGateway: ec2Reader(async (ec2, id) =>
     (await ec2.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [id] }))).TransitGateways?.find((g) => g.TransitGatewayId === id),
   ),
+  AwsEc2NetworkAcl: ec2Reader(async (ec2, id) => (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [id] }))).NetworkAcls?.find((a) => a.NetworkAclId === id)),
 };

@@ -1,4 +1,4 @@
-import { CreatePolicyVersionCommand, DeletePolicyVersionCommand, IAMClient, paginateListPolicyTags, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
+import { CreatePolicyVersionCommand, DeletePolicyVersionCommand, IAMClient, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
 import * as z from 'zod';
 import { Impact } from '../../domain/constants.js';
 import { RemediationFailedError } from '../../domain/errors.js';
@@ -101,17 +101,8 @@ export const removeFullAdminStatements = definePlaybook<PolicySnapshot, NewVersi
     'iam:CreatePolicyVersion',
     'iam:SetDefaultPolicyVersion',
     'iam:DeletePolicyVersion',
-    'iam:ListPolicyTags',
   ],
   settings: Settings,
-  async readTags(ctx) {
-    const tags: Record<string, string> = {};
-    for await (const page of paginateListPolicyTags({ client: ctx.aws.client(IAMClient) }, { PolicyArn: policyArnOf(ctx) })) {
-      for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
-    }
-    return tags;
-  },
-
   async snapshot(ctx) {
     const policyArn = policyArnOf(ctx);
     const { defaultVersionId } = await readPolicy(ctx, policyArn);
