@@ -50,6 +50,7 @@ import { enableRedshiftAutomatedSnapshots } from './redshift/enableAutomatedSnap
 import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAccess.js';
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
+import { enableServerAccessLogging } from './s3/enableServerAccessLogging.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
@@ -107,6 +108,7 @@ export const catalog: readonly Playbook[] = [
   enableAccountBlockPublicAccess,
   enableBucketBlockPublicAccess,
   enableBucketVersioning,
+  enableServerAccessLogging,
   requireSecureTransport,
   enableQueueEncryption,
   blockPublicDocumentSharing,

@@ -304,6 +304,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 's3-enable-server-access-logging',
+    controls: ['S3.9', 'CloudTrail.7', 'cis-aws-foundations-benchmark/v/1.2.0/2.6', 'cis-aws-foundations-benchmark/v/1.4.0/3.6', 'cis-aws-foundations-benchmark/v/3.0.0/3.4'],
+    resourceType: 'AwsS3Bucket',
+    impact: 'disruptive',
+  },
+  {
     id: 's3-require-secure-transport',
     controls: ['S3.5', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.1', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.1', 'pci-dss/v/3.2.1/PCI.S3.5'],
     resourceType: 'AwsS3Bucket',
