@@ -7,6 +7,7 @@ import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
+import { encryptTrailLogs } from './cloudtrail/encryptTrailLogs.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
@@ -65,6 +66,7 @@ export const catalog: readonly Playbook[] = [
   encryptCacheData,
   enableTerminationProtection,
   enableLogFileValidation,
+  encryptTrailLogs,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,

@@ -46,6 +46,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'cloudtrail-encrypt-trail-logs',
+    controls: ['CloudTrail.2', 'cis-aws-foundations-benchmark/v/1.2.0/2.7', 'cis-aws-foundations-benchmark/v/1.4.0/3.7', 'cis-aws-foundations-benchmark/v/3.0.0/3.5', 'pci-dss/v/3.2.1/PCI.CloudTrail.1'],
+    resourceType: 'AwsCloudTrailTrail',
+    impact: 'disruptive',
+  },
+  {
     id: 'documentdb-make-cluster-snapshot-private',
     controls: ['DocumentDB.3'],
     resourceType: 'AwsRdsDbClusterSnapshot',

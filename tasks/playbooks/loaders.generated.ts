@@ -10,6 +10,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'apigateway-encrypt-cache-data': async () => (await import('./apigateway/encryptCacheData.js')).encryptCacheData,
   'cloudformation-enable-termination-protection': async () => (await import('./cloudformation/enableTerminationProtection.js')).enableTerminationProtection,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
+  'cloudtrail-encrypt-trail-logs': async () => (await import('./cloudtrail/encryptTrailLogs.js')).encryptTrailLogs,
   'documentdb-make-cluster-snapshot-private': async () => (await import('./documentdb/makeClusterSnapshotPrivate.js')).makeDocumentDbClusterSnapshotPrivate,
   'dynamodb-enable-deletion-protection': async () => (await import('./dynamodb/enableDeletionProtection.js')).enableDynamoDbDeletionProtection,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,

@@ -58,6 +58,8 @@ export const RESOURCE_ARN_PATTERNS = {
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',
   'kinesis:stream': 'arn:${Partition}:kinesis:*:${Account}:stream/*',
+  // The only alias Rectify creates: cloudtrail/trailKey.ts's alias/rectify-cloudtrail.
+  'kms:alias': 'arn:${Partition}:kms:*:${Account}:alias/rectify-*',
   'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
   'lambda:function': 'arn:${Partition}:lambda:*:${Account}:function:*',
   'logs:log-group': 'arn:${Partition}:logs:*:${Account}:log-group:*',
@@ -151,6 +153,8 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'kms:GetKeyRotationStatus': ['kms:key'],
   'kms:ListResourceTags': ['kms:key'],
   'kms:ScheduleKeyDeletion': ['kms:key'],
+  'kms:CreateAlias': ['kms:alias', 'kms:key'],
+  'kms:TagResource': ['kms:key'],
   'lambda:AddPermission': ['lambda:function'],
   'lambda:GetFunctionConfiguration': ['lambda:function'],
   'lambda:GetPolicy': ['lambda:function'],

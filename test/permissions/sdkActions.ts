@@ -137,6 +137,8 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'APIGateway.GetAccount': (call) => [{ action: 'apigateway:GET', resourceArn: `arn:aws:apigateway:${call.region}::/account` }],
   // Rectify creates log groups tagged rectify:created-by: tags on create need logs:TagResource too.
   'CloudWatchLogs.CreateLogGroup': ['logs:CreateLogGroup', 'logs:TagResource'],
+  // Rectify creates KMS keys tagged rectify:created-by (cloudtrail/trailKey.ts): CreateKey with Tags needs kms:TagResource too (AWS KMS API Reference, CreateKey).
+  'KMS.CreateKey': ['kms:CreateKey', 'kms:TagResource'],
   // Rectify updates a state machine only to turn its logging on (StepFunctions.1): the caller configuring
   // vended logs needs the log-delivery actions too (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
   'SFN.UpdateStateMachine': [
