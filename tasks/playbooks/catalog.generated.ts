@@ -8,6 +8,7 @@ import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { encryptTrailLogs } from './cloudtrail/encryptTrailLogs.js';
+import { sendTrailToCloudWatchLogs } from './cloudtrail/sendTrailToCloudWatchLogs.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
@@ -67,6 +68,7 @@ export const catalog: readonly Playbook[] = [
   enableTerminationProtection,
   enableLogFileValidation,
   encryptTrailLogs,
+  sendTrailToCloudWatchLogs,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,

@@ -52,6 +52,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'cloudtrail-send-trail-to-cloudwatch-logs',
+    controls: ['CloudTrail.5', 'cis-aws-foundations-benchmark/v/1.2.0/2.4', 'cis-aws-foundations-benchmark/v/1.4.0/3.4', 'pci-dss/v/3.2.1/PCI.CloudTrail.4'],
+    resourceType: 'AwsCloudTrailTrail',
+    impact: 'disruptive',
+  },
+  {
     id: 'documentdb-make-cluster-snapshot-private',
     controls: ['DocumentDB.3'],
     resourceType: 'AwsRdsDbClusterSnapshot',

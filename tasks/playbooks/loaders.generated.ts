@@ -11,6 +11,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'cloudformation-enable-termination-protection': async () => (await import('./cloudformation/enableTerminationProtection.js')).enableTerminationProtection,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'cloudtrail-encrypt-trail-logs': async () => (await import('./cloudtrail/encryptTrailLogs.js')).encryptTrailLogs,
+  'cloudtrail-send-trail-to-cloudwatch-logs': async () => (await import('./cloudtrail/sendTrailToCloudWatchLogs.js')).sendTrailToCloudWatchLogs,
   'documentdb-make-cluster-snapshot-private': async () => (await import('./documentdb/makeClusterSnapshotPrivate.js')).makeDocumentDbClusterSnapshotPrivate,
   'dynamodb-enable-deletion-protection': async () => (await import('./dynamodb/enableDeletionProtection.js')).enableDynamoDbDeletionProtection,
   'dynamodb-enable-point-in-time-recovery': async () => (await import('./dynamodb/enablePointInTimeRecovery.js')).enablePointInTimeRecovery,

@@ -54,6 +54,8 @@ export const RESOURCE_ARN_PATTERNS = {
   'iam:role': [
     'arn:${Partition}:iam::${Account}:role/rectify-aws-support',
     'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
+    // The role CloudTrail.5 creates for CloudTrail to deliver to CloudWatch Logs (cloudtrail/logsDeliveryRole.ts).
+    'arn:${Partition}:iam::${Account}:role/rectify-cloudtrail-logs',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',
@@ -140,6 +142,8 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:ListUserTags': ['iam:user'],
   'iam:SimulatePrincipalPolicy': ['iam:role'],
   'iam:TagRole': ['iam:role'],
+  'iam:DeleteRolePolicy': ['iam:role'],
+  'iam:PutRolePolicy': ['iam:role'],
   'iam:UpdateAccessKey': ['iam:user'],
   'kms:CancelKeyDeletion': ['kms:key'],
   'kinesis:DescribeStreamSummary': ['kinesis:stream'],

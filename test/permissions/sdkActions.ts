@@ -139,6 +139,14 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'CloudWatchLogs.CreateLogGroup': ['logs:CreateLogGroup', 'logs:TagResource'],
   // Rectify creates KMS keys tagged rectify:created-by (cloudtrail/trailKey.ts): CreateKey with Tags needs kms:TagResource too (AWS KMS API Reference, CreateKey).
   'KMS.CreateKey': ['kms:CreateKey', 'kms:TagResource'],
+  // Pointing a trail at a CloudWatch Logs role passes that role to CloudTrail: IAM checks iam:PassRole on it (CloudTrail User Guide, "Sending events to CloudWatch Logs").
+  'CloudTrail.UpdateTrail': (call) => [
+    { action: 'cloudtrail:UpdateTrail' },
+    ...[call.names.CloudWatchLogsRoleArn ?? []]
+      .flat()
+      .filter((role) => role !== '')
+      .map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } })),
+  ],
   // Rectify updates a state machine only to turn its logging on (StepFunctions.1): the caller configuring
   // vended logs needs the log-delivery actions too (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
   'SFN.UpdateStateMachine': [
