@@ -53,6 +53,7 @@ import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAcc
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { enableServerAccessLogging } from './s3/enableServerAccessLogging.js';
+import { logObjectLevelEvents } from './s3/logObjectLevelEvents.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
@@ -113,6 +114,7 @@ export const catalog: readonly Playbook[] = [
   enableBucketBlockPublicAccess,
   enableBucketVersioning,
   enableServerAccessLogging,
+  logObjectLevelEvents,
   requireSecureTransport,
   enableQueueEncryption,
   blockPublicDocumentSharing,

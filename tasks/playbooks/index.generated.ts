@@ -322,6 +322,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 's3-log-object-level-events',
+    controls: ['S3.22', 'cis-aws-foundations-benchmark/v/1.4.0/3.10', 'cis-aws-foundations-benchmark/v/3.0.0/3.8', 'S3.23', 'cis-aws-foundations-benchmark/v/1.4.0/3.11', 'cis-aws-foundations-benchmark/v/3.0.0/3.9'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
     id: 's3-require-secure-transport',
     controls: ['S3.5', 'cis-aws-foundations-benchmark/v/1.4.0/2.1.2', 'cis-aws-foundations-benchmark/v/3.0.0/2.1.1', 'cis-aws-foundations-benchmark/v/5.0.0/2.1.1', 'pci-dss/v/3.2.1/PCI.S3.5'],
     resourceType: 'AwsS3Bucket',

@@ -56,6 +56,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   's3-enable-bucket-block-public-access': async () => (await import('./s3/enableBucketBlockPublicAccess.js')).enableBucketBlockPublicAccess,
   's3-enable-bucket-versioning': async () => (await import('./s3/enableBucketVersioning.js')).enableBucketVersioning,
   's3-enable-server-access-logging': async () => (await import('./s3/enableServerAccessLogging.js')).enableServerAccessLogging,
+  's3-log-object-level-events': async () => (await import('./s3/logObjectLevelEvents.js')).logObjectLevelEvents,
   's3-require-secure-transport': async () => (await import('./s3/requireSecureTransport.js')).requireSecureTransport,
   'sqs-enable-queue-encryption': async () => (await import('./sqs/enableQueueEncryption.js')).enableQueueEncryption,
   'ssm-block-public-document-sharing': async () => (await import('./ssm/blockPublicDocumentSharing.js')).blockPublicDocumentSharing,
