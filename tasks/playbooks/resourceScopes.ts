@@ -102,6 +102,8 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'cloudtrail:GetTrail': ['cloudtrail:trail'],
   'cloudtrail:ListTags': ['cloudtrail:trail'],
   'cloudtrail:UpdateTrail': ['cloudtrail:trail'],
+  'cloudtrail:GetEventSelectors': ['cloudtrail:trail'],
+  'cloudtrail:PutEventSelectors': ['cloudtrail:trail'],
   'dynamodb:DescribeContinuousBackups': ['dynamodb:table'],
   'dynamodb:DescribeTable': ['dynamodb:table'],
   'dynamodb:ListTagsOfResource': ['dynamodb:table'],
