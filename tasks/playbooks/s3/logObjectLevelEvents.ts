@@ -31,24 +31,30 @@ const DEFAULT_SELECTOR: EventSelector = { ReadWriteType: 'All', IncludeManagemen
 /** The basic selector value meaning "every current and future bucket". */
 const ALL_BUCKETS = /^arn:aws[a-z-]*:s3(:::)?$/;
 
+/** SDK shapes as the JSON a snapshot stores (the stored snapshot is compared with a fresh one after rollback). */
+const asJson = (value: readonly unknown[]): JsonValue[] => JSON.parse(JSON.stringify(value)) as JsonValue[];
+const basicOf = (selectors: Selectors) => selectors.eventSelectors as unknown as EventSelector[];
+const advancedOf = (selectors: Selectors) => selectors.advancedEventSelectors as unknown as AdvancedEventSelector[];
+
 async function selectorsOf(ctx: PlaybookContext<unknown>, trail: string): Promise<Selectors> {
   const out = await ctx.aws.client(CloudTrailClient).send(new GetEventSelectorsCommand({ TrailName: trail }));
   const advanced = out.AdvancedEventSelectors ?? [];
   // A trail that never had selectors set logs CloudTrail's default; moto 5.2.1 answers an empty list for it.
   const basic = out.EventSelectors?.length ? out.EventSelectors : advanced.length ? [] : [DEFAULT_SELECTOR];
-  return { eventSelectors: basic as JsonValue[], advancedEventSelectors: advanced as JsonValue[] };
+  return { eventSelectors: asJson(basic), advancedEventSelectors: asJson(advanced) };
 }
 
 /** Whether basic or advanced selectors log `direction` S3 object events for every bucket, as the Config rules read them. */
 function logsAllObjects(selectors: Selectors, direction: Direction): boolean {
   const wanted = direction === 'write' ? ['All', 'WriteOnly'] : ['All', 'ReadOnly'];
-  const basic = (selectors.eventSelectors as EventSelector[]).some(
+  const basic = basicOf(selectors).some(
     (s) => wanted.includes(s.ReadWriteType ?? 'All') && (s.DataResources ?? []).some((d) => d.Type === 'AWS::S3::Object' && (d.Values ?? []).some((v) => ALL_BUCKETS.test(v))),
   );
-  const advanced = (selectors.advancedEventSelectors as AdvancedEventSelector[]).some((s) => {
-    const field = (name: string) => s.FieldSelectors.find((f) => f.Field === name);
+  const advanced = advancedOf(selectors).some((s) => {
+    const fields = s.FieldSelectors ?? [];
+    const field = (name: string) => fields.find((f) => f.Field === name);
     const readOnly = field('readOnly')?.Equals;
-    const unfiltered = s.FieldSelectors.every((f) => ['eventCategory', 'resources.type', 'readOnly'].includes(f.Field));
+    const unfiltered = fields.every((f) => ['eventCategory', 'resources.type', 'readOnly'].includes(f.Field ?? ''));
     const directionOk = !readOnly || readOnly.includes(direction === 'write' ? 'false' : 'true');
     return field('eventCategory')?.Equals?.includes('Data') && field('resources.type')?.Equals?.includes('AWS::S3::Object') && unfiltered && directionOk;
   });
@@ -85,22 +91,22 @@ function withObjectEvents(current: Selectors, direction: Direction): Selectors {
         { Field: 'readOnly', Equals: [direction === 'write' ? 'false' : 'true'] },
       ],
     };
-    return { eventSelectors: [], advancedEventSelectors: [...current.advancedEventSelectors, added as JsonValue] };
+    return { eventSelectors: [], advancedEventSelectors: [...current.advancedEventSelectors, ...asJson([added])] };
   }
   const added: EventSelector = {
     ReadWriteType: direction === 'write' ? 'WriteOnly' : 'ReadOnly',
     IncludeManagementEvents: false,
     DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }],
   };
-  return { eventSelectors: [...current.eventSelectors, added as JsonValue], advancedEventSelectors: [] };
+  return { eventSelectors: [...current.eventSelectors, ...asJson([added])], advancedEventSelectors: [] };
 }
 
 async function putSelectors(ctx: PlaybookContext<unknown>, trail: string, selectors: Selectors): Promise<void> {
   await ctx.aws.client(CloudTrailClient).send(
     new PutEventSelectorsCommand(
       selectors.advancedEventSelectors.length > 0
-        ? { TrailName: trail, AdvancedEventSelectors: selectors.advancedEventSelectors as AdvancedEventSelector[] }
-        : { TrailName: trail, EventSelectors: selectors.eventSelectors as EventSelector[] },
+        ? { TrailName: trail, AdvancedEventSelectors: advancedOf(selectors) }
+        : { TrailName: trail, EventSelectors: basicOf(selectors) },
     ),
   );
 }
