@@ -20,14 +20,17 @@ export async function readTrail(ctx: PlaybookContext<unknown, unknown>): Promise
 }
 
 /**
- * Refuse a trail this account and Region cannot update: an organization trail owned by another
- * account (the management account changes it), or a multi-Region trail outside its home Region.
+ * Refuse a trail this account and Region cannot or must not update: a service's own trail (named
+ * `…-DO-NOT-EDIT`), an organization trail owned by another account (the management account
+ * changes it), or a multi-Region trail outside its home Region.
  */
 export function requireUpdatable(ctx: PlaybookContext<unknown, unknown>, trail: Trail, what: string): void {
   // arn:aws:cloudtrail:<home region>:<owner account>:trail/<name>
   const [, , , arnRegion, owner] = (trail.TrailARN ?? ctx.resource.id).split(':');
   let reason: string | undefined;
-  if (owner && owner !== ctx.resource.account) reason = `it is an organization trail owned by account ${owner}: change it there, in the management account`;
+  // A trail a service made for itself says so in its name (Macie classic's AWSMacieTrail-DO-NOT-EDIT): changing it may break that service.
+  if (/DO-NOT-EDIT$/i.test(trail.Name ?? '')) reason = `its name says it belongs to a service that made it (${trail.Name}) and must not be edited: configure that service, or use another trail`;
+  else if (owner && owner !== ctx.resource.account) reason = `it is an organization trail owned by account ${owner}: change it there, in the management account`;
   else if ((trail.HomeRegion ?? arnRegion) && (trail.HomeRegion ?? arnRegion) !== ctx.resource.region) {
     reason = `its home Region is ${trail.HomeRegion ?? arnRegion}, and CloudTrail updates a trail only from its home Region: fix the finding there`;
   }

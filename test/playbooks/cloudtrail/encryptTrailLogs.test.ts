@@ -152,4 +152,19 @@ describe('encryptTrailLogs (CloudTrail.2) against moto', () => {
     await expect(applying).rejects.toThrow(/alias\/rectify-cloudtrail points to key .* which is PendingDeletion/);
     expect((await trailOf(account, name)).KmsKeyId).toBeFalsy();
   });
+
+  it('refuses a service\'s own trail (…-DO-NOT-EDIT) and changes nothing', async () => {
+    // Prepare: the trail Macie classic made for itself, as in the AWS sample CloudTrail.2 finding.
+    const account = newAccount();
+    const name = 'AWSMacieTrail-DO-NOT-EDIT';
+    await aws.clients(account).client(S3Client).send(new CreateBucketCommand({ Bucket: `macie-${account}` }));
+    await cloudtrail(account).send(new CreateTrailCommand({ Name: name, S3BucketName: `macie-${account}` }));
+    const ctx = contextFor(account, name);
+    // Act
+    const planning = playbook.plan(ctx, await playbook.snapshot(ctx));
+    // Assess
+    await expect(planning).rejects.toThrow(/belongs to a service that made it \(AWSMacieTrail-DO-NOT-EDIT\)/);
+    expect((await trailOf(account, name)).KmsKeyId).toBeFalsy();
+    expect(await keyState(account)).toBeUndefined();
+  });
 });
