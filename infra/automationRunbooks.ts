@@ -4,9 +4,9 @@ import {
   DELETION_PROTECTION_RUNBOOK,
   enableDeletionProtectionWithRunbook,
 } from '../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
+import { createdPassedRoles, PASS_ROLE, PLAYBOOK_PASSED_ROLES, type PassedRole } from './passedRoles.js';
 
-/** The action that hands a role to a service; never granted on "*" (privilege escalation). */
-export const PASS_ROLE = 'iam:PassRole';
+export { PASS_ROLE };
 
 /** The service runbooks run in, and the only one an automation role may be passed to. */
 export const SSM_SERVICE = 'ssm.amazonaws.com';
@@ -78,7 +78,8 @@ export function automationRoles(
   runbooks: Readonly<Record<string, AutomationRunbook>> = PLAYBOOK_RUNBOOKS,
 ): AutomationRoleSpec[] {
   const byName = new Map<string, AutomationRunbook[]>();
-  for (const playbook of playbooks.filter((p) => p.permissions.includes(PASS_ROLE))) {
+  // A playbook that passes a role it creates itself (infra/passedRoles.ts) runs no runbook.
+  for (const playbook of playbooks.filter((p) => p.permissions.includes(PASS_ROLE) && !PLAYBOOK_PASSED_ROLES[p.id])) {
     const runbook = runbooks[playbook.id];
     if (!runbook) {
       throw new Error(
@@ -97,4 +98,15 @@ export function automationRoles(
       runbooks: [...new Set(list.map((r) => r.document))].sort(),
       resources: (scope: ArnScope) => [...new Set(list.flatMap((r) => r.resources(scope)))].sort(),
     }));
+}
+
+/**
+ * Every role the change role may pass, with its service: the runbooks' automation roles (to SSM)
+ * and the roles playbooks create for a service (infra/passedRoles.ts).
+ *
+ * @example
+ * passableRoleNames(allPlaybooks()); // [{ roleName: 'RectifyAutomationRole', service: 'ssm.amazonaws.com' }, { roleName: 'rectify-cloudtrail-logs', service: 'cloudtrail.amazonaws.com' }]
+ */
+export function passableRoleNames(playbooks: readonly Playbook[]): PassedRole[] {
+  return [...automationRoles(playbooks).map((spec) => ({ roleName: spec.roleName, service: SSM_SERVICE })), ...createdPassedRoles(playbooks)];
 }

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { MemberRole } from '../tasks/aws/memberRole.js';
 import { tagReadPermissionsFor } from '../tasks/domain/resourceTags.js';
 import { allPlaybooks, changeRoleActions, readRoleActions } from '../tasks/playbooks/registry.js';
-import { automationRoles, SSM_SERVICE } from './automationRunbooks.js';
+import { automationRoles, passableRoleNames } from './automationRunbooks.js';
 import type { RectifyConfig } from './config.js';
 import { AutomationRole } from './constructs/AutomationRole.js';
 import { MemberRemediationRole } from './constructs/MemberRemediationRole.js';
@@ -66,8 +66,8 @@ export class RectifyMemberStack extends Stack {
       roleName: config.memberRoleName,
       trustedRoleArns: trusted(MemberRole.change),
       actions: changeRoleActions(playbooks, tagReads),
-      // By name, as the playbooks build the ARN, in this account only.
-      passableRoles: automation.map((spec) => ({ roleArn: roleArn(Aws.PARTITION, Aws.ACCOUNT_ID, spec.roleName), service: SSM_SERVICE })),
+      // By name, as the playbooks build the ARN, in this account only: the runbooks' automation roles to SSM, the roles playbooks create to their service.
+      passableRoles: passableRoleNames(playbooks).map((passed) => ({ roleArn: roleArn(Aws.PARTITION, Aws.ACCOUNT_ID, passed.roleName), service: passed.service })),
     });
   }
 }

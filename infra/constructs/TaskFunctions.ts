@@ -12,7 +12,7 @@ import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, changeRoleActions, readRoleActions } from '../../tasks/playbooks/registry.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
-import { automationRoles, PASS_ROLE, SSM_SERVICE } from '../automationRunbooks.js';
+import { automationRoles, PASS_ROLE, passableRoleNames } from '../automationRunbooks.js';
 import { grantTaskAccess } from '../grantTaskAccess.js';
 import { playbookManagedPolicies } from '../playbookStatements.js';
 import { REMEDIATION_TASK_ROLE_NAME, roleArn } from '../names.js';
@@ -223,12 +223,19 @@ export class TaskFunctions extends Construct {
     }
     if (changeRoles.length === 0) return made;
     const actions = changeRoleActions(playbooks, tagReads);
-    // iam:PassRole never on "*": only the runbooks' automation roles of this account, only to SSM.
-    const passable = automationRoles(playbooks).map((spec) => roleArn(partition, account, spec.roleName));
-    const passRole =
-      actions.includes(PASS_ROLE) && passable.length > 0
-        ? [new iam.PolicyStatement({ actions: [PASS_ROLE], resources: passable, conditions: { StringEquals: { 'iam:PassedToService': SSM_SERVICE } } })]
-        : [];
+    // iam:PassRole never on "*": only the runbooks' automation roles of this account to SSM, and the roles playbooks create to their service.
+    const passable = passableRoleNames(playbooks);
+    const services = [...new Set(passable.map((p) => p.service))].sort();
+    const passRole = actions.includes(PASS_ROLE)
+      ? services.map(
+          (service) =>
+            new iam.PolicyStatement({
+              actions: [PASS_ROLE],
+              resources: passable.filter((p) => p.service === service).map((p) => roleArn(partition, account, p.roleName)),
+              conditions: { StringEquals: { 'iam:PassedToService': service } },
+            }),
+        )
+      : [];
     playbookManagedPolicies(this, 'SameAccountPlaybook', changeRoles, actions.filter((a) => a !== PASS_ROLE), 'sameAccountShortcut, Remediate and Rollback', passRole);
     return made;
   }

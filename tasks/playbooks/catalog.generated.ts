@@ -7,6 +7,8 @@ import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
+import { encryptTrailLogs } from './cloudtrail/encryptTrailLogs.js';
+import { sendTrailToCloudWatchLogs } from './cloudtrail/sendTrailToCloudWatchLogs.js';
 import { createCisMetricFilterAlarm } from './cloudwatch/createCisMetricFilterAlarm.js';
 import { enableAlarmActions } from './cloudwatch/enableAlarmActions.js';
 import { setLogGroupRetention } from './cloudwatch/setLogGroupRetention.js';
@@ -66,7 +68,9 @@ import { enableRedshiftEnhancedVpcRouting } from './redshift/enableEnhancedVpcRo
 import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAccess.js';
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
+import { enableServerAccessLogging } from './s3/enableServerAccessLogging.js';
 import { enforceBucketOwnerOwnership } from './s3/enforceBucketOwnerOwnership.js';
+import { logObjectLevelEvents } from './s3/logObjectLevelEvents.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { restrictCrossAccountBucketPolicy } from './s3/restrictCrossAccountBucketPolicy.js';
 import { enableRotation } from './secretsmanager/enableRotation.js';
@@ -86,6 +90,8 @@ export const catalog: readonly Playbook[] = [
   encryptCacheData,
   enableTerminationProtection,
   enableLogFileValidation,
+  encryptTrailLogs,
+  sendTrailToCloudWatchLogs,
   createCisMetricFilterAlarm,
   enableAlarmActions,
   setLogGroupRetention,
@@ -145,7 +151,9 @@ export const catalog: readonly Playbook[] = [
   enableAccountBlockPublicAccess,
   enableBucketBlockPublicAccess,
   enableBucketVersioning,
+  enableServerAccessLogging,
   enforceBucketOwnerOwnership,
+  logObjectLevelEvents,
   requireSecureTransport,
   restrictCrossAccountBucketPolicy,
   enableRotation,

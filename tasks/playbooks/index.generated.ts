@@ -46,6 +46,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 'cloudtrail-encrypt-trail-logs',
+    controls: ['CloudTrail.2', 'cis-aws-foundations-benchmark/v/1.2.0/2.7', 'cis-aws-foundations-benchmark/v/1.4.0/3.7', 'cis-aws-foundations-benchmark/v/3.0.0/3.5', 'pci-dss/v/3.2.1/PCI.CloudTrail.1'],
+    resourceType: 'AwsCloudTrailTrail',
+    impact: 'disruptive',
+  },
+  {
+    id: 'cloudtrail-send-trail-to-cloudwatch-logs',
+    controls: ['CloudTrail.5', 'cis-aws-foundations-benchmark/v/1.2.0/2.4', 'cis-aws-foundations-benchmark/v/1.4.0/3.4', 'pci-dss/v/3.2.1/PCI.CloudTrail.4'],
+    resourceType: 'AwsCloudTrailTrail',
+    impact: 'disruptive',
+  },
+  {
     id: 'cloudwatch-create-cis-metric-filter-alarm',
     controls: ['CloudWatch.1', 'cis-aws-foundations-benchmark/v/1.2.0/1.1', 'cis-aws-foundations-benchmark/v/1.2.0/3.3', 'cis-aws-foundations-benchmark/v/1.4.0/1.7', 'cis-aws-foundations-benchmark/v/1.4.0/4.3', 'pci-dss/v/3.2.1/PCI.CW.1', 'CloudWatch.2', 'cis-aws-foundations-benchmark/v/1.2.0/3.1', 'CloudWatch.3', 'cis-aws-foundations-benchmark/v/1.2.0/3.2', 'CloudWatch.4', 'cis-aws-foundations-benchmark/v/1.2.0/3.4', 'cis-aws-foundations-benchmark/v/1.4.0/4.4', 'CloudWatch.5', 'cis-aws-foundations-benchmark/v/1.2.0/3.5', 'cis-aws-foundations-benchmark/v/1.4.0/4.5', 'CloudWatch.6', 'cis-aws-foundations-benchmark/v/1.2.0/3.6', 'cis-aws-foundations-benchmark/v/1.4.0/4.6', 'CloudWatch.7', 'cis-aws-foundations-benchmark/v/1.2.0/3.7', 'cis-aws-foundations-benchmark/v/1.4.0/4.7', 'CloudWatch.8', 'cis-aws-foundations-benchmark/v/1.2.0/3.8', 'cis-aws-foundations-benchmark/v/1.4.0/4.8', 'CloudWatch.9', 'cis-aws-foundations-benchmark/v/1.2.0/3.9', 'cis-aws-foundations-benchmark/v/1.4.0/4.9', 'CloudWatch.10', 'cis-aws-foundations-benchmark/v/1.2.0/3.10', 'cis-aws-foundations-benchmark/v/1.4.0/4.10', 'CloudWatch.11', 'cis-aws-foundations-benchmark/v/1.2.0/3.11', 'cis-aws-foundations-benchmark/v/1.4.0/4.11', 'CloudWatch.12', 'cis-aws-foundations-benchmark/v/1.2.0/3.12', 'cis-aws-foundations-benchmark/v/1.4.0/4.12', 'CloudWatch.13', 'cis-aws-foundations-benchmark/v/1.2.0/3.13', 'cis-aws-foundations-benchmark/v/1.4.0/4.13', 'CloudWatch.14', 'cis-aws-foundations-benchmark/v/1.2.0/3.14', 'cis-aws-foundations-benchmark/v/1.4.0/4.14'],
     resourceType: 'AwsAccount',
@@ -400,9 +412,21 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'non-disruptive',
   },
   {
+    id: 's3-enable-server-access-logging',
+    controls: ['S3.9', 'CloudTrail.7', 'cis-aws-foundations-benchmark/v/1.2.0/2.6', 'cis-aws-foundations-benchmark/v/1.4.0/3.6', 'cis-aws-foundations-benchmark/v/3.0.0/3.4'],
+    resourceType: 'AwsS3Bucket',
+    impact: 'disruptive',
+  },
+  {
     id: 's3-enforce-bucket-owner-ownership',
     controls: ['S3.12'],
     resourceType: 'AwsS3Bucket',
+    impact: 'disruptive',
+  },
+  {
+    id: 's3-log-object-level-events',
+    controls: ['S3.22', 'cis-aws-foundations-benchmark/v/1.4.0/3.10', 'cis-aws-foundations-benchmark/v/3.0.0/3.8', 'S3.23', 'cis-aws-foundations-benchmark/v/1.4.0/3.11', 'cis-aws-foundations-benchmark/v/3.0.0/3.9'],
+    resourceType: 'AwsAccount',
     impact: 'disruptive',
   },
   {

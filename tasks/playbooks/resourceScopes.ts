@@ -59,6 +59,8 @@ export const RESOURCE_ARN_PATTERNS = {
   'iam:role': [
     'arn:${Partition}:iam::${Account}:role/rectify-aws-support',
     'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
+    // The role CloudTrail.5 creates for CloudTrail to deliver to CloudWatch Logs (cloudtrail/logsDeliveryRole.ts).
+    'arn:${Partition}:iam::${Account}:role/rectify-cloudtrail-logs',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   // Only the groups IAM.2 creates (path /rectify/…): a member role allowed to attach policies to any
@@ -66,9 +68,10 @@ export const RESOURCE_ARN_PATTERNS = {
   'iam:group': 'arn:${Partition}:iam::${Account}:group/rectify/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',
   'kinesis:stream': 'arn:${Partition}:kinesis:*:${Account}:stream/*',
-  'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
-  // Only aliases Rectify creates (CloudWatch.1–14's topic key): an alias of the account's is never repointed or deleted.
+  // Only aliases Rectify creates (cloudtrail/trailKey.ts's alias/rectify-cloudtrail, CloudWatch.1–14's topic key):
+  // an alias of the account's is never repointed or deleted.
   'kms:alias': 'arn:${Partition}:kms:*:${Account}:alias/rectify-*',
+  'kms:key': 'arn:${Partition}:kms:*:${Account}:key/*',
   'lambda:function': 'arn:${Partition}:lambda:*:${Account}:function:*',
   'logs:log-group': 'arn:${Partition}:logs:*:${Account}:log-group:*',
   'rds:db': 'arn:${Partition}:rds:*:${Account}:db:*',
@@ -119,6 +122,7 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'cloudwatch:ListTagsForResource': ['cloudwatch:alarm'],
   'cloudwatch:PutMetricAlarm': ['cloudwatch:alarm'],
   'cloudwatch:TagResource': ['cloudwatch:alarm'],
+  'cloudtrail:PutEventSelectors': ['cloudtrail:trail'],
   'dynamodb:DescribeContinuousBackups': ['dynamodb:table'],
   'dynamodb:DescribeTable': ['dynamodb:table'],
   'dynamodb:ListTagsOfResource': ['dynamodb:table'],
@@ -164,6 +168,8 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:ListUserTags': ['iam:user'],
   'iam:SimulatePrincipalPolicy': ['iam:role'],
   'iam:TagRole': ['iam:role'],
+  'iam:DeleteRolePolicy': ['iam:role'],
+  'iam:PutRolePolicy': ['iam:role'],
   'iam:UpdateAccessKey': ['iam:user'],
   'iam:AttachUserPolicy': ['iam:user'],
   'iam:DetachUserPolicy': ['iam:user'],
@@ -265,6 +271,9 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'sns:Subscribe': ['sns:topic'],
   'sns:TagResource': ['sns:topic'],
   'sns:SetTopicAttributes': ['sns:topic'],
+  's3:GetBucketLogging': ['s3:bucket'],
+  's3:ListBucket': ['s3:bucket'],
+  's3:PutBucketLogging': ['s3:bucket'],
   'sqs:GetQueueAttributes': ['sqs:queue'],
   'sqs:GetQueueUrl': ['sqs:queue'],
   'sqs:ListQueueTags': ['sqs:queue'],

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { automationRoles, PASS_ROLE, PLAYBOOK_RUNBOOKS, SSM_SERVICE } from '../../infra/automationRunbooks.js';
 import { MemberRemediationRole } from '../../infra/constructs/MemberRemediationRole.js';
+import { PLAYBOOK_PASSED_ROLES } from '../../infra/passedRoles.js';
 import type { Playbook } from '../../tasks/playbooks/definePlaybook.js';
 import {
   DELETION_PROTECTION_RUNBOOK,
@@ -29,7 +30,7 @@ describe('automationRoles', () => {
     const passing = allPlaybooks().filter((p) => p.permissions.includes(PASS_ROLE));
 
     // Assess
-    expect(passing.map((p) => p.id)).toEqual(Object.keys(PLAYBOOK_RUNBOOKS));
+    expect(passing.map((p) => p.id).sort()).toEqual([...Object.keys(PLAYBOOK_RUNBOOKS), ...Object.keys(PLAYBOOK_PASSED_ROLES)].sort());
     for (const runbook of Object.values(PLAYBOOK_RUNBOOKS)) {
       expect(runbook.actions.length).toBeGreaterThan(0);
       expect(runbook.actions.filter((a) => a.includes('*'))).toEqual([]);

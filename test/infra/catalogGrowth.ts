@@ -1,4 +1,5 @@
 import { automationRoles, SSM_SERVICE } from '../../infra/automationRunbooks.js';
+import { RECTIFY_POLICY_PATH } from '../../infra/playbookStatements.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
 import type { TemplateJson } from './templateLimits.js';
@@ -19,14 +20,25 @@ interface Statement {
 
 const POLICY_TYPES = new Set(['AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::ManagedPolicy']);
 
-/** Every policy document of the template: roles' inline policies, policy resources. Trust policies are not the catalog's. */
-function policyDocuments(template: TemplateJson): { Statement?: Statement[] }[] {
+/**
+ * The policy documents that hold the catalog's statements: Rectify's customer managed policies
+ * (path `/rectify/`: the member roles' and the same-account shortcut's playbook statements) and the
+ * policies of the roles SSM Automation assumes (runbook steps). Nothing else grows with the catalog,
+ * even where an action happens to be one a playbook also declares (the state machine's
+ * `lambda:InvokeFunction` on Rectify's own functions). Trust policies are not the catalog's.
+ */
+function catalogPolicyDocuments(template: TemplateJson): { Statement?: Statement[] }[] {
+  const ssmRoles = new Set(Object.entries(template.Resources).filter(([, resource]) => assumedBySsm(resource)).map(([id]) => id));
   return Object.values(template.Resources).flatMap((resource) => {
     const properties = resource.Properties ?? {};
     if (resource.Type === 'AWS::IAM::Role') {
+      if (!assumedBySsm(resource)) return [];
       return ((properties.Policies as { PolicyDocument: { Statement?: Statement[] } }[] | undefined) ?? []).map((p) => p.PolicyDocument);
     }
-    return POLICY_TYPES.has(resource.Type) ? [properties.PolicyDocument as { Statement?: Statement[] }] : [];
+    if (!POLICY_TYPES.has(resource.Type)) return [];
+    const roles = ((properties.Roles as { Ref?: string }[] | undefined) ?? []).map((r) => r.Ref);
+    const holdsCatalog = properties.Path === RECTIFY_POLICY_PATH || roles.some((id) => id !== undefined && ssmRoles.has(id));
+    return holdsCatalog ? [properties.PolicyDocument as { Statement?: Statement[] }] : [];
   });
 }
 
@@ -62,7 +74,7 @@ export interface GrownTemplate {
 export function withCatalogGrown(template: TemplateJson, catalog: ReadonlySet<string>, factor: number): GrownTemplate {
   const grown = structuredClone(template) as TemplateJson & { Resources: Record<string, unknown> };
   let grownStatements = 0;
-  for (const document of policyDocuments(grown)) {
+  for (const document of catalogPolicyDocuments(grown)) {
     for (const statement of document.Statement ?? []) {
       const actions = statement.Action === undefined ? [] : [statement.Action].flat();
       if (actions.length === 0 || !actions.every((a) => catalog.has(a))) continue;

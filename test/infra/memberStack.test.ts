@@ -105,16 +105,20 @@ describe('RectifyMemberStack', () => {
     expect(managed.every((m) => m.Properties.Roles.length === 1)).toBe(true);
     expect(role.Properties.Policies ?? []).toEqual([]);
     expect(expected).toContain(PASS_ROLE);
-    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(expected);
+    // iam:PassRole sits in one statement per service it is passed to.
+    expect([...new Set(statements.flatMap((s) => [s.Action].flat()))].sort()).toEqual(expected);
     // Each action on its resource types in the member account, `*` only where IAM has none (tasks/playbooks/resourceScopes.ts).
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(scopeOf(role)).toEqual(expectedScope(expected));
     expect(scopeOf(role)['s3:PutBucketPolicy']).toEqual(['arn:aws:s3:::*']);
     expect(scopeOf(role)['iam:UpdateAccessKey']).toEqual(['arn:aws:iam::222222222222:user/*']);
     expect(scopeOf(role)['ec2:DescribeSecurityGroups']).toEqual(['*']);
-    expect(passRole).toHaveLength(1);
-    expect(passRole[0]).toMatchObject({ Effect: 'Allow', Action: PASS_ROLE, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } });
-    expect(joined(passRole[0]!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
+    // One statement per service: the runbook's automation role to SSM, CloudTrail.5's delivery role to CloudTrail (infra/passedRoles.ts).
+    expect(passRole).toHaveLength(2);
+    expect(passRole.map((s) => [s.Condition, [s.Resource].flat().map((r) => joined(r, REFS))])).toEqual([
+      [{ StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } }, ['arn:aws:iam::222222222222:role/rectify-cloudtrail-logs']],
+      [{ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } }, [`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`]],
+    ]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties).toMatchObject({ RoleName: 'RectifyRemediationRole', MaxSessionDuration: 3600 });
     // It may edit the account's customer managed policies (IAM.1), never Rectify's own: all under /rectify/, denied by name.
@@ -184,14 +188,16 @@ describe('RectifyMemberStack', () => {
     // Act
     const passRole = statements.filter((s) => [s.Action].flat().some((a) => a === PASS_ROLE || a === 'iam:*' || a === '*'));
 
-    // Assess: one in the member role, one in the shortcut policy, each on exact role ARNs, each only to SSM
-    expect(passRole).toHaveLength(2);
+    // Assess: two in the member role, two in the shortcut policy (one per service), each on exact role ARNs, each only to its service
+    const allowed: Record<string, string> = { 'ssm.amazonaws.com': AUTOMATION_ROLE, 'cloudtrail.amazonaws.com': 'rectify-cloudtrail-logs' };
+    expect(passRole).toHaveLength(4);
     for (const statement of passRole) {
       expect([statement.Action].flat()).toEqual([PASS_ROLE]);
+      const service = (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['iam:PassedToService']!;
+      expect(Object.keys(allowed)).toContain(service);
       const arns = [statement.Resource].flat().map((r) => joined(r, { ...REFS, 'AWS::AccountId': '111111111111' }));
       expect(arns).not.toContain('*');
-      for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:iam::\\d{12}:role/${AUTOMATION_ROLE}$`));
-      expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+      for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:iam::\\d{12}:role/${allowed[service]}$`));
     }
   });
 

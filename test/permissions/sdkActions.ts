@@ -143,6 +143,14 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   'CloudWatch.PutMetricAlarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
   'SNS.CreateTopic': ['sns:CreateTopic', 'sns:TagResource'],
   'KMS.CreateKey': ['kms:CreateKey', 'kms:TagResource'],
+  // Pointing a trail at a CloudWatch Logs role passes that role to CloudTrail: IAM checks iam:PassRole on it (CloudTrail User Guide, "Sending events to CloudWatch Logs").
+  'CloudTrail.UpdateTrail': (call) => [
+    { action: 'cloudtrail:UpdateTrail' },
+    ...[call.names.CloudWatchLogsRoleArn ?? []]
+      .flat()
+      .filter((role) => role !== '')
+      .map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } })),
+  ],
   // Rectify updates a state machine only to turn its logging on (StepFunctions.1): the caller configuring
   // vended logs needs the log-delivery actions too (Step Functions Developer Guide, "IAM policies for logging to CloudWatch Logs").
   'SFN.UpdateStateMachine': [

@@ -166,7 +166,9 @@ export async function ensureDeliveryBucket(ctx: PlaybookContext<unknown, unknown
       },
     }),
   );
-  const policy = { Version: '2012-10-17', Statement: [denyInsecureTransport(ctx, spec.name), ...spec.grants] };
+  // The grants come first: order means nothing to IAM, but moto 5.2.1's PutBucketLogging check reads each
+  // statement's Principal as an object and fails with HTTP 500 on the deny's `"*"` before it reaches the grant.
+  const policy = { Version: '2012-10-17', Statement: [...spec.grants, denyInsecureTransport(ctx, spec.name)] };
   await s3.send(new PutBucketPolicyCommand({ Bucket: spec.name, Policy: JSON.stringify(policy) }));
   return { created: !existing };
 }

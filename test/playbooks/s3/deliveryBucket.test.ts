@@ -50,6 +50,7 @@ describe('the delivery bucket Rectify creates for a service to log to, against m
     expect((await s3().send(new GetBucketEncryptionCommand({ Bucket: name }))).ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
     const policy = JSON.parse((await s3().send(new GetBucketPolicyCommand({ Bucket: name }))).Policy ?? '{}');
     expect(policy.Statement).toEqual([
+      GRANT,
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
@@ -58,7 +59,6 @@ describe('the delivery bucket Rectify creates for a service to log to, against m
         Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`],
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
-      GRANT,
     ]);
   });
 
