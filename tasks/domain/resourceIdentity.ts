@@ -78,6 +78,14 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),
   // Application, Network and Gateway Load Balancers: the name alone is ambiguous (the ARN ends with an id).
   AwsElbv2LoadBalancer: { service: 'elasticloadbalancing', regional: true, accountInArn: true, resource: /^loadbalancer\/(?:app|net|gwy)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/ },
+  AwsEc2LaunchTemplate: ec2('launch-template', 'lt'),
+  // A group's ARN holds a generated id before its name, so only the ARN names it.
+  AwsAutoScalingAutoScalingGroup: {
+    service: 'autoscaling',
+    regional: true,
+    accountInArn: true,
+    resource: /^autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName\/[^:]{1,255}$/,
+  },
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
   AwsS3Bucket: {
     service: 's3',

@@ -30,6 +30,11 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEc2Vpc: ec2('AwsEc2Vpc', 'DescribeVpcs'),
   AwsEc2Volume: ec2('AwsEc2Volume', 'DescribeVolumes'),
   AwsEc2TransitGateway: ec2('AwsEc2TransitGateway', 'DescribeTransitGateways'),
+  AwsEc2LaunchTemplate: ec2('AwsEc2LaunchTemplate', 'DescribeLaunchTemplates'),
+  AwsAutoScalingAutoScalingGroup: {
+    permissions: ['autoscaling:DescribeAutoScalingGroups'],
+    load: async () => (await import('./tagReaders/autoscaling.js')).readAutoScalingGroupTags,
+  },
   AwsKmsKey: { permissions: ['kms:ListResourceTags'], load: async () => (await import('./tagReaders/kms.js')).readKmsKeyTags },
   AwsSqsQueue: { permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'], load: async () => (await import('./tagReaders/sqs.js')).readQueueTags },
   AwsSsmDocument: { permissions: ['ssm:ListTagsForResource'], load: async () => (await import('./tagReaders/ssm.js')).readDocumentTags },

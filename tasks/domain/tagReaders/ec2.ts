@@ -1,5 +1,6 @@
 import {
   DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewaysCommand,
@@ -29,5 +30,8 @@ export const ec2TagReaders: Readonly<Record<string, ReadTags>> = {
   AwsEc2Volume: ec2Reader(async (ec2, id) => (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] }))).Volumes?.find((v) => v.VolumeId === id)),
   AwsEc2TransitGateway: ec2Reader(async (ec2, id) =>
     (await ec2.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [id] }))).TransitGateways?.find((g) => g.TransitGatewayId === id),
+  ),
+  AwsEc2LaunchTemplate: ec2Reader(async (ec2, id) =>
+    (await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }))).LaunchTemplates?.find((t) => t.LaunchTemplateId === id),
   ),
 };
