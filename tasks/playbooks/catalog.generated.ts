@@ -5,6 +5,7 @@ import { setSecurityContact } from './account/setSecurityContact.js';
 import { enableExecutionLogging } from './apigateway/enableExecutionLogging.js';
 import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
+import { useElbHealthChecks } from './autoscaling/useElbHealthChecks.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
@@ -62,6 +63,7 @@ export const catalog: readonly Playbook[] = [
   enableExecutionLogging,
   enableXRayTracing,
   encryptCacheData,
+  useElbHealthChecks,
   enableTerminationProtection,
   enableLogFileValidation,
   makeDocumentDbClusterSnapshotPrivate,

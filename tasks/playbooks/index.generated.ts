@@ -34,6 +34,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'autoscaling-use-elb-health-checks',
+    controls: ['AutoScaling.1', 'pci-dss/v/3.2.1/PCI.AutoScaling.1'],
+    resourceType: 'AwsAutoScalingAutoScalingGroup',
+    impact: 'disruptive',
+  },
+  {
     id: 'cloudformation-enable-termination-protection',
     controls: ['CloudFormation.3'],
     resourceType: 'AwsCloudFormationStack',

@@ -8,6 +8,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'apigateway-enable-execution-logging': async () => (await import('./apigateway/enableExecutionLogging.js')).enableExecutionLogging,
   'apigateway-enable-xray-tracing': async () => (await import('./apigateway/enableXRayTracing.js')).enableXRayTracing,
   'apigateway-encrypt-cache-data': async () => (await import('./apigateway/encryptCacheData.js')).encryptCacheData,
+  'autoscaling-use-elb-health-checks': async () => (await import('./autoscaling/useElbHealthChecks.js')).useElbHealthChecks,
   'cloudformation-enable-termination-protection': async () => (await import('./cloudformation/enableTerminationProtection.js')).enableTerminationProtection,
   'cloudtrail-enable-log-file-validation': async () => (await import('./cloudtrail/enableLogFileValidation.js')).enableLogFileValidation,
   'documentdb-make-cluster-snapshot-private': async () => (await import('./documentdb/makeClusterSnapshotPrivate.js')).makeDocumentDbClusterSnapshotPrivate,

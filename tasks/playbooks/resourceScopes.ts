@@ -33,6 +33,7 @@ export const RESOURCE_ARN_PATTERNS = {
   // API Gateway ARNs carry no account: the member role reaches only its own account's APIs and settings.
   'apigateway:Account': 'arn:${Partition}:apigateway:*::/account',
   'apigateway:Stage': 'arn:${Partition}:apigateway:*::/restapis/*/stages/*',
+  'autoscaling:autoScalingGroup': 'arn:${Partition}:autoscaling:*:${Account}:autoScalingGroup:*:autoScalingGroupName/*',
   'cloudformation:stack': 'arn:${Partition}:cloudformation:*:${Account}:stack/*',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
@@ -84,6 +85,7 @@ export const RESOURCE_ARN_PATTERNS = {
  * data store). Actions absent here have no resource type in the Reference.
  */
 export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceType[]>> = {
+  'autoscaling:UpdateAutoScalingGroup': ['autoscaling:autoScalingGroup'],
   'access-analyzer:CreateAnalyzer': ['access-analyzer:Analyzer'],
   'access-analyzer:DeleteAnalyzer': ['access-analyzer:Analyzer'],
   // The member account itself (accountInOrganization is for calls from the management account, which Rectify does not make).
