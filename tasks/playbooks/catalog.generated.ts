@@ -15,6 +15,8 @@ import { blockSnapshotPublicAccess } from './ec2/blockSnapshotPublicAccess.js';
 import { disableSubnetPublicIpAssignment } from './ec2/disableSubnetPublicIpAssignment.js';
 import { disableTransitGatewayAutoAccept } from './ec2/disableTransitGatewayAutoAccept.js';
 import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js';
+import { launchTemplateNoPublicIp } from './ec2/launchTemplateNoPublicIp.js';
+import { launchTemplateRequireImdsV2 } from './ec2/launchTemplateRequireImdsV2.js';
 import { makeSnapshotsPrivate } from './ec2/makeSnapshotsPrivate.js';
 import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGroupRules.js';
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
@@ -73,6 +75,8 @@ export const catalog: readonly Playbook[] = [
   disableSubnetPublicIpAssignment,
   disableTransitGatewayAutoAccept,
   enableEbsDefaultEncryption,
+  launchTemplateNoPublicIp,
+  launchTemplateRequireImdsV2,
   makeSnapshotsPrivate,
   removeDefaultSecurityGroupRules,
   requireImdsV2,

@@ -94,6 +94,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'ec2-launch-template-no-public-ip',
+    controls: ['EC2.25'],
+    resourceType: 'AwsEc2LaunchTemplate',
+    impact: 'disruptive',
+  },
+  {
+    id: 'ec2-launch-template-require-imdsv2',
+    controls: ['EC2.170'],
+    resourceType: 'AwsEc2LaunchTemplate',
+    impact: 'disruptive',
+  },
+  {
     id: 'ec2-make-snapshots-private',
     controls: ['EC2.1', 'pci-dss/v/3.2.1/PCI.EC2.1'],
     resourceType: 'AwsAccount',

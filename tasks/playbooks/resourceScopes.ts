@@ -43,6 +43,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'eks:cluster': 'arn:${Partition}:eks:*:${Account}:cluster/*',
   // Application, Network and Gateway Load Balancers: loadbalancer/app|net|gwy/<name>/<id>.
   'elasticloadbalancing:loadbalancer': 'arn:${Partition}:elasticloadbalancing:*:${Account}:loadbalancer/*',
+  'ec2:launch-template': 'arn:${Partition}:ec2:*:${Account}:launch-template/*',
   'ec2:security-group': 'arn:${Partition}:ec2:*:${Account}:security-group/*',
   'ec2:security-group-rule': 'arn:${Partition}:ec2:*:${Account}:security-group-rule/*',
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
@@ -109,6 +110,9 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ec2:AuthorizeSecurityGroupIngress': ['ec2:security-group', 'ec2:security-group-rule'],
   'ec2:DescribeSnapshotAttribute': ['ec2:snapshot'],
   'ec2:ModifyInstanceMetadataOptions': ['ec2:instance'],
+  'ec2:CreateLaunchTemplateVersion': ['ec2:launch-template'],
+  'ec2:DeleteLaunchTemplateVersions': ['ec2:launch-template'],
+  'ec2:ModifyLaunchTemplate': ['ec2:launch-template'],
   'ec2:ModifySnapshotAttribute': ['ec2:snapshot'],
   'ec2:ModifySubnetAttribute': ['ec2:subnet'],
   'ec2:ModifyTransitGateway': ['ec2:transit-gateway'],
