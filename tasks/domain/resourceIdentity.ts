@@ -86,6 +86,12 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
     accountInArn: true,
     resource: /^autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName\/[^:]{1,255}$/,
   },
+  AwsAutoScalingLaunchConfiguration: {
+    service: 'autoscaling',
+    regional: true,
+    accountInArn: true,
+    resource: /^launchConfiguration:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:launchConfigurationName\/[^:]{1,255}$/,
+  },
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
   AwsS3Bucket: {
     service: 's3',

@@ -35,6 +35,11 @@ const READERS: Readonly<Record<string, TagReader>> = {
     permissions: ['autoscaling:DescribeAutoScalingGroups'],
     load: async () => (await import('./tagReaders/autoscaling.js')).readAutoScalingGroupTags,
   },
+  // Launch configurations have no tags: the reader vouches that it exists; exempt one in the register.
+  AwsAutoScalingLaunchConfiguration: {
+    permissions: ['autoscaling:DescribeLaunchConfigurations'],
+    load: async () => (await import('./tagReaders/autoscaling.js')).readLaunchConfigurationTags,
+  },
   AwsKmsKey: { permissions: ['kms:ListResourceTags'], load: async () => (await import('./tagReaders/kms.js')).readKmsKeyTags },
   AwsSqsQueue: { permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'], load: async () => (await import('./tagReaders/sqs.js')).readQueueTags },
   AwsSsmDocument: { permissions: ['ssm:ListTagsForResource'], load: async () => (await import('./tagReaders/ssm.js')).readDocumentTags },

@@ -5,6 +5,8 @@ import { setSecurityContact } from './account/setSecurityContact.js';
 import { enableExecutionLogging } from './apigateway/enableExecutionLogging.js';
 import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
+import { launchConfigurationNoPublicIp } from './autoscaling/launchConfigurationNoPublicIp.js';
+import { launchConfigurationRequireImdsV2 } from './autoscaling/launchConfigurationRequireImdsV2.js';
 import { useElbHealthChecks } from './autoscaling/useElbHealthChecks.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
@@ -65,6 +67,8 @@ export const catalog: readonly Playbook[] = [
   enableExecutionLogging,
   enableXRayTracing,
   encryptCacheData,
+  launchConfigurationNoPublicIp,
+  launchConfigurationRequireImdsV2,
   useElbHealthChecks,
   enableTerminationProtection,
   enableLogFileValidation,

@@ -34,6 +34,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'autoscaling-launch-configuration-no-public-ip',
+    controls: ['Autoscaling.5'],
+    resourceType: 'AwsAutoScalingLaunchConfiguration',
+    impact: 'disruptive',
+  },
+  {
+    id: 'autoscaling-launch-configuration-require-imdsv2',
+    controls: ['AutoScaling.3'],
+    resourceType: 'AwsAutoScalingLaunchConfiguration',
+    impact: 'disruptive',
+  },
+  {
     id: 'autoscaling-use-elb-health-checks',
     controls: ['AutoScaling.1', 'pci-dss/v/3.2.1/PCI.AutoScaling.1'],
     resourceType: 'AwsAutoScalingAutoScalingGroup',

@@ -1,4 +1,4 @@
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import { fromList, ResourceNotFoundForTagsError, type ReadTags } from './common.js';
 
 /**
@@ -12,4 +12,15 @@ export const readAutoScalingGroupTags: ReadTags = async (aws, { arn }) => {
   const group = AutoScalingGroups.find((g) => g.AutoScalingGroupARN === arn);
   if (!group) throw new ResourceNotFoundForTagsError(arn);
   return fromList(group.Tags);
+};
+
+/**
+ * A launch configuration has no tags (the API has none for it): this reader only vouches that the
+ * finding's launch configuration exists with that very ARN, and answers no tags.
+ */
+export const readLaunchConfigurationTags: ReadTags = async (aws, { arn }) => {
+  const name = arn.slice(arn.indexOf(':launchConfigurationName/') + ':launchConfigurationName/'.length);
+  const { LaunchConfigurations = [] } = await aws.client(AutoScalingClient).send(new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: [name] }));
+  if (!LaunchConfigurations.some((c) => c.LaunchConfigurationARN === arn)) throw new ResourceNotFoundForTagsError(arn);
+  return {};
 };

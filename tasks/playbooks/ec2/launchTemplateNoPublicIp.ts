@@ -10,6 +10,7 @@ import {
   type LaunchTemplateSnapshot,
 } from './launchTemplateVersions.js';
 
+/** The playbook id, as `id` below spells it (the generator reads that literal); it marks the versions Rectify creates. */
 const ID = 'ec2-launch-template-no-public-ip';
 
 const publicInterfaces = (data: ResponseLaunchTemplateData) =>
@@ -43,7 +44,7 @@ const RULE: LaunchTemplateRule<'NetworkInterfaces'> = {
  * version Rectify created (docs/decisions/027).
  */
 export const launchTemplateNoPublicIp = definePlaybook<LaunchTemplateSnapshot, { description: string }>({
-  id: ID,
+  id: 'ec2-launch-template-no-public-ip',
   title: 'Stop the default version of an EC2 launch template from assigning public IPs',
   controls: ['EC2.25'],
   resourceType: 'AwsEc2LaunchTemplate',

@@ -10,6 +10,7 @@ import {
   type LaunchTemplateSnapshot,
 } from './launchTemplateVersions.js';
 
+/** The playbook id, as `id` below spells it (the generator reads that literal); it marks the versions Rectify creates. */
 const ID = 'ec2-launch-template-require-imdsv2';
 
 /** ec2-launch-template-imdsv2-check: the default version must set HttpTokens to required (unset fails). */
@@ -39,7 +40,7 @@ const RULE: LaunchTemplateRule<'MetadataOptions'> = {
  * Rectify created (marked in its description, docs/decisions/027).
  */
 export const launchTemplateRequireImdsV2 = definePlaybook<LaunchTemplateSnapshot, { description: string }>({
-  id: ID,
+  id: 'ec2-launch-template-require-imdsv2',
   title: 'Require IMDSv2 in the default version of an EC2 launch template',
   controls: ['EC2.170'],
   resourceType: 'AwsEc2LaunchTemplate',
