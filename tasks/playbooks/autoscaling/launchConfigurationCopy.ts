@@ -54,7 +54,12 @@ export interface LaunchConfigurationRule {
 /** A launch configuration's definition as CreateLaunchConfiguration takes it (no name). */
 export type Definition = Omit<CreateLaunchConfigurationCommandInput, 'LaunchConfigurationName' | 'InstanceId'>;
 
-export type LaunchConfigurationSnapshot = { name: string; definition: JsonValue; groups: string[]; copyExisted: boolean };
+/**
+ * Everything the fix changes: the original (its definition, `null` once deleted) and the groups
+ * on it, and the copy and the groups on it. The workflow also snapshots right after apply, when
+ * the original is gone and the copy holds the groups.
+ */
+export type LaunchConfigurationSnapshot = { name: string; definition: JsonValue; groups: string[]; copy: JsonValue; copyGroups: string[] };
 
 export const copyNameOf = (rule: LaunchConfigurationRule, original: string) => `rectify-${rule.tag}-${original}`.slice(0, 255);
 
@@ -88,20 +93,28 @@ async function groupsUsing(ctx: PlaybookContext<unknown, unknown>, name: string)
   return names.sort();
 }
 
+/**
+ * The snapshot. A missing launch configuration fails it, unless Rectify's copy exists: then the
+ * original was deleted by this fix, and the snapshot records that.
+ */
 export async function snapshotLaunchConfiguration(ctx: PlaybookContext<unknown, unknown>, rule: LaunchConfigurationRule): Promise<LaunchConfigurationSnapshot> {
   const config = await describeLaunchConfiguration(ctx, ctx.resource.name);
-  if (!config) throw new Error(`Launch configuration ${ctx.resource.id} was not found in ${ctx.resource.region}`);
+  const copyName = copyNameOf(rule, ctx.resource.name);
+  const copy = await describeLaunchConfiguration(ctx, copyName);
+  if (!config && !copy) throw new Error(`Launch configuration ${ctx.resource.id} was not found in ${ctx.resource.region}`);
   return {
     name: ctx.resource.name,
-    definition: definitionOf(config) as JsonValue,
+    definition: config ? (definitionOf(config) as JsonValue) : null,
     groups: await groupsUsing(ctx, ctx.resource.name),
-    copyExisted: (await describeLaunchConfiguration(ctx, copyNameOf(rule, ctx.resource.name))) !== undefined,
+    copy: copy ? (definitionOf(copy) as JsonValue) : null,
+    copyGroups: copy ? await groupsUsing(ctx, copyName) : [],
   };
 }
 
 /** The plan: create the copy, move each group, delete the original; refused where Rectify cannot do it safely. */
 export async function planLaunchConfiguration(ctx: PlaybookContext<unknown, unknown>, rule: LaunchConfigurationRule, current: LaunchConfigurationSnapshot, what: string) {
-  const config = (await describeLaunchConfiguration(ctx, current.name))!;
+  const config = await describeLaunchConfiguration(ctx, current.name);
+  if (!config) return { summary: `Launch configuration ${current.name} is deleted; its groups launch from ${copyNameOf(rule, current.name)}`, changes: [] };
   if (rule.compliant(config)) return { summary: `Launch configuration ${current.name} already ${what}`, changes: [] };
   const refuse = (why: string) => {
     throw new RemediationFailedError(`Cannot fix launch configuration ${ctx.resource.id} (finding ${ctx.request.findingId}): ${why}. Rectify changed nothing.`);
@@ -160,6 +173,7 @@ export async function verifyLaunchConfiguration(ctx: PlaybookContext<unknown, un
 
 export async function rollbackLaunchConfiguration(ctx: PlaybookContext<unknown, unknown>, rule: LaunchConfigurationRule, snapshot: LaunchConfigurationSnapshot): Promise<void> {
   const client = ctx.aws.client(AutoScalingClient);
+  if (snapshot.definition === null) throw new RollbackFailedError(`Launch configuration ${snapshot.name} did not exist at the snapshot; Rectify has nothing to restore`);
   const definition = snapshot.definition as Definition;
   if (!(await describeLaunchConfiguration(ctx, snapshot.name))) {
     await client.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: snapshot.name, ...definition }));
@@ -169,7 +183,7 @@ export async function rollbackLaunchConfiguration(ctx: PlaybookContext<unknown, 
   for (const group of onCopy.filter((g) => snapshot.groups.includes(g))) {
     await client.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchConfigurationName: snapshot.name }));
   }
-  if (snapshot.copyExisted) return;
+  if (snapshot.copy !== null) return;
   const live = await describeLaunchConfiguration(ctx, copy);
   if (!live) return;
   const stillOn = await groupsUsing(ctx, copy);

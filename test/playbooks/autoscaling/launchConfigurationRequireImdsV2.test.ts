@@ -26,7 +26,7 @@ describe('launchConfigurationRequireImdsV2 (AutoScaling.3) against moto', () => 
     await playbook.apply(ctx, plan);
     // Assess
     expect(before).toMatchObject({ compliant: false, detail: expect.stringContaining('still exists and does not') });
-    expect(snapshot).toMatchObject({ name: 'web', groups: ['web-blue', 'web-green'], copyExisted: false });
+    expect(snapshot).toMatchObject({ name: 'web', groups: ['web-blue', 'web-green'], copy: null });
     expect(plan.changes.map((c) => c.description)).toEqual([
       expect.stringMatching(/^Create AWS::AutoScaling::LaunchConfiguration rectify-imdsv2-web \(tagged rectify:created-by, a copy of web with HttpTokens required/),
       expect.stringContaining('Point Auto Scaling group web-blue at rectify-imdsv2-web'),
