@@ -34,6 +34,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'apigateway:Account': 'arn:${Partition}:apigateway:*::/account',
   'apigateway:Stage': 'arn:${Partition}:apigateway:*::/restapis/*/stages/*',
   'autoscaling:autoScalingGroup': 'arn:${Partition}:autoscaling:*:${Account}:autoScalingGroup:*:autoScalingGroupName/*',
+  'autoscaling:launchConfiguration': 'arn:${Partition}:autoscaling:*:${Account}:launchConfiguration:*:launchConfigurationName/*',
   'cloudformation:stack': 'arn:${Partition}:cloudformation:*:${Account}:stack/*',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
@@ -87,6 +88,8 @@ export const RESOURCE_ARN_PATTERNS = {
  */
 export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceType[]>> = {
   'autoscaling:UpdateAutoScalingGroup': ['autoscaling:autoScalingGroup'],
+  'autoscaling:CreateLaunchConfiguration': ['autoscaling:launchConfiguration'],
+  'autoscaling:DeleteLaunchConfiguration': ['autoscaling:launchConfiguration'],
   'access-analyzer:CreateAnalyzer': ['access-analyzer:Analyzer'],
   'access-analyzer:DeleteAnalyzer': ['access-analyzer:Analyzer'],
   // The member account itself (accountInOrganization is for calls from the management account, which Rectify does not make).

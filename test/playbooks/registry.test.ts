@@ -31,6 +31,8 @@ describe('playbook registry', () => {
       'APIGateway.5',
       'Account.1',
       'AutoScaling.1',
+      'AutoScaling.3',
+      'Autoscaling.5',
       'CloudFormation.3',
       'CloudTrail.4',
       'CloudTrail.6',
