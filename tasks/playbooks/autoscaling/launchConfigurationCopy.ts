@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { RemediationFailedError, RollbackFailedError } from '../../domain/errors.js';
 import type { JsonValue, PlaybookContext } from '../definePlaybook.js';
-import { creationChange, type CreatedResource } from '../createdResources.js';
+import type { CreatedResource, CreationChange } from '../createdResources.js';
 
 /**
  * Launch configurations cannot change, and AutoScaling.3 and AutoScaling.5 evaluate the launch
@@ -60,6 +60,20 @@ export type Definition = Omit<CreateLaunchConfigurationCommandInput, 'LaunchConf
  * the original is gone and the copy holds the groups.
  */
 export type LaunchConfigurationSnapshot = { name: string; definition: JsonValue; groups: string[]; copy: JsonValue; copyGroups: string[] };
+
+/**
+ * The planned creation of the copy, said as `creationChange` says it, except the tag: launch
+ * configurations take no tags, so the plan says how Rectify knows the copy instead of claiming one.
+ */
+function copyCreation(name: string, what: string): CreationChange {
+  const { type, monthlyCost, costBasis } = LAUNCH_CONFIGURATION;
+  return {
+    description:
+      `Create ${type} ${name} (${what}; launch configurations take no tags or encryption settings: Rectify knows it by its name and definition; ` +
+      `rollback removes it); cost ${monthlyCost}/month: ${costBasis}`,
+    creates: { type, name, encryption: 'none of its own (it holds no data; the volumes it defines keep their encryption settings)', monthlyCost },
+  };
+}
 
 export const copyNameOf = (rule: LaunchConfigurationRule, original: string) => `rectify-${rule.tag}-${original}`.slice(0, 255);
 
@@ -129,7 +143,7 @@ export async function planLaunchConfiguration(ctx: PlaybookContext<unknown, unkn
   return {
     summary: `Replace launch configuration ${current.name} with ${copy}, which ${what}, in ${current.groups.join(', ')}`,
     changes: [
-      creationChange(LAUNCH_CONFIGURATION, copy, `a copy of ${current.name} with ${rule.change(config)}; launch configurations have no tags or encryption of their own: Rectify knows it by its name and definition`),
+      copyCreation(copy, `a copy of ${current.name} with ${rule.change(config)}`),
       ...current.groups.map((group) => ({ description: `Point Auto Scaling group ${group} at ${copy} (its running instances are not replaced; new ones launch from the copy)` })),
       { description: `Delete launch configuration ${current.name}, which no group uses then: only its deletion ends the finding (rollback creates it again with the same name and definition)` },
     ],

@@ -28,7 +28,7 @@ describe('launchConfigurationRequireImdsV2 (AutoScaling.3) against moto', () => 
     expect(before).toMatchObject({ compliant: false, detail: expect.stringContaining('still exists and does not') });
     expect(snapshot).toMatchObject({ name: 'web', groups: ['web-blue', 'web-green'], copy: null });
     expect(plan.changes.map((c) => c.description)).toEqual([
-      expect.stringMatching(/^Create AWS::AutoScaling::LaunchConfiguration rectify-imdsv2-web \(tagged rectify:created-by, a copy of web with HttpTokens required/),
+      expect.stringMatching(/^Create AWS::AutoScaling::LaunchConfiguration rectify-imdsv2-web \(a copy of web with HttpTokens required .*Rectify knows it by its name and definition; rollback removes it\); cost < \$1\/month/),
       expect.stringContaining('Point Auto Scaling group web-blue at rectify-imdsv2-web'),
       expect.stringContaining('Point Auto Scaling group web-green at rectify-imdsv2-web'),
       expect.stringContaining('Delete launch configuration web, which no group uses then'),
