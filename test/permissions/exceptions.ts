@@ -59,6 +59,13 @@ export const UNEXERCISED_PERMISSIONS: readonly UnexercisedPermission[] = [
       'playbooks for these types (CloudFormation.3, StepFunctions.1) are not emulated, so no scenario runs them; the readers are tested against moto ' +
       'in test/aws/resourceTagsCatalogV2.test.ts.',
   })),
+  {
+    playbook: 'tag reads',
+    action: 'ec2:DescribeLaunchTemplates',
+    reason:
+      'Tag reads of EC2 launch templates (tasks/domain/tagReaders/ec2.ts): the only playbooks for this type (EC2.25, EC2.170) are not emulated ' +
+      '(moto has no DeleteLaunchTemplateVersions), so no scenario runs them; the reader is tested against moto in test/aws/resourceTagsLaunch.test.ts.',
+  },
 ];
 
 /**
