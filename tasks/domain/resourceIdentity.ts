@@ -85,6 +85,20 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
   AwsElbv2LoadBalancer: { service: 'elasticloadbalancing', regional: true, accountInArn: true, resource: /^loadbalancer\/(?:app|net|gwy)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/ },
   // A secret's ARN ends with six random characters after its name: the name alone may also name a deleted secret's successor.
   AwsSecretsManagerSecret: { service: 'secretsmanager', regional: true, accountInArn: true, resource: /^secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/ },
+  AwsEc2LaunchTemplate: ec2('launch-template', 'lt'),
+  // A group's ARN holds a generated id before its name, so only the ARN names it.
+  AwsAutoScalingAutoScalingGroup: {
+    service: 'autoscaling',
+    regional: true,
+    accountInArn: true,
+    resource: /^autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName\/[^:]{1,255}$/,
+  },
+  AwsAutoScalingLaunchConfiguration: {
+    service: 'autoscaling',
+    regional: true,
+    accountInArn: true,
+    resource: /^launchConfiguration:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:launchConfigurationName\/[^:]{1,255}$/,
+  },
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
   // A customer managed policy: the account's own (an AWS managed policy's ARN names the account "aws" and is refused).
   AwsIamPolicy: { service: 'iam', regional: false, accountInArn: true, resource: /^policy\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,128}$/ },

@@ -31,6 +31,16 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsEc2Volume: ec2('AwsEc2Volume', 'DescribeVolumes'),
   AwsEc2TransitGateway: ec2('AwsEc2TransitGateway', 'DescribeTransitGateways'),
   AwsEc2NetworkAcl: ec2('AwsEc2NetworkAcl', 'DescribeNetworkAcls'),
+  AwsEc2LaunchTemplate: ec2('AwsEc2LaunchTemplate', 'DescribeLaunchTemplates'),
+  AwsAutoScalingAutoScalingGroup: {
+    permissions: ['autoscaling:DescribeAutoScalingGroups'],
+    load: async () => (await import('./tagReaders/autoscaling.js')).readAutoScalingGroupTags,
+  },
+  // Launch configurations have no tags: the reader vouches that it exists; exempt one in the register.
+  AwsAutoScalingLaunchConfiguration: {
+    permissions: ['autoscaling:DescribeLaunchConfigurations'],
+    load: async () => (await import('./tagReaders/autoscaling.js')).readLaunchConfigurationTags,
+  },
   AwsKmsKey: { permissions: ['kms:ListResourceTags'], load: async () => (await import('./tagReaders/kms.js')).readKmsKeyTags },
   AwsSqsQueue: { permissions: ['sqs:GetQueueUrl', 'sqs:ListQueueTags'], load: async () => (await import('./tagReaders/sqs.js')).readQueueTags },
   AwsSsmDocument: { permissions: ['ssm:ListTagsForResource'], load: async () => (await import('./tagReaders/ssm.js')).readDocumentTags },

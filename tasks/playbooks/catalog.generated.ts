@@ -5,6 +5,9 @@ import { setSecurityContact } from './account/setSecurityContact.js';
 import { enableExecutionLogging } from './apigateway/enableExecutionLogging.js';
 import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
+import { launchConfigurationNoPublicIp } from './autoscaling/launchConfigurationNoPublicIp.js';
+import { launchConfigurationRequireImdsV2 } from './autoscaling/launchConfigurationRequireImdsV2.js';
+import { useElbHealthChecks } from './autoscaling/useElbHealthChecks.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
 import { encryptTrailLogs } from './cloudtrail/encryptTrailLogs.js';
@@ -19,6 +22,8 @@ import { blockSnapshotPublicAccess } from './ec2/blockSnapshotPublicAccess.js';
 import { disableSubnetPublicIpAssignment } from './ec2/disableSubnetPublicIpAssignment.js';
 import { disableTransitGatewayAutoAccept } from './ec2/disableTransitGatewayAutoAccept.js';
 import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js';
+import { launchTemplateNoPublicIp } from './ec2/launchTemplateNoPublicIp.js';
+import { launchTemplateRequireImdsV2 } from './ec2/launchTemplateRequireImdsV2.js';
 import { makeSnapshotsPrivate } from './ec2/makeSnapshotsPrivate.js';
 import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGroupRules.js';
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
@@ -88,6 +93,9 @@ export const catalog: readonly Playbook[] = [
   enableExecutionLogging,
   enableXRayTracing,
   encryptCacheData,
+  launchConfigurationNoPublicIp,
+  launchConfigurationRequireImdsV2,
+  useElbHealthChecks,
   enableTerminationProtection,
   enableLogFileValidation,
   encryptTrailLogs,
@@ -102,6 +110,8 @@ export const catalog: readonly Playbook[] = [
   disableSubnetPublicIpAssignment,
   disableTransitGatewayAutoAccept,
   enableEbsDefaultEncryption,
+  launchTemplateNoPublicIp,
+  launchTemplateRequireImdsV2,
   makeSnapshotsPrivate,
   removeDefaultSecurityGroupRules,
   requireImdsV2,

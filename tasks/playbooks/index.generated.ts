@@ -34,6 +34,24 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'autoscaling-launch-configuration-no-public-ip',
+    controls: ['Autoscaling.5'],
+    resourceType: 'AwsAutoScalingLaunchConfiguration',
+    impact: 'disruptive',
+  },
+  {
+    id: 'autoscaling-launch-configuration-require-imdsv2',
+    controls: ['AutoScaling.3'],
+    resourceType: 'AwsAutoScalingLaunchConfiguration',
+    impact: 'disruptive',
+  },
+  {
+    id: 'autoscaling-use-elb-health-checks',
+    controls: ['AutoScaling.1', 'pci-dss/v/3.2.1/PCI.AutoScaling.1'],
+    resourceType: 'AwsAutoScalingAutoScalingGroup',
+    impact: 'disruptive',
+  },
+  {
     id: 'cloudformation-enable-termination-protection',
     controls: ['CloudFormation.3'],
     resourceType: 'AwsCloudFormationStack',
@@ -115,6 +133,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'ec2-enable-ebs-default-encryption',
     controls: ['EC2.7', 'cis-aws-foundations-benchmark/v/1.4.0/2.2.1', 'cis-aws-foundations-benchmark/v/3.0.0/2.2.1', 'cis-aws-foundations-benchmark/v/5.0.0/5.1.1'],
     resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'ec2-launch-template-no-public-ip',
+    controls: ['EC2.25'],
+    resourceType: 'AwsEc2LaunchTemplate',
+    impact: 'disruptive',
+  },
+  {
+    id: 'ec2-launch-template-require-imdsv2',
+    controls: ['EC2.170'],
+    resourceType: 'AwsEc2LaunchTemplate',
     impact: 'disruptive',
   },
   {

@@ -33,6 +33,8 @@ export const RESOURCE_ARN_PATTERNS = {
   // API Gateway ARNs carry no account: the member role reaches only its own account's APIs and settings.
   'apigateway:Account': 'arn:${Partition}:apigateway:*::/account',
   'apigateway:Stage': 'arn:${Partition}:apigateway:*::/restapis/*/stages/*',
+  'autoscaling:autoScalingGroup': 'arn:${Partition}:autoscaling:*:${Account}:autoScalingGroup:*:autoScalingGroupName/*',
+  'autoscaling:launchConfiguration': 'arn:${Partition}:autoscaling:*:${Account}:launchConfiguration:*:launchConfigurationName/*',
   'cloudformation:stack': 'arn:${Partition}:cloudformation:*:${Account}:stack/*',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'cloudwatch:alarm': 'arn:${Partition}:cloudwatch:*:${Account}:alarm:*',
@@ -46,6 +48,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'elasticloadbalancing:loadbalancer': 'arn:${Partition}:elasticloadbalancing:*:${Account}:loadbalancer/*',
   // Application Load Balancer listeners only: ELB.1 (the one playbook that modifies a listener) evaluates ALBs alone.
   'elasticloadbalancing:listener/app': 'arn:${Partition}:elasticloadbalancing:*:${Account}:listener/app/*',
+  'ec2:launch-template': 'arn:${Partition}:ec2:*:${Account}:launch-template/*',
   'ec2:security-group': 'arn:${Partition}:ec2:*:${Account}:security-group/*',
   'ec2:security-group-rule': 'arn:${Partition}:ec2:*:${Account}:security-group-rule/*',
   'ec2:snapshot': 'arn:${Partition}:ec2:*::snapshot/*',
@@ -100,6 +103,9 @@ export const RESOURCE_ARN_PATTERNS = {
  * data store). Actions absent here have no resource type in the Reference.
  */
 export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceType[]>> = {
+  'autoscaling:UpdateAutoScalingGroup': ['autoscaling:autoScalingGroup'],
+  'autoscaling:CreateLaunchConfiguration': ['autoscaling:launchConfiguration'],
+  'autoscaling:DeleteLaunchConfiguration': ['autoscaling:launchConfiguration'],
   'access-analyzer:CreateAnalyzer': ['access-analyzer:Analyzer'],
   'access-analyzer:DeleteAnalyzer': ['access-analyzer:Analyzer'],
   // The member account itself (accountInOrganization is for calls from the management account, which Rectify does not make).
@@ -133,6 +139,9 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ec2:AuthorizeSecurityGroupIngress': ['ec2:security-group', 'ec2:security-group-rule'],
   'ec2:DescribeSnapshotAttribute': ['ec2:snapshot'],
   'ec2:ModifyInstanceMetadataOptions': ['ec2:instance'],
+  'ec2:CreateLaunchTemplateVersion': ['ec2:launch-template'],
+  'ec2:DeleteLaunchTemplateVersions': ['ec2:launch-template'],
+  'ec2:ModifyLaunchTemplate': ['ec2:launch-template'],
   'ec2:ModifySnapshotAttribute': ['ec2:snapshot'],
   'ec2:ModifySubnetAttribute': ['ec2:subnet'],
   'ec2:ModifyTransitGateway': ['ec2:transit-gateway'],

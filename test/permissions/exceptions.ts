@@ -67,6 +67,13 @@ export const UNEXERCISED_PERMISSIONS: readonly UnexercisedPermission[] = [
       'not emulated (moto runs rotation functions only in Docker), so no scenario runs them; the reader is tested against moto in ' +
       'test/aws/resourceTagsBehaviour.test.ts.',
   },
+  {
+    playbook: 'tag reads',
+    action: 'ec2:DescribeLaunchTemplates',
+    reason:
+      'Tag reads of EC2 launch templates (tasks/domain/tagReaders/ec2.ts): the only playbooks for this type (EC2.25, EC2.170) are not emulated ' +
+      '(moto has no DeleteLaunchTemplateVersions), so no scenario runs them; the reader is tested against moto in test/aws/resourceTagsLaunch.test.ts.',
+  },
 ];
 
 /**

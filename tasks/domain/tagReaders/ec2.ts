@@ -1,6 +1,7 @@
 import {
   DescribeInstancesCommand,
   DescribeNetworkAclsCommand,
+  DescribeLaunchTemplatesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTransitGatewaysCommand,
@@ -32,4 +33,7 @@ export const ec2TagReaders: Readonly<Record<string, ReadTags>> = {
     (await ec2.send(new DescribeTransitGatewaysCommand({ TransitGatewayIds: [id] }))).TransitGateways?.find((g) => g.TransitGatewayId === id),
   ),
   AwsEc2NetworkAcl: ec2Reader(async (ec2, id) => (await ec2.send(new DescribeNetworkAclsCommand({ NetworkAclIds: [id] }))).NetworkAcls?.find((a) => a.NetworkAclId === id)),
+  AwsEc2LaunchTemplate: ec2Reader(async (ec2, id) =>
+    (await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }))).LaunchTemplates?.find((t) => t.LaunchTemplateId === id),
+  ),
 };
