@@ -54,6 +54,11 @@ export const RESOURCE_ARN_PATTERNS = {
   'iam:role': [
     'arn:${Partition}:iam::${Account}:role/rectify-aws-support',
     'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
+    // The service-linked roles GuardDuty.1, Macie.1 and Config.1 create when missing, and the flow-log delivery role of EC2.6.
+    'arn:${Partition}:iam::${Account}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
+    'arn:${Partition}:iam::${Account}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie',
+    'arn:${Partition}:iam::${Account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig',
+    'arn:${Partition}:iam::${Account}:role/rectify-vpc-flow-logs',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',

@@ -88,6 +88,13 @@ function awsOwnedDocument(call: RecordedCall): Pick<RequiredAction, 'resourceArn
 const apiGatewayStage = (call: RecordedCall) =>
   `arn:aws:apigateway:${call.region}::/restapis/${[call.names.restApiId ?? '*'].flat()[0]}/stages/${[call.names.stageName ?? '*'].flat()[0]}`;
 
+/** iam:CreateServiceLinkedRole on the service-linked role a call creates when it is missing (`<service principal>/<role name>`). */
+const serviceLinkedRole = (call: RecordedCall, path: string): RequiredAction => ({
+  action: 'iam:CreateServiceLinkedRole',
+  resourceArn: `arn:aws:iam::${call.account}:role/aws-service-role/${path}`,
+  context: { 'iam:AWSServiceName': path.split('/')[0]! },
+});
+
 type Irregular = readonly string[] | ((call: RecordedCall) => readonly RequiredAction[]);
 
 /**
@@ -154,6 +161,14 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   // separate V2 actions; docs/decisions/020). Evaluated on the hub the dataset's format names; the roles grant both hub and hubv2.
   'SecurityHub.BatchUpdateFindingsV2': ['securityhub:BatchUpdateFindings'],
   'SecurityHub.GetFindingsV2': ['securityhub:GetFindings'],
+  // Enabling a service that runs under its service-linked role creates that role when the account has none
+  // (GuardDuty, Macie and AWS Config user guides, "Using service-linked roles"); tags on create need TagResource.
+  'GuardDuty.CreateDetector': (call) => [
+    { action: 'guardduty:CreateDetector' },
+    { action: 'guardduty:TagResource' },
+    serviceLinkedRole(call, 'guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty'),
+  ],
+  'Macie2.EnableMacie': (call) => [{ action: 'macie2:EnableMacie' }, serviceLinkedRole(call, 'macie.amazonaws.com/AWSServiceRoleForAmazonMacie')],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
