@@ -58,7 +58,7 @@ export const RESOURCE_ARN_PATTERNS = {
     'arn:${Partition}:iam::${Account}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
     'arn:${Partition}:iam::${Account}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie',
     'arn:${Partition}:iam::${Account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig',
-    'arn:${Partition}:iam::${Account}:role/rectify-vpc-flow-logs',
+    'arn:${Partition}:iam::${Account}:role/rectify-vpc-flow-logs-*',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   'kinesis:kmsKey': 'arn:${Partition}:kms:*:${Account}:key/*',

@@ -169,6 +169,13 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
     serviceLinkedRole(call, 'guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty'),
   ],
   'Macie2.EnableMacie': (call) => [{ action: 'macie2:EnableMacie' }, serviceLinkedRole(call, 'macie.amazonaws.com/AWSServiceRoleForAmazonMacie')],
+  // A flow log to CloudWatch Logs passes its delivery role to VPC Flow Logs (VPC User Guide, "IAM role for publishing flow logs
+  // to CloudWatch Logs": iam:PassRole); its tags on create need ec2:CreateTags.
+  'EC2.CreateFlowLogs': (call) => [
+    { action: 'ec2:CreateFlowLogs' },
+    { action: 'ec2:CreateTags' },
+    ...[call.names.DeliverLogsPermissionArn ?? []].flat().map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } })),
+  ],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
