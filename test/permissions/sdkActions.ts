@@ -176,6 +176,21 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
     { action: 'ec2:CreateTags' },
     ...[call.names.DeliverLogsPermissionArn ?? []].flat().map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } })),
   ],
+  // A recorder's role is passed to AWS Config (AWS Config Developer Guide, "Permissions for the IAM role assigned to AWS Config":
+  // iam:PassRole). Rectify passes only the service-linked role (config/enableConfigRecorder.ts), which the input nests.
+  'ConfigService.PutConfigurationRecorder': (call) => [
+    { action: 'config:PutConfigurationRecorder' },
+    {
+      action: 'iam:PassRole',
+      resourceArn: `arn:aws:iam::${call.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+      context: { 'iam:PassedToService': 'config.amazonaws.com' },
+    },
+  ],
+  // IAM's own CreateServiceLinkedRole is called for AWS Config's role only (Config.1); the role's ARN is not in the input.
+  'IAM.CreateServiceLinkedRole': (call) =>
+    [call.names.AWSServiceName].flat()[0] === 'config.amazonaws.com'
+      ? [serviceLinkedRole(call, 'config.amazonaws.com/AWSServiceRoleForConfig')]
+      : [{ action: 'iam:CreateServiceLinkedRole' }],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
