@@ -1,5 +1,6 @@
 import type { Playbook } from '../tasks/playbooks/definePlaybook.js';
 import type { ScopeAccount } from '../tasks/playbooks/resourceScopes.js';
+import { PLAYBOOK_PASSED_ROLES } from './passedRoles.js';
 import {
   DELETION_PROTECTION_RUNBOOK,
   enableDeletionProtectionWithRunbook,
@@ -78,12 +79,13 @@ export function automationRoles(
   runbooks: Readonly<Record<string, AutomationRunbook>> = PLAYBOOK_RUNBOOKS,
 ): AutomationRoleSpec[] {
   const byName = new Map<string, AutomationRunbook[]>();
-  for (const playbook of playbooks.filter((p) => p.permissions.includes(PASS_ROLE))) {
+  // A playbook that passes a role it created (or a service-linked role) to a service lists it in PLAYBOOK_PASSED_ROLES instead.
+  for (const playbook of playbooks.filter((p) => p.permissions.includes(PASS_ROLE) && !PLAYBOOK_PASSED_ROLES[p.id])) {
     const runbook = runbooks[playbook.id];
     if (!runbook) {
       throw new Error(
         `playbook ${playbook.id} declares ${PASS_ROLE}: add the runbook it runs and the actions of its steps to PLAYBOOK_RUNBOOKS ` +
-          '(infra/automationRunbooks.ts), so the member stack can create the role it passes',
+          '(infra/automationRunbooks.ts), so the member stack can create the role it passes, or the roles it passes to a service to PLAYBOOK_PASSED_ROLES (infra/passedRoles.ts)',
       );
     }
     const roleName = defaultRoleName(playbook);

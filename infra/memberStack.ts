@@ -8,6 +8,7 @@ import type { RectifyConfig } from './config.js';
 import { AutomationRole } from './constructs/AutomationRole.js';
 import { MemberRemediationRole } from './constructs/MemberRemediationRole.js';
 import { roleArn } from './names.js';
+import { passedRoles } from './passedRoles.js';
 import { memberFacingRoleNames } from './taskAccess.js';
 
 export interface RectifyMemberStackProps extends StackProps {
@@ -67,7 +68,10 @@ export class RectifyMemberStack extends Stack {
       trustedRoleArns: trusted(MemberRole.change),
       actions: changeRoleActions(playbooks, tagReads),
       // By name, as the playbooks build the ARN, in this account only.
-      passableRoles: automation.map((spec) => ({ roleArn: roleArn(Aws.PARTITION, Aws.ACCOUNT_ID, spec.roleName), service: SSM_SERVICE })),
+      passableRoles: [
+        ...automation.map((spec) => ({ roleArn: roleArn(Aws.PARTITION, Aws.ACCOUNT_ID, spec.roleName), service: SSM_SERVICE })),
+        ...passedRoles(playbooks).map((r) => ({ roleArn: roleArn(Aws.PARTITION, Aws.ACCOUNT_ID, r.roleName), service: r.service })),
+      ],
     });
   }
 }

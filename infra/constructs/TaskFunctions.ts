@@ -13,6 +13,7 @@ import { allPlaybooks, changeRoleActions, readRoleActions } from '../../tasks/pl
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { TASK_HANDLERS, type RemediationFunctions, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
 import { automationRoles, PASS_ROLE, SSM_SERVICE } from '../automationRunbooks.js';
+import { passedRoles } from '../passedRoles.js';
 import { grantTaskAccess } from '../grantTaskAccess.js';
 import { playbookManagedPolicies } from '../playbookStatements.js';
 import { REMEDIATION_TASK_ROLE_NAME, roleArn } from '../names.js';
@@ -229,6 +230,12 @@ export class TaskFunctions extends Construct {
       actions.includes(PASS_ROLE) && passable.length > 0
         ? [new iam.PolicyStatement({ actions: [PASS_ROLE], resources: passable, conditions: { StringEquals: { 'iam:PassedToService': SSM_SERVICE } } })]
         : [];
+    // …and the roles playbooks pass to a service themselves (infra/passedRoles.ts), each only to that service.
+    if (actions.includes(PASS_ROLE)) {
+      for (const { roleName, service } of passedRoles(playbooks)) {
+        passRole.push(new iam.PolicyStatement({ actions: [PASS_ROLE], resources: [roleArn(partition, account, roleName)], conditions: { StringEquals: { 'iam:PassedToService': service } } }));
+      }
+    }
     playbookManagedPolicies(this, 'SameAccountPlaybook', changeRoles, actions.filter((a) => a !== PASS_ROLE), 'sameAccountShortcut, Remediate and Rollback', passRole);
     return made;
   }

@@ -7,6 +7,7 @@ import { enableXRayTracing } from './apigateway/enableXRayTracing.js';
 import { encryptCacheData } from './apigateway/encryptCacheData.js';
 import { enableTerminationProtection } from './cloudformation/enableTerminationProtection.js';
 import { enableLogFileValidation } from './cloudtrail/enableLogFileValidation.js';
+import { enableConfigRecorder } from './config/enableConfigRecorder.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
@@ -14,6 +15,7 @@ import { blockSnapshotPublicAccess } from './ec2/blockSnapshotPublicAccess.js';
 import { disableSubnetPublicIpAssignment } from './ec2/disableSubnetPublicIpAssignment.js';
 import { disableTransitGatewayAutoAccept } from './ec2/disableTransitGatewayAutoAccept.js';
 import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js';
+import { enableVpcFlowLogs } from './ec2/enableVpcFlowLogs.js';
 import { makeSnapshotsPrivate } from './ec2/makeSnapshotsPrivate.js';
 import { removeDefaultSecurityGroupRules } from './ec2/removeDefaultSecurityGroupRules.js';
 import { requireImdsV2 } from './ec2/requireImdsV2.js';
@@ -26,6 +28,7 @@ import { dropInvalidHeaderFields } from './elbv2/dropInvalidHeaderFields.js';
 import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProtection.js';
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
 import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
+import { enableGuardDuty } from './guardduty/enableGuardDuty.js';
 import { createSupportRole } from './iam/createSupportRole.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
@@ -34,6 +37,7 @@ import { enableStreamEncryption } from './kinesis/enableStreamEncryption.js';
 import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
 import { removePublicFunctionPermissions } from './lambda/removePublicFunctionPermissions.js';
+import { enableMacie } from './macie/enableMacie.js';
 import { makeNeptuneClusterSnapshotPrivate } from './neptune/makeClusterSnapshotPrivate.js';
 import { disableInstancePublicAccess } from './rds/disableInstancePublicAccess.js';
 import { enableClusterAutoMinorVersionUpgrade } from './rds/enableClusterAutoMinorVersionUpgrade.js';
@@ -51,6 +55,7 @@ import { enableAccountBlockPublicAccess } from './s3/enableAccountBlockPublicAcc
 import { enableBucketBlockPublicAccess } from './s3/enableBucketBlockPublicAccess.js';
 import { enableBucketVersioning } from './s3/enableBucketVersioning.js';
 import { requireSecureTransport } from './s3/requireSecureTransport.js';
+import { encryptTopic } from './sns/encryptTopic.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { blockPublicDocumentSharing } from './ssm/blockPublicDocumentSharing.js';
 import { unshareSsmDocument } from './ssm/unshareSsmDocument.js';
@@ -64,6 +69,7 @@ export const catalog: readonly Playbook[] = [
   encryptCacheData,
   enableTerminationProtection,
   enableLogFileValidation,
+  enableConfigRecorder,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,
@@ -71,6 +77,7 @@ export const catalog: readonly Playbook[] = [
   disableSubnetPublicIpAssignment,
   disableTransitGatewayAutoAccept,
   enableEbsDefaultEncryption,
+  enableVpcFlowLogs,
   makeSnapshotsPrivate,
   removeDefaultSecurityGroupRules,
   requireImdsV2,
@@ -83,6 +90,7 @@ export const catalog: readonly Playbook[] = [
   enableLoadBalancerDeletionProtection,
   setDesyncMitigationMode,
   enableEmrBlockPublicAccess,
+  enableGuardDuty,
   createSupportRole,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
@@ -91,6 +99,7 @@ export const catalog: readonly Playbook[] = [
   cancelKeyDeletion,
   enableKeyRotation,
   removePublicFunctionPermissions,
+  enableMacie,
   makeNeptuneClusterSnapshotPrivate,
   disableInstancePublicAccess,
   enableClusterAutoMinorVersionUpgrade,
@@ -108,6 +117,7 @@ export const catalog: readonly Playbook[] = [
   enableBucketBlockPublicAccess,
   enableBucketVersioning,
   requireSecureTransport,
+  encryptTopic,
   enableQueueEncryption,
   blockPublicDocumentSharing,
   unshareSsmDocument,

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { automationRoles, PASS_ROLE, PLAYBOOK_RUNBOOKS, SSM_SERVICE } from '../../infra/automationRunbooks.js';
+import { PLAYBOOK_PASSED_ROLES } from '../../infra/passedRoles.js';
 import { MemberRemediationRole } from '../../infra/constructs/MemberRemediationRole.js';
 import type { Playbook } from '../../tasks/playbooks/definePlaybook.js';
 import {
@@ -28,8 +29,10 @@ describe('automationRoles', () => {
     // Prepare
     const passing = allPlaybooks().filter((p) => p.permissions.includes(PASS_ROLE));
 
-    // Assess
-    expect(passing.map((p) => p.id)).toEqual(Object.keys(PLAYBOOK_RUNBOOKS));
+    // Assess: each in exactly one of the two registries (runbooks, or roles passed to a service directly)
+    expect(passing.filter((p) => !PLAYBOOK_PASSED_ROLES[p.id]).map((p) => p.id)).toEqual(Object.keys(PLAYBOOK_RUNBOOKS));
+    expect(passing.filter((p) => PLAYBOOK_PASSED_ROLES[p.id]).map((p) => p.id).sort()).toEqual(Object.keys(PLAYBOOK_PASSED_ROLES).sort());
+    expect(Object.keys(PLAYBOOK_PASSED_ROLES).filter((id) => PLAYBOOK_RUNBOOKS[id])).toEqual([]);
     for (const runbook of Object.values(PLAYBOOK_RUNBOOKS)) {
       expect(runbook.actions.length).toBeGreaterThan(0);
       expect(runbook.actions.filter((a) => a.includes('*'))).toEqual([]);
@@ -76,6 +79,8 @@ describe('MemberRemediationRole and iam:PassRole', () => {
     // Act + Assess
     expect(() => build([PASS_ROLE], [{ roleArn: 'arn:aws:iam::222222222222:role/*', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
     expect(() => build([PASS_ROLE], [{ roleArn: '*', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
+    expect(() => build([PASS_ROLE], [{ roleArn: 'arn:aws:iam::222222222222:role/rectify-*', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
+    expect(() => build([PASS_ROLE], [{ roleArn: 'arn:aws:iam::222222222222:role/rectify-flow-*-x', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
   });
 
   it('refuses roles to pass when no playbook declares iam:PassRole', () => {

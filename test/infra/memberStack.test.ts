@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PASS_ROLE, PLAYBOOK_RUNBOOKS } from '../../infra/automationRunbooks.js';
+import { passedRoles } from '../../infra/passedRoles.js';
 import { MemberRemediationRole } from '../../infra/constructs/MemberRemediationRole.js';
 import { resolveStateMachineDefinition } from '../../infra/resolveDefinition.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
@@ -101,16 +102,23 @@ describe('RectifyMemberStack', () => {
     expect(managed.every((m) => m.Properties.Roles.length === 1)).toBe(true);
     expect(role.Properties.Policies ?? []).toEqual([]);
     expect(expected).toContain(PASS_ROLE);
-    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual(expected);
+    // iam:PassRole comes once per service it passes roles to (infra/passedRoles.ts); every other action once.
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => a !== PASS_ROLE).sort()).toEqual(expected.filter((a) => a !== PASS_ROLE));
     // Each action on its resource types in the member account, `*` only where IAM has none (tasks/playbooks/resourceScopes.ts).
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(scopeOf(role)).toEqual(expectedScope(expected));
     expect(scopeOf(role)['s3:PutBucketPolicy']).toEqual(['arn:aws:s3:::*']);
     expect(scopeOf(role)['iam:UpdateAccessKey']).toEqual(['arn:aws:iam::222222222222:user/*']);
     expect(scopeOf(role)['ec2:DescribeSecurityGroups']).toEqual(['*']);
-    expect(passRole).toHaveLength(1);
-    expect(passRole[0]).toMatchObject({ Effect: 'Allow', Action: PASS_ROLE, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } });
-    expect(joined(passRole[0]!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
+    const passed = passedRoles(allPlaybooks());
+    expect(passRole).toHaveLength(1 + new Set(passed.map((r) => r.service)).size);
+    const ssm = passRole.find((p) => (p.Condition as any)?.StringEquals?.['iam:PassedToService'] === 'ssm.amazonaws.com');
+    expect(ssm).toMatchObject({ Effect: 'Allow', Action: PASS_ROLE });
+    expect(joined(ssm!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
+    for (const { roleName, service } of passed) {
+      const statement = passRole.find((p) => (p.Condition as any)?.StringEquals?.['iam:PassedToService'] === service);
+      expect([statement!.Resource].flat().map((r) => joined(r, REFS))).toContain(`arn:aws:iam::222222222222:role/${roleName}`);
+    }
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties).toMatchObject({ RoleName: 'RectifyRemediationRole', MaxSessionDuration: 3600 });
   });
@@ -173,14 +181,19 @@ describe('RectifyMemberStack', () => {
     // Act
     const passRole = statements.filter((s) => [s.Action].flat().some((a) => a === PASS_ROLE || a === 'iam:*' || a === '*'));
 
-    // Assess: one in the member role, one in the shortcut policy, each on exact role ARNs, each only to SSM
-    expect(passRole).toHaveLength(2);
+    // Assess: in the member role and in the shortcut policy, one per service, each on exact role ARNs (or a rectify-<purpose>-*
+    // prefix of roles a playbook creates per region), each only to its service
+    const passed = passedRoles(allPlaybooks());
+    const services = new Set(['ssm.amazonaws.com', ...passed.map((r) => r.service)]);
+    expect(passRole).toHaveLength(2 * services.size);
     for (const statement of passRole) {
       expect([statement.Action].flat()).toEqual([PASS_ROLE]);
       const arns = [statement.Resource].flat().map((r) => joined(r, { ...REFS, 'AWS::AccountId': '111111111111' }));
       expect(arns).not.toContain('*');
-      for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:iam::\\d{12}:role/${AUTOMATION_ROLE}$`));
-      expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+      const service = (statement.Condition as any).StringEquals['iam:PassedToService'];
+      expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': service } });
+      const names = service === 'ssm.amazonaws.com' ? [AUTOMATION_ROLE] : passed.filter((r) => r.service === service).map((r) => r.roleName);
+      for (const arn of arns) expect(names.map((n) => `arn:aws:iam::111111111111:role/${n}`).concat(names.map((n) => `arn:aws:iam::222222222222:role/${n}`))).toContain(arn);
     }
   });
 
