@@ -196,7 +196,7 @@ export const enableConfigRecorder = definePlaybook<Snapshot, PlannedChange, Sett
     } else if (now.recorder && snapshot.recorder && now.recorder.name === snapshot.recorder.name) {
       const { name, roleARN, recordingGroup, recording } = snapshot.recorder;
       if (now.recorder.recording && !recording) await config.send(new StopConfigurationRecorderCommand({ ConfigurationRecorderName: name }));
-      if (JSON.stringify([now.recorder.roleARN, now.recorder.recordingGroup]) !== JSON.stringify([roleARN, recordingGroup])) await putRecorder(ctx, { name, roleARN, recordingGroup });
+      if (JSON.stringify([now.recorder.roleARN, now.recorder.recordingGroup]) !== JSON.stringify([roleARN, recordingGroup])) await putRecorder(ctx, { name, roleARN, recordingGroup: recordingGroup as RecordingGroup });
       if (!snapshot.deliveryChannel && now.deliveryChannel?.name === RECTIFY_CONFIG_NAME && !recording) {
         await config.send(new DeleteDeliveryChannelCommand({ DeliveryChannelName: RECTIFY_CONFIG_NAME }));
       }

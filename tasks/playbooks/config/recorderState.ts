@@ -15,8 +15,17 @@ import type { PlaybookContext } from '../definePlaybook.js';
  * has at most one, under any name), whether it records, and the delivery channel.
  */
 export type ConfigSetup = {
-  recorder: { name: string; roleARN: string; recordingGroup: RecordingGroup; recording: boolean } | null;
+  recorder: { name: string; roleARN: string; recordingGroup: RecordedTypes; recording: boolean } | null;
   deliveryChannel: { name: string; s3BucketName: string } | null;
+};
+
+/** A recorder's recording group as plain JSON (the SDK's `RecordingGroup`, with the fields it returns filled in). */
+export type RecordedTypes = {
+  allSupported: boolean;
+  includeGlobalResourceTypes: boolean;
+  resourceTypes: string[];
+  exclusionByResourceTypes?: { resourceTypes: string[] };
+  recordingStrategy?: { useOnly: string };
 };
 
 /** The name Rectify gives the recorder and delivery channel it creates where a region has none. */
@@ -49,7 +58,7 @@ export async function readConfigSetup(ctx: PlaybookContext<unknown, unknown>): P
 }
 
 /** The recording group with only the fields PutConfigurationRecorder takes back, lists sorted. */
-function normalise(group: RecordingGroup | undefined): RecordingGroup {
+function normalise(group: RecordingGroup | undefined): RecordedTypes {
   return JSON.parse(
     JSON.stringify({
       allSupported: group?.allSupported ?? false,
@@ -58,7 +67,7 @@ function normalise(group: RecordingGroup | undefined): RecordingGroup {
       ...(group?.exclusionByResourceTypes?.resourceTypes?.length ? { exclusionByResourceTypes: { resourceTypes: [...group.exclusionByResourceTypes.resourceTypes].sort() } } : {}),
       ...(group?.recordingStrategy?.useOnly ? { recordingStrategy: { useOnly: group.recordingStrategy.useOnly } } : {}),
     }),
-  ) as RecordingGroup;
+  ) as RecordedTypes;
 }
 
 /** What Config.1 flags in a setup, each in words a reviewer reads; none means compliant. */

@@ -15,6 +15,7 @@ import {
   flowLogGroupName,
   flowLogRoleArn,
   flowLogRoleName,
+  refuseForeignRole,
 } from './flowLogDelivery.js';
 
 /** The playbook's id, the value of the `rectify:created-by` tag on what it creates. */
@@ -107,7 +108,7 @@ export const enableVpcFlowLogs = definePlaybook<FlowLogSnapshot, { description: 
     const vpc = vpcIdOf(ctx);
     if ((await flowLogsOf(ctx)).some(passes)) return { summary: `VPC ${vpc} has an active flow log of rejected traffic`, changes: [] };
     const role = await existingFlowLogRole(ctx, PLAYBOOK_ID);
-    if (role && !role.ours) await ensureFlowLogRole(ctx, PLAYBOOK_ID); // throws, naming the role: never use a role that is not ours
+    if (role && !role.ours) refuseForeignRole(ctx, PLAYBOOK_ID); // never use a role that is not ours
     const group = flowLogGroupName(vpc);
     const encryption = ctx.settings.kmsKeyId ? `encrypted with ${ctx.settings.kmsKeyId}` : "encrypted with CloudWatch Logs' keys";
     const changes = [

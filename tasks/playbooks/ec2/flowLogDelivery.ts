@@ -99,11 +99,7 @@ export async function ensureFlowLogRole(ctx: PlaybookContext<unknown>, playbookI
   const iam = ctx.aws.client(IAMClient);
   const RoleName = flowLogRoleName(ctx);
   const existing = await existingFlowLogRole(ctx, playbookId);
-  if (existing && !existing.ours) {
-    throw new RemediationFailedError(
-      `IAM role ${RoleName} exists and was not created by ${playbookId} (no rectify:created-by tag with that value): Rectify does not take over a role it did not make. Remove or rename it, then run the remediation again. Nothing was changed.`,
-    );
-  }
+  if (existing && !existing.ours) refuseForeignRole(ctx, playbookId);
   if (!existing) {
     await iam.send(
       new CreateRoleCommand({
@@ -115,6 +111,13 @@ export async function ensureFlowLogRole(ctx: PlaybookContext<unknown>, playbookI
     );
   }
   await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: POLICY_NAME, PolicyDocument: deliveryPolicy(ctx) }));
+}
+
+/** Stop, before any change, where a role of the delivery role's name exists that Rectify did not create. */
+export function refuseForeignRole(ctx: PlaybookContext<unknown>, playbookId: string): never {
+  throw new RemediationFailedError(
+    `IAM role ${flowLogRoleName(ctx)} exists and was not created by ${playbookId} (no rectify:created-by tag with that value): Rectify does not take over a role it did not make. Remove or rename it, then run the remediation again. Nothing was changed.`,
+  );
 }
 
 /** Remove the delivery role Rectify created (its inline policy first), only while its live tags still say so. */
