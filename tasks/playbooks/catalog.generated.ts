@@ -29,6 +29,7 @@ import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProt
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
 import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
 import { enableGuardDuty } from './guardduty/enableGuardDuty.js';
+import { enableProtectionPlan } from './guardduty/enableProtectionPlan.js';
 import { createSupportRole } from './iam/createSupportRole.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
@@ -91,6 +92,7 @@ export const catalog: readonly Playbook[] = [
   setDesyncMitigationMode,
   enableEmrBlockPublicAccess,
   enableGuardDuty,
+  enableProtectionPlan,
   createSupportRole,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,

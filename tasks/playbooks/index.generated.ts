@@ -178,6 +178,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'guardduty-enable-protection-plan',
+    controls: ['GuardDuty.5', 'GuardDuty.6', 'GuardDuty.9', 'GuardDuty.10'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
     id: 'iam-create-support-role',
     controls: ['IAM.18', 'cis-aws-foundations-benchmark/v/1.2.0/1.20', 'cis-aws-foundations-benchmark/v/1.4.0/1.17', 'cis-aws-foundations-benchmark/v/3.0.0/1.17', 'cis-aws-foundations-benchmark/v/5.0.0/1.16'],
     resourceType: 'AwsAccount',

@@ -32,6 +32,7 @@ export const playbookLoaders: Readonly<Record<string, () => Promise<Playbook>>> 
   'elbv2-set-desync-mitigation-mode': async () => (await import('./elbv2/setDesyncMitigationMode.js')).setDesyncMitigationMode,
   'emr-enable-block-public-access': async () => (await import('./emr/enableBlockPublicAccess.js')).enableEmrBlockPublicAccess,
   'guardduty-enable-detector': async () => (await import('./guardduty/enableGuardDuty.js')).enableGuardDuty,
+  'guardduty-enable-protection-plan': async () => (await import('./guardduty/enableProtectionPlan.js')).enableProtectionPlan,
   'iam-create-support-role': async () => (await import('./iam/createSupportRole.js')).createSupportRole,
   'iam-deactivate-stale-access-keys': async () => (await import('./iam/deactivateStaleAccessKeys.js')).deactivateStaleAccessKeys,
   'iam-deactivate-unused-access-keys': async () => (await import('./iam/deactivateUnusedAccessKeys.js')).deactivateUnusedAccessKeys,
