@@ -46,11 +46,13 @@ async function setFeature(ctx: PlaybookContext<unknown>, detectorId: string, fea
 }
 
 /**
- * Turns on the GuardDuty protection plan one control checks, in a standalone account (GuardDuty.5
- * EKS Audit Log Monitoring, rule `guardduty-eks-protection-audit-enabled`; GuardDuty.6 Lambda
- * Protection, `guardduty-lambda-protection-enabled`; GuardDuty.9 RDS Protection,
- * `guardduty-rds-protection-enabled`; GuardDuty.10 S3 Protection, `guardduty-s3-protection-enabled`;
- * https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html). Each rule is
+ * Turns on the GuardDuty protection plan one control checks, in a standalone account:
+ * GuardDuty.5 EKS Audit Log Monitoring (https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-5,
+ * AWS Config rule `guardduty-eks-protection-audit-enabled`), GuardDuty.6 Lambda Protection
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-6, `guardduty-lambda-protection-enabled`),
+ * GuardDuty.9 RDS Protection (https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-9,
+ * `guardduty-rds-protection-enabled`), GuardDuty.10 S3 Protection
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-10, `guardduty-s3-protection-enabled`). Each rule is
  * NON_COMPLIANT unless the detector's feature is ENABLED; `verify` reads that feature of the region's
  * detector. In an organisation the rules also check every member account from the delegated
  * administrator, which only that administrator can change: this playbook fixes the finding's own
