@@ -180,7 +180,7 @@ export const playbookIndex: readonly PlaybookSummary[] = [
   {
     id: 'guardduty-enable-protection-plan',
     controls: ['GuardDuty.5', 'GuardDuty.6', 'GuardDuty.9', 'GuardDuty.10'],
-    resourceType: 'AwsAccount',
+    resourceType: 'AwsGuardDutyDetector',
     impact: 'disruptive',
   },
   {

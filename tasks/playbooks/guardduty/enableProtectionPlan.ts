@@ -23,10 +23,16 @@ function planOf(ctx: PlaybookContext<unknown>) {
 }
 const where = (ctx: PlaybookContext<unknown>) => `account ${ctx.resource.account} in ${ctx.resource.region}`;
 
+/** The finding's detector (these controls name it: `…:detector/<id>`), else the region's one detector. */
+async function detectorIdOf(ctx: PlaybookContext<unknown>): Promise<string | undefined> {
+  if (/:detector\/[^/]+$/.test(ctx.resource.id)) return ctx.resource.name;
+  const { DetectorIds = [] } = await ctx.aws.client(GuardDutyClient).send(new ListDetectorsCommand({}));
+  return DetectorIds[0];
+}
+
 async function readProtection(ctx: PlaybookContext<unknown>): Promise<ProtectionSnapshot & { enabled: boolean }> {
   const guardduty = ctx.aws.client(GuardDutyClient);
-  const { DetectorIds = [] } = await guardduty.send(new ListDetectorsCommand({}));
-  const detectorId = DetectorIds[0];
+  const detectorId = await detectorIdOf(ctx);
   if (!detectorId) {
     throw new RemediationFailedError(
       `GuardDuty is not enabled in ${where(ctx)} (finding ${ctx.request.findingId}): a protection plan needs a detector. Remediate GuardDuty.1 first ` +
@@ -67,10 +73,18 @@ export const enableProtectionPlan = definePlaybook<ProtectionSnapshot, { descrip
   id: 'guardduty-enable-protection-plan',
   title: 'Turn on the GuardDuty protection plan a control checks (EKS audit logs, Lambda, RDS, S3)',
   controls: ['GuardDuty.5', 'GuardDuty.6', 'GuardDuty.9', 'GuardDuty.10'],
-  resourceType: 'AwsAccount',
+  // The controls' resource is the detector (AWS::GuardDuty::Detector).
+  resourceType: 'AwsGuardDutyDetector',
   impact: 'disruptive',
   permissions: ['guardduty:GetDetector', 'guardduty:ListDetectors', 'guardduty:UpdateDetector'],
   notEmulated: "moto 5.2.1's UpdateDetector replaces the detector's whole Features list where GuardDuty changes only the features named",
+
+  // The Resource Groups Tagging API does not read GuardDuty detectors; GetDetector returns their tags.
+  async readTags(ctx) {
+    const detectorId = await detectorIdOf(ctx);
+    if (!detectorId) return {};
+    return (await ctx.aws.client(GuardDutyClient).send(new GetDetectorCommand({ DetectorId: detectorId }))).Tags ?? {};
+  },
 
   async snapshot(ctx) {
     const { detectorId, features } = await readProtection(ctx);

@@ -19,6 +19,7 @@ function stubbedGuardDuty(controlId: string, features: Record<string, 'ENABLED' 
   guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: features ? ['d-1'] : [] });
   guardduty.on(GetDetectorCommand).callsFake(async () => ({
     Status: 'ENABLED',
+    Tags: { team: 'security' },
     ServiceRole: 'arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
     Features: Object.entries(state.features).map(([Name, Status]) => ({ Name, Status })),
   }));
@@ -26,7 +27,9 @@ function stubbedGuardDuty(controlId: string, features: Record<string, 'ENABLED' 
     for (const f of input.Features ?? []) state.features[f.Name!] = f.Status as 'ENABLED' | 'DISABLED';
     return {};
   });
-  const request = requestFor({ resourceType: 'AwsAccount', resourceId: 'AWS::::Account:123456789012', controlId });
+  // A finding of these controls names the detector; with none (no detector) it names the account.
+  const resourceId = features ? 'arn:aws:guardduty:us-east-1:123456789012:detector/d-1' : 'AWS::::Account:123456789012';
+  const request = requestFor({ resourceType: features ? 'AwsGuardDutyDetector' : 'AwsAccount', resourceId, controlId });
   return { guardduty, state, ctx: createPlaybookContext(playbook, request, stubbedClients([client])) };
 }
 
@@ -52,7 +55,9 @@ describe('enableProtectionPlan (GuardDuty.5, .6, .9, .10), GuardDuty stubbed', (
     expect(guardduty.commandCalls(UpdateDetectorCommand).map((c) => c.args[0].input)).toEqual([{ DetectorId: 'd-1', Features: [{ Name: feature, Status: 'ENABLED' }] }]);
     expect(state.features).toEqual({ ...ALL_OFF, [feature]: 'ENABLED' });
     expect(await playbook.verify(ctx)).toMatchObject({ compliant: true });
-    expect(actionsSentTo({ GuardDuty: guardduty })).toEqual(new Set(playbook.permissions));
+    expect(await playbook.readTags!(ctx)).toEqual({ team: 'security' });
+    // ListDetectors only where the finding names no detector (the refusal below).
+    expect(actionsSentTo({ GuardDuty: guardduty })).toEqual(new Set(playbook.permissions.filter((a) => a !== 'guardduty:ListDetectors')));
   });
 
   it('rolls back to off, twice with one change, and the snapshot is as before', async () => {
@@ -96,5 +101,6 @@ describe('enableProtectionPlan (GuardDuty.5, .6, .9, .10), GuardDuty stubbed', (
     // Assess
     await expect(snapshotting).rejects.toThrow(/GuardDuty is not enabled .* Remediate GuardDuty.1 first/);
     expect(guardduty.commandCalls(UpdateDetectorCommand)).toEqual([]);
+    expect(actionsSentTo({ GuardDuty: guardduty })).toEqual(new Set(['guardduty:ListDetectors']));
   });
 });
