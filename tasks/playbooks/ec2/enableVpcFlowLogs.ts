@@ -1,4 +1,4 @@
-import { CreateFlowLogsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand, EC2Client, paginateDescribeFlowLogs, type FlowLog } from '@aws-sdk/client-ec2';
+import { CreateFlowLogsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand, DescribeVpcsCommand, EC2Client, paginateDescribeFlowLogs, type FlowLog } from '@aws-sdk/client-ec2';
 import * as z from 'zod';
 import { RemediationFailedError } from '../../domain/errors.js';
 import { createdByTagList, creationChange, isCreatedBy } from '../createdResources.js';
@@ -86,6 +86,7 @@ export const enableVpcFlowLogs = definePlaybook<FlowLogSnapshot, { description: 
     'ec2:CreateTags',
     'ec2:DeleteFlowLogs',
     'ec2:DescribeFlowLogs',
+    'ec2:DescribeVpcs',
     ...FLOW_LOG_ROLE_PERMISSIONS,
     'logs:CreateLogGroup',
     'logs:DeleteLogGroup',
@@ -97,6 +98,8 @@ export const enableVpcFlowLogs = definePlaybook<FlowLogSnapshot, { description: 
   settings: Settings,
 
   async snapshot(ctx) {
+    // A VPC that no longer exists fails here (InvalidVpcID.NotFound), before any plan.
+    await ctx.aws.client(EC2Client).send(new DescribeVpcsCommand({ VpcIds: [vpcIdOf(ctx)] }));
     return {
       flowLogIds: (await flowLogsOf(ctx)).map((f) => f.FlowLogId!).sort(),
       logGroupExisted: await logGroupExists(ctx, flowLogGroupName(vpcIdOf(ctx))),

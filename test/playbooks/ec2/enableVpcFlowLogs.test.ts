@@ -161,6 +161,13 @@ describe('enableVpcFlowLogs (EC2.6) against moto', () => {
     expect(await logGroups(region)).toEqual([]);
   });
 
+  it('fails the snapshot of a VPC that does not exist', async () => {
+    // Act
+    const snapshotting = playbook.snapshot(contextFor('us-west-2', 'vpc-0123456789abcdef0'));
+    // Assess
+    await expect(snapshotting).rejects.toThrow(/vpc-0123456789abcdef0/);
+  });
+
   it('captures ALL traffic when the settings ask, and refuses ACCEPT, which EC2.6 fails', async () => {
     // Prepare
     const region = 'sa-east-1';
