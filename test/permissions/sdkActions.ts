@@ -191,6 +191,12 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
     [call.names.AWSServiceName].flat()[0] === 'config.amazonaws.com'
       ? [serviceLinkedRole(call, 'config.amazonaws.com/AWSServiceRoleForConfig')]
       : [{ action: 'iam:CreateServiceLinkedRole' }],
+  // DeleteServiceLinkedRole names the role without its path; IAM authorizes it on the role's ARN, path included, and role
+  // names are case-insensitive (moto spells AWS Config's AWSServiceRoleForconfig: docs/moto-gaps.md). Rectify deletes only that one (Config.1).
+  'IAM.DeleteServiceLinkedRole': (call) =>
+    [call.names.RoleName].flat()[0]?.toLowerCase() === 'awsserviceroleforconfig'
+      ? [{ action: 'iam:DeleteServiceLinkedRole', resourceArn: `arn:aws:iam::${call.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig` }]
+      : [{ action: 'iam:DeleteServiceLinkedRole' }],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
