@@ -69,11 +69,11 @@ describe('enableMacie (Macie.1), Macie stubbed', () => {
     // Prepare
     const { macie, ctx } = stubbedMacie('PAUSED');
     // Act
-    const planning = (async () => playbook.plan(ctx, await playbook.snapshot(ctx)))();
-    const applying = playbook.apply(ctx, { summary: '', changes: [] });
+    const planning = await playbook.plan(ctx, await playbook.snapshot(ctx)).catch((error: Error) => error);
+    const applying = await playbook.apply(ctx, { summary: '', changes: [] }).catch((error: Error) => error);
     // Assess
-    await expect(planning).rejects.toThrow(/Macie is paused .* Nothing was changed/);
-    await expect(applying).rejects.toThrow(/Rectify does not resume a deliberate pause/);
+    expect(String(planning)).toMatch(/Macie is paused .* Nothing was changed/);
+    expect(String(applying)).toMatch(/Rectify does not resume a deliberate pause/);
     expect(macie.commandCalls(EnableMacieCommand)).toEqual([]);
   });
 

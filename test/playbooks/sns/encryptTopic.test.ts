@@ -109,11 +109,11 @@ describe('encryptTopic (SNS.1) against moto', () => {
     // Act
     const policyCtx = contextFor(byPolicy);
     const alarmCtx = contextFor(byAlarm);
-    const planning = playbook.plan(policyCtx, await playbook.snapshot(policyCtx));
-    const applying = playbook.apply(alarmCtx, { summary: '', changes: [] });
+    const planning = await playbook.plan(policyCtx, await playbook.snapshot(policyCtx)).catch((error: Error) => error);
+    const applying = await playbook.apply(alarmCtx, { summary: '', changes: [] }).catch((error: Error) => error);
     // Assess
-    await expect(planning).rejects.toThrow(/service principal events\.amazonaws\.com \(topic policy\).*Nothing was changed/);
-    await expect(applying).rejects.toThrow(/CloudWatch alarm cpu-/);
+    expect(String(planning)).toMatch(/service principal events\.amazonaws\.com \(topic policy\).*Nothing was changed/);
+    expect(String(applying)).toMatch(/CloudWatch alarm cpu-/);
     expect((await attributesOf(byPolicy)).KmsMasterKeyId).toBeUndefined();
     expect((await attributesOf(byAlarm)).KmsMasterKeyId).toBeUndefined();
   });
