@@ -69,7 +69,7 @@ describe('enableMacie (Macie.1), Macie stubbed', () => {
     // Prepare
     const { macie, ctx } = stubbedMacie('PAUSED');
     // Act
-    const planning = await playbook.plan(ctx, await playbook.snapshot(ctx)).catch((error: Error) => error);
+    const planning = await (async () => playbook.plan(ctx, await playbook.snapshot(ctx)))().catch((error: Error) => error);
     const applying = await playbook.apply(ctx, { summary: '', changes: [] }).catch((error: Error) => error);
     // Assess
     expect(String(planning)).toMatch(/Macie is paused .* Nothing was changed/);

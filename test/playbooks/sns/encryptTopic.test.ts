@@ -109,7 +109,7 @@ describe('encryptTopic (SNS.1) against moto', () => {
     // Act
     const policyCtx = contextFor(byPolicy);
     const alarmCtx = contextFor(byAlarm);
-    const planning = await playbook.plan(policyCtx, await playbook.snapshot(policyCtx)).catch((error: Error) => error);
+    const planning = await (async () => playbook.plan(policyCtx, await playbook.snapshot(policyCtx)))().catch((error: Error) => error);
     const applying = await playbook.apply(alarmCtx, { summary: '', changes: [] }).catch((error: Error) => error);
     // Assess
     expect(String(planning)).toMatch(/service principal events\.amazonaws\.com \(topic policy\).*Nothing was changed/);
