@@ -8,6 +8,7 @@ import { APPROVAL_REQUEST_ROLE_NAME, CHANGE_TASK_ROLE_NAME, CLASSIFY_TASK_ROLE_N
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
+import { passedRoles } from '../../infra/passedRoles.js';
 import { EXECUTION_STATUS_ACCESS, TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesFor } from './testApp.js';
@@ -537,7 +538,8 @@ describe('RectifyAdminStack', () => {
       ]);
       // The playbooks' statements as customer managed policies (off the roles' inline budget), every action once.
       expect(shortcut.length).toBeGreaterThan(0);
-      expect(statementsIn(shortcut).flatMap(actionsOf).sort()).toEqual(changeRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())));
+      // iam:PassRole comes once per service it passes roles to (infra/passedRoles.ts); every action is granted.
+      expect([...new Set(statementsIn(shortcut).flatMap(actionsOf))].sort()).toEqual(changeRoleActions(allPlaybooks(), tagReadPermissionsFor(allPlaybooks())));
       for (const policy of shortcut) expect((policy.Properties.Roles as { Ref: string }[]).map(roleNameOf)).toEqual([CHANGE_TASK_ROLE_NAME]);
       // Scoped as the member roles are (tasks/playbooks/resourceScopes.ts), in this account: `*` only for what IAM cannot scope.
       const resourceOf = (action: string) => statementsIn(shortcut).find((s) => actionsOf(s).includes(action))!.Resource;
@@ -563,6 +565,10 @@ describe('RectifyAdminStack', () => {
       ]);
       expect([...statements, ...statementsIn(managed)].filter((s) => actionsOf(s).includes('iam:PassRole'))).toEqual([
         expect.objectContaining({ Resource: 'arn:aws:iam::111111111111:role/RectifyAutomationRole', Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } }),
+        // The roles playbooks hand to a service themselves (infra/passedRoles.ts), each only to that service.
+        ...passedRoles(allPlaybooks()).map(({ roleName, service }) =>
+          expect.objectContaining({ Resource: `arn:aws:iam::111111111111:role/${roleName}`, Condition: { StringEquals: { 'iam:PassedToService': service } } }),
+        ),
       ]);
       admin.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);
       admin.hasResourceProperties('AWS::Events::Rule', {
