@@ -4,7 +4,7 @@ import {
   DELETION_PROTECTION_RUNBOOK,
   enableDeletionProtectionWithRunbook,
 } from '../tasks/playbooks/rds/enableDeletionProtectionWithRunbook.js';
-import { createdPassedRoles, PASS_ROLE, PLAYBOOK_PASSED_ROLES, type PassedRole } from './passedRoles.js';
+import { PASS_ROLE, passedRoles, PLAYBOOK_PASSED_ROLES, type PassedRole } from './passedRoles.js';
 
 export { PASS_ROLE };
 
@@ -84,7 +84,7 @@ export function automationRoles(
     if (!runbook) {
       throw new Error(
         `playbook ${playbook.id} declares ${PASS_ROLE}: add the runbook it runs and the actions of its steps to PLAYBOOK_RUNBOOKS ` +
-          '(infra/automationRunbooks.ts), so the member stack can create the role it passes',
+          '(infra/automationRunbooks.ts), so the member stack can create the role it passes, or the roles it passes to a service to PLAYBOOK_PASSED_ROLES (infra/passedRoles.ts)',
       );
     }
     const roleName = defaultRoleName(playbook);
@@ -108,5 +108,5 @@ export function automationRoles(
  * passableRoleNames(allPlaybooks()); // [{ roleName: 'RectifyAutomationRole', service: 'ssm.amazonaws.com' }, { roleName: 'rectify-cloudtrail-logs', service: 'cloudtrail.amazonaws.com' }]
  */
 export function passableRoleNames(playbooks: readonly Playbook[]): PassedRole[] {
-  return [...automationRoles(playbooks).map((spec) => ({ roleName: spec.roleName, service: SSM_SERVICE })), ...createdPassedRoles(playbooks)];
+  return [...automationRoles(playbooks).map((spec) => ({ roleName: spec.roleName, service: SSM_SERVICE })), ...passedRoles(playbooks)];
 }

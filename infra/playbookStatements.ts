@@ -116,6 +116,34 @@ export function playbookManagedPolicies(scope: Construct, id: string, roles: rea
       description: `Rectify: ${who} (${index + 1} of ${chunks.length})`,
     });
     acknowledgePlaybookScopes(policy, statements.filter((s) => s.effect === iam.Effect.ALLOW).flatMap((s) => s.actions).filter((a) => a !== PASS_ROLE), who);
+    acknowledgePassRolePrefixes(policy, statements);
     return policy;
   });
+}
+
+/** A resolved ARN as cdk-nag names it in a finding id: `Ref`s of pseudo parameters shown as `<AWS::Name>`. */
+function nagName(resolved: unknown): string {
+  if (typeof resolved === 'string') return resolved;
+  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(nagName).join(join[0]);
+  const ref = (resolved as { Ref?: string }).Ref;
+  return ref ? `<${ref}>` : JSON.stringify(resolved);
+}
+
+/**
+ * Acknowledge the one wildcard iam:PassRole may carry: the name prefix of roles Rectify creates
+ * per region (`role/rectify-<purpose>-*`, infra/passedRoles.ts), passed only to their service.
+ */
+function acknowledgePassRolePrefixes(policy: iam.ManagedPolicy, statements: readonly iam.PolicyStatement[]): void {
+  const stack = Stack.of(policy);
+  for (const statement of statements.filter((s) => s.actions.includes(PASS_ROLE))) {
+    for (const resource of statement.resources.map((r) => nagName(stack.resolve(r))).filter((r) => r.endsWith('*'))) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason:
+          'iam:PassRole on the roles one playbook creates, one per region (rectify-<purpose>-<region>, tagged rectify:created-by), ' +
+          'and only to the service they are for (iam:PassedToService): the region is known only when a finding arrives.',
+      });
+    }
+  }
 }

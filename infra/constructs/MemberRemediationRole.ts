@@ -109,10 +109,12 @@ function passRoleStatements(declared: boolean, passable: readonly PassableRole[]
   if (passable.length === 0) {
     throw new Error(`MemberRemediationRole: a playbook declares ${PASS_ROLE}; name the roles it passes (passableRoles), it is never granted on "*"`);
   }
+  // The only wildcard allowed: a name prefix of roles Rectify creates itself (`role/rectify-<purpose>-*`, one per region).
+  const rectifyPrefix = (arn: string) => /:role\/rectify-[\w+=,.@-]+-\*$/.test(arn) && arn.indexOf('*') === arn.length - 1;
   const wildcard = passable.find(
-    (p) => p.roleArn.includes('*') || (!Token.isUnresolved(p.roleArn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(p.roleArn)),
+    (p) => (p.roleArn.includes('*') && !rectifyPrefix(p.roleArn)) || (!Token.isUnresolved(p.roleArn) && !/^arn:[\w-]+:iam::\d{12}:role\/.+/.test(p.roleArn)),
   );
-  if (wildcard) throw new Error(`MemberRemediationRole: ${wildcard.roleArn} is not one exact role ARN; ${PASS_ROLE} names each role it may pass`);
+  if (wildcard) throw new Error(`MemberRemediationRole: ${wildcard.roleArn} is not one exact role ARN (or a rectify-<purpose>-* prefix); ${PASS_ROLE} names each role it may pass`);
   const services = [...new Set(passable.map((p) => p.service))].sort();
   return services.map(
     (service) =>

@@ -15,6 +15,7 @@ import { sendTrailToCloudWatchLogs } from './cloudtrail/sendTrailToCloudWatchLog
 import { createCisMetricFilterAlarm } from './cloudwatch/createCisMetricFilterAlarm.js';
 import { enableAlarmActions } from './cloudwatch/enableAlarmActions.js';
 import { setLogGroupRetention } from './cloudwatch/setLogGroupRetention.js';
+import { enableConfigRecorder } from './config/enableConfigRecorder.js';
 import { makeDocumentDbClusterSnapshotPrivate } from './documentdb/makeClusterSnapshotPrivate.js';
 import { enableDynamoDbDeletionProtection } from './dynamodb/enableDeletionProtection.js';
 import { enablePointInTimeRecovery } from './dynamodb/enablePointInTimeRecovery.js';
@@ -22,6 +23,7 @@ import { blockSnapshotPublicAccess } from './ec2/blockSnapshotPublicAccess.js';
 import { disableSubnetPublicIpAssignment } from './ec2/disableSubnetPublicIpAssignment.js';
 import { disableTransitGatewayAutoAccept } from './ec2/disableTransitGatewayAutoAccept.js';
 import { enableEbsDefaultEncryption } from './ec2/enableEbsDefaultEncryption.js';
+import { enableVpcFlowLogs } from './ec2/enableVpcFlowLogs.js';
 import { launchTemplateNoPublicIp } from './ec2/launchTemplateNoPublicIp.js';
 import { launchTemplateRequireImdsV2 } from './ec2/launchTemplateRequireImdsV2.js';
 import { makeSnapshotsPrivate } from './ec2/makeSnapshotsPrivate.js';
@@ -39,6 +41,8 @@ import { enableLoadBalancerDeletionProtection } from './elbv2/enableDeletionProt
 import { redirectHttpToHttps } from './elbv2/redirectHttpToHttps.js';
 import { setDesyncMitigationMode } from './elbv2/setDesyncMitigationMode.js';
 import { enableEmrBlockPublicAccess } from './emr/enableBlockPublicAccess.js';
+import { enableGuardDuty } from './guardduty/enableGuardDuty.js';
+import { enableProtectionPlan } from './guardduty/enableProtectionPlan.js';
 import { createSupportRole } from './iam/createSupportRole.js';
 import { deactivateStaleAccessKeys } from './iam/deactivateStaleAccessKeys.js';
 import { deactivateUnusedAccessKeys } from './iam/deactivateUnusedAccessKeys.js';
@@ -52,6 +56,7 @@ import { cancelKeyDeletion } from './kms/cancelKeyDeletion.js';
 import { enableKeyRotation } from './kms/enableKeyRotation.js';
 import { removePublicKeyAccess } from './kms/removePublicKeyAccess.js';
 import { removePublicFunctionPermissions } from './lambda/removePublicFunctionPermissions.js';
+import { enableMacie } from './macie/enableMacie.js';
 import { makeNeptuneClusterSnapshotPrivate } from './neptune/makeClusterSnapshotPrivate.js';
 import { disableInstancePublicAccess } from './rds/disableInstancePublicAccess.js';
 import { enableClusterAutoMinorVersionUpgrade } from './rds/enableClusterAutoMinorVersionUpgrade.js';
@@ -80,6 +85,7 @@ import { requireSecureTransport } from './s3/requireSecureTransport.js';
 import { restrictCrossAccountBucketPolicy } from './s3/restrictCrossAccountBucketPolicy.js';
 import { enableRotation } from './secretsmanager/enableRotation.js';
 import { rotateSecret } from './secretsmanager/rotateSecret.js';
+import { encryptTopic } from './sns/encryptTopic.js';
 import { removePublicTopicAccess } from './sns/removePublicTopicAccess.js';
 import { enableQueueEncryption } from './sqs/enableQueueEncryption.js';
 import { removePublicQueueAccess } from './sqs/removePublicQueueAccess.js';
@@ -103,6 +109,7 @@ export const catalog: readonly Playbook[] = [
   createCisMetricFilterAlarm,
   enableAlarmActions,
   setLogGroupRetention,
+  enableConfigRecorder,
   makeDocumentDbClusterSnapshotPrivate,
   enableDynamoDbDeletionProtection,
   enablePointInTimeRecovery,
@@ -110,6 +117,7 @@ export const catalog: readonly Playbook[] = [
   disableSubnetPublicIpAssignment,
   disableTransitGatewayAutoAccept,
   enableEbsDefaultEncryption,
+  enableVpcFlowLogs,
   launchTemplateNoPublicIp,
   launchTemplateRequireImdsV2,
   makeSnapshotsPrivate,
@@ -127,6 +135,8 @@ export const catalog: readonly Playbook[] = [
   redirectHttpToHttps,
   setDesyncMitigationMode,
   enableEmrBlockPublicAccess,
+  enableGuardDuty,
+  enableProtectionPlan,
   createSupportRole,
   deactivateStaleAccessKeys,
   deactivateUnusedAccessKeys,
@@ -140,6 +150,7 @@ export const catalog: readonly Playbook[] = [
   enableKeyRotation,
   removePublicKeyAccess,
   removePublicFunctionPermissions,
+  enableMacie,
   makeNeptuneClusterSnapshotPrivate,
   disableInstancePublicAccess,
   enableClusterAutoMinorVersionUpgrade,
@@ -168,6 +179,7 @@ export const catalog: readonly Playbook[] = [
   restrictCrossAccountBucketPolicy,
   enableRotation,
   rotateSecret,
+  encryptTopic,
   removePublicTopicAccess,
   enableQueueEncryption,
   removePublicQueueAccess,

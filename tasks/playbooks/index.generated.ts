@@ -94,6 +94,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'config-enable-recorder',
+    controls: ['Config.1', 'cis-aws-foundations-benchmark/v/1.2.0/2.5', 'cis-aws-foundations-benchmark/v/1.4.0/3.5', 'cis-aws-foundations-benchmark/v/3.0.0/3.3', 'cis-aws-foundations-benchmark/v/5.0.0/3.3', 'pci-dss/v/3.2.1/PCI.Config.1'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
     id: 'documentdb-make-cluster-snapshot-private',
     controls: ['DocumentDB.3'],
     resourceType: 'AwsRdsDbClusterSnapshot',
@@ -133,6 +139,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'ec2-enable-ebs-default-encryption',
     controls: ['EC2.7', 'cis-aws-foundations-benchmark/v/1.4.0/2.2.1', 'cis-aws-foundations-benchmark/v/3.0.0/2.2.1', 'cis-aws-foundations-benchmark/v/5.0.0/5.1.1'],
     resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'ec2-enable-vpc-flow-logs',
+    controls: ['EC2.6', 'cis-aws-foundations-benchmark/v/1.2.0/2.9', 'cis-aws-foundations-benchmark/v/1.4.0/3.9', 'cis-aws-foundations-benchmark/v/3.0.0/3.7', 'cis-aws-foundations-benchmark/v/5.0.0/3.7', 'pci-dss/v/3.2.1/PCI.EC2.6'],
+    resourceType: 'AwsEc2Vpc',
     impact: 'disruptive',
   },
   {
@@ -238,6 +250,18 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     impact: 'disruptive',
   },
   {
+    id: 'guardduty-enable-detector',
+    controls: ['GuardDuty.1', 'pci-dss/v/3.2.1/PCI.GuardDuty.1'],
+    resourceType: 'AwsAccount',
+    impact: 'disruptive',
+  },
+  {
+    id: 'guardduty-enable-protection-plan',
+    controls: ['GuardDuty.5', 'GuardDuty.6', 'GuardDuty.9', 'GuardDuty.10'],
+    resourceType: 'AwsGuardDutyDetector',
+    impact: 'disruptive',
+  },
+  {
     id: 'iam-create-support-role',
     controls: ['IAM.18', 'cis-aws-foundations-benchmark/v/1.2.0/1.20', 'cis-aws-foundations-benchmark/v/1.4.0/1.17', 'cis-aws-foundations-benchmark/v/3.0.0/1.17', 'cis-aws-foundations-benchmark/v/5.0.0/1.16'],
     resourceType: 'AwsAccount',
@@ -313,6 +337,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'lambda-remove-public-function-permissions',
     controls: ['Lambda.1', 'pci-dss/v/3.2.1/PCI.Lambda.1'],
     resourceType: 'AwsLambdaFunction',
+    impact: 'disruptive',
+  },
+  {
+    id: 'macie-enable',
+    controls: ['Macie.1'],
+    resourceType: 'AwsAccount',
     impact: 'disruptive',
   },
   {
@@ -481,6 +511,12 @@ export const playbookIndex: readonly PlaybookSummary[] = [
     id: 'secretsmanager-rotate-secret',
     controls: ['SecretsManager.4'],
     resourceType: 'AwsSecretsManagerSecret',
+    impact: 'disruptive',
+  },
+  {
+    id: 'sns-encrypt-topic',
+    controls: ['SNS.1'],
+    resourceType: 'AwsSnsTopic',
     impact: 'disruptive',
   },
   {

@@ -38,6 +38,7 @@ export const RESOURCE_ARN_PATTERNS = {
   'cloudformation:stack': 'arn:${Partition}:cloudformation:*:${Account}:stack/*',
   'cloudtrail:trail': 'arn:${Partition}:cloudtrail:*:${Account}:trail/*',
   'cloudwatch:alarm': 'arn:${Partition}:cloudwatch:*:${Account}:alarm:*',
+  'config:ConfigurationRecorder': 'arn:${Partition}:config:*:${Account}:configuration-recorder/*',
   'dynamodb:table': 'arn:${Partition}:dynamodb:*:${Account}:table/*',
   'ec2:instance': 'arn:${Partition}:ec2:*:${Account}:instance/*',
   'ec2:network-acl': 'arn:${Partition}:ec2:*:${Account}:network-acl/*',
@@ -57,6 +58,9 @@ export const RESOURCE_ARN_PATTERNS = {
   // AWS managed policies carry the account "aws": only the one IAM.18 reads. Customer managed
   // policies of the member account: IAM.1 adds a fixed version to one (never to an AWS managed policy).
   'iam:policy': ['arn:${Partition}:iam::aws:policy/AWSSupportAccess', 'arn:${Partition}:iam::${Account}:policy/*'],
+  'ec2:vpc': 'arn:${Partition}:ec2:*:${Account}:vpc/*',
+  'ec2:vpc-flow-log': 'arn:${Partition}:ec2:*:${Account}:vpc-flow-log/*',
+  'guardduty:detector': 'arn:${Partition}:guardduty:*:${Account}:detector/*',
   // Only the role IAM.18 creates and the service-linked role CreateAnalyzer (IAM.28) creates: a member role
   // allowed to attach policies to any role could grant itself anything.
   'iam:role': [
@@ -64,6 +68,11 @@ export const RESOURCE_ARN_PATTERNS = {
     'arn:${Partition}:iam::${Account}:role/aws-service-role/access-analyzer.amazonaws.com/AWSServiceRoleForAccessAnalyzer',
     // The role CloudTrail.5 creates for CloudTrail to deliver to CloudWatch Logs (cloudtrail/logsDeliveryRole.ts).
     'arn:${Partition}:iam::${Account}:role/rectify-cloudtrail-logs',
+    // The service-linked roles GuardDuty.1, Macie.1 and Config.1 create when missing, and the flow-log delivery role of EC2.6.
+    'arn:${Partition}:iam::${Account}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
+    'arn:${Partition}:iam::${Account}:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie',
+    'arn:${Partition}:iam::${Account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig',
+    'arn:${Partition}:iam::${Account}:role/rectify-vpc-flow-logs-*',
   ],
   'iam:user': 'arn:${Partition}:iam::${Account}:user/*',
   // Only the groups IAM.2 creates (path /rectify/…): a member role allowed to attach policies to any
@@ -129,6 +138,12 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'cloudwatch:PutMetricAlarm': ['cloudwatch:alarm'],
   'cloudwatch:TagResource': ['cloudwatch:alarm'],
   'cloudtrail:PutEventSelectors': ['cloudtrail:trail'],
+  'config:DeleteConfigurationRecorder': ['config:ConfigurationRecorder'],
+  'config:DescribeConfigurationRecorderStatus': ['config:ConfigurationRecorder'],
+  'config:DescribeConfigurationRecorders': ['config:ConfigurationRecorder'],
+  'config:PutConfigurationRecorder': ['config:ConfigurationRecorder'],
+  'config:StartConfigurationRecorder': ['config:ConfigurationRecorder'],
+  'config:StopConfigurationRecorder': ['config:ConfigurationRecorder'],
   'dynamodb:DescribeContinuousBackups': ['dynamodb:table'],
   'dynamodb:DescribeTable': ['dynamodb:table'],
   'dynamodb:ListTagsOfResource': ['dynamodb:table'],
@@ -137,6 +152,10 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   // A rule ARN is part of the request when the rule already exists (re-authorizing on rollback).
   'ec2:AuthorizeSecurityGroupEgress': ['ec2:security-group', 'ec2:security-group-rule'],
   'ec2:AuthorizeSecurityGroupIngress': ['ec2:security-group', 'ec2:security-group-rule'],
+  // EC2.6 creates flow logs of VPCs, tagged on create (the only resource Rectify tags with CreateTags), and deletes only those.
+  'ec2:CreateFlowLogs': ['ec2:vpc', 'ec2:vpc-flow-log'],
+  'ec2:CreateTags': ['ec2:vpc-flow-log'],
+  'ec2:DeleteFlowLogs': ['ec2:vpc-flow-log'],
   'ec2:DescribeSnapshotAttribute': ['ec2:snapshot'],
   'ec2:ModifyInstanceMetadataOptions': ['ec2:instance'],
   'ec2:CreateLaunchTemplateVersion': ['ec2:launch-template'],
@@ -150,6 +169,11 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'ec2:ReplaceNetworkAclEntry': ['ec2:network-acl'],
   'ec2:RevokeSecurityGroupEgress': ['ec2:security-group'],
   'ec2:RevokeSecurityGroupIngress': ['ec2:security-group'],
+  'guardduty:DeleteDetector': ['guardduty:detector'],
+  'guardduty:GetDetector': ['guardduty:detector'],
+  // Only the detector GuardDuty.1 creates is tagged (on create).
+  'guardduty:TagResource': ['guardduty:detector'],
+  'guardduty:UpdateDetector': ['guardduty:detector'],
   'iam:AttachRolePolicy': ['iam:role'],
   'ecr:BatchGetRepositoryScanningConfiguration': ['ecr:repository'],
   'ecr:DescribeRepositories': ['ecr:repository'],
@@ -170,15 +194,17 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'iam:DeleteLoginProfile': ['iam:user'],
   'iam:GetAccessKeyLastUsed': ['iam:user'],
   'iam:GetLoginProfile': ['iam:user'],
+  'iam:DeleteRolePolicy': ['iam:role'],
+  'iam:DeleteServiceLinkedRole': ['iam:role'],
   'iam:GetRole': ['iam:role'],
+  'iam:ListRoleTags': ['iam:role'],
+  'iam:PutRolePolicy': ['iam:role'],
   'iam:GetUser': ['iam:user'],
   'iam:ListAccessKeys': ['iam:user'],
   'iam:ListEntitiesForPolicy': ['iam:policy'],
   'iam:ListUserTags': ['iam:user'],
   'iam:SimulatePrincipalPolicy': ['iam:role'],
   'iam:TagRole': ['iam:role'],
-  'iam:DeleteRolePolicy': ['iam:role'],
-  'iam:PutRolePolicy': ['iam:role'],
   'iam:UpdateAccessKey': ['iam:user'],
   'iam:AttachUserPolicy': ['iam:user'],
   'iam:DetachUserPolicy': ['iam:user'],
@@ -264,6 +290,7 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   's3:GetBucketTagging': ['s3:bucket'],
   's3:GetBucketVersioning': ['s3:bucket'],
   's3:GetBucketWebsite': ['s3:bucket'],
+  's3:ListBucket': ['s3:bucket'],
   's3:ListBucketVersions': ['s3:bucket'],
   's3:PutBucketAcl': ['s3:bucket'],
   's3:PutBucketOwnershipControls': ['s3:bucket'],
@@ -281,7 +308,6 @@ export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly ResourceTyp
   'sns:TagResource': ['sns:topic'],
   'sns:SetTopicAttributes': ['sns:topic'],
   's3:GetBucketLogging': ['s3:bucket'],
-  's3:ListBucket': ['s3:bucket'],
   's3:PutBucketLogging': ['s3:bucket'],
   'sqs:GetQueueAttributes': ['sqs:queue'],
   'sqs:GetQueueUrl': ['sqs:queue'],
@@ -324,6 +350,10 @@ export const ACTION_ARN_PATTERNS: Readonly<Record<string, readonly string[]>> = 
   'iam:ListAttachedGroupPolicies': ['arn:${Partition}:iam::${Account}:group/*'],
   'iam:ListGroupPolicies': ['arn:${Partition}:iam::${Account}:group/*'],
   'iam:RemoveUserFromGroup': ['arn:${Partition}:iam::${Account}:group/*'],
+  // The delivery roles of EC2.6 and CloudTrail.5 are the only roles Rectify writes inline policies on; Config.1's the only service-linked role it deletes.
+  'iam:DeleteRolePolicy': ['arn:${Partition}:iam::${Account}:role/rectify-vpc-flow-logs-*', 'arn:${Partition}:iam::${Account}:role/rectify-cloudtrail-logs'],
+  'iam:PutRolePolicy': ['arn:${Partition}:iam::${Account}:role/rectify-vpc-flow-logs-*', 'arn:${Partition}:iam::${Account}:role/rectify-cloudtrail-logs'],
+  'iam:DeleteServiceLinkedRole': ['arn:${Partition}:iam::${Account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig'],
 };
 
 /** Where an ARN pattern is filled in: the partition and account, possibly CloudFormation tokens. */

@@ -8,6 +8,7 @@ import { APPROVAL_REQUEST_ROLE_NAME, CHANGE_TASK_ROLE_NAME, CLASSIFY_TASK_ROLE_N
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
 import { isReadAction } from '../../tasks/playbooks/readActions.js';
 import { allPlaybooks, changeRoleActions } from '../../tasks/playbooks/registry.js';
+import { passedRoles } from '../../infra/passedRoles.js';
 import { EXECUTION_STATUS_ACCESS, TASK_ACCESS } from '../../infra/taskAccess.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesFor } from './testApp.js';
@@ -568,11 +569,15 @@ describe('RectifyAdminStack', () => {
           Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '111111111111' } }),
         }),
       ]);
-      // CloudTrail.5's delivery role is passable too, only to CloudTrail (infra/passedRoles.ts).
-      expect([...statements, ...statementsIn(managed)].filter((s) => actionsOf(s).includes('iam:PassRole'))).toEqual([
-        expect.objectContaining({ Resource: 'arn:aws:iam::111111111111:role/rectify-cloudtrail-logs', Condition: { StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } } }),
-        expect.objectContaining({ Resource: 'arn:aws:iam::111111111111:role/RectifyAutomationRole', Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } }),
-      ]);
+      // iam:PassRole: one statement per service, each on exact role ARNs (or a rectify-<purpose>-* prefix of roles a playbook
+      // creates per region) and only to that service: the runbooks' automation role to SSM, the roles playbooks pass (infra/passedRoles.ts).
+      const passable = [{ roleName: 'RectifyAutomationRole', service: 'ssm.amazonaws.com' }, ...passedRoles(allPlaybooks())].sort((a, b) => a.service.localeCompare(b.service));
+      expect(passable.map((p) => p.service)).toEqual(['cloudtrail.amazonaws.com', 'config.amazonaws.com', 'ssm.amazonaws.com', 'vpc-flow-logs.amazonaws.com']);
+      expect([...statements, ...statementsIn(managed)].filter((s) => actionsOf(s).includes('iam:PassRole'))).toEqual(
+        passable.map(({ roleName, service }) =>
+          expect.objectContaining({ Resource: `arn:aws:iam::111111111111:role/${roleName}`, Condition: { StringEquals: { 'iam:PassedToService': service } } }),
+        ),
+      );
       admin.resourceCountIs('AWS::SecurityHub::ActionTarget', 0);
       admin.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: Match.objectLike({

@@ -29,8 +29,10 @@ describe('automationRoles', () => {
     // Prepare
     const passing = allPlaybooks().filter((p) => p.permissions.includes(PASS_ROLE));
 
-    // Assess
-    expect(passing.map((p) => p.id).sort()).toEqual([...Object.keys(PLAYBOOK_RUNBOOKS), ...Object.keys(PLAYBOOK_PASSED_ROLES)].sort());
+    // Assess: each in exactly one of the two registries (runbooks, or roles passed to a service directly)
+    expect(passing.filter((p) => !PLAYBOOK_PASSED_ROLES[p.id]).map((p) => p.id)).toEqual(Object.keys(PLAYBOOK_RUNBOOKS));
+    expect(passing.filter((p) => PLAYBOOK_PASSED_ROLES[p.id]).map((p) => p.id).sort()).toEqual(Object.keys(PLAYBOOK_PASSED_ROLES).sort());
+    expect(Object.keys(PLAYBOOK_PASSED_ROLES).filter((id) => PLAYBOOK_RUNBOOKS[id])).toEqual([]);
     for (const runbook of Object.values(PLAYBOOK_RUNBOOKS)) {
       expect(runbook.actions.length).toBeGreaterThan(0);
       expect(runbook.actions.filter((a) => a.includes('*'))).toEqual([]);
@@ -77,6 +79,8 @@ describe('MemberRemediationRole and iam:PassRole', () => {
     // Act + Assess
     expect(() => build([PASS_ROLE], [{ roleArn: 'arn:aws:iam::222222222222:role/*', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
     expect(() => build([PASS_ROLE], [{ roleArn: '*', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
+    expect(() => build([PASS_ROLE], [{ roleArn: 'arn:aws:iam::222222222222:role/rectify-*', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
+    expect(() => build([PASS_ROLE], [{ roleArn: 'arn:aws:iam::222222222222:role/rectify-flow-*-x', service: SSM_SERVICE }])).toThrow(/not one exact role ARN/);
   });
 
   it('refuses roles to pass when no playbook declares iam:PassRole', () => {

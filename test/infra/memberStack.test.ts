@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PASS_ROLE, PLAYBOOK_RUNBOOKS } from '../../infra/automationRunbooks.js';
+import { passedRoles } from '../../infra/passedRoles.js';
 import { MemberRemediationRole } from '../../infra/constructs/MemberRemediationRole.js';
 import { resolveStateMachineDefinition } from '../../infra/resolveDefinition.js';
 import { tagReadPermissionsFor } from '../../tasks/domain/resourceTags.js';
@@ -113,12 +114,15 @@ describe('RectifyMemberStack', () => {
     expect(scopeOf(role)['s3:PutBucketPolicy']).toEqual(['arn:aws:s3:::*']);
     expect(scopeOf(role)['iam:UpdateAccessKey']).toEqual(['arn:aws:iam::222222222222:user/*']);
     expect(scopeOf(role)['ec2:DescribeSecurityGroups']).toEqual(['*']);
-    // One statement per service: the runbook's automation role to SSM, CloudTrail.5's delivery role to CloudTrail (infra/passedRoles.ts).
-    expect(passRole).toHaveLength(2);
-    expect(passRole.map((s) => [s.Condition, [s.Resource].flat().map((r) => joined(r, REFS))])).toEqual([
-      [{ StringEquals: { 'iam:PassedToService': 'cloudtrail.amazonaws.com' } }, ['arn:aws:iam::222222222222:role/rectify-cloudtrail-logs']],
-      [{ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } }, [`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`]],
-    ]);
+    const passed = passedRoles(allPlaybooks());
+    expect(passRole).toHaveLength(1 + new Set(passed.map((r) => r.service)).size);
+    const ssm = passRole.find((p) => (p.Condition as any)?.StringEquals?.['iam:PassedToService'] === 'ssm.amazonaws.com');
+    expect(ssm).toMatchObject({ Effect: 'Allow', Action: PASS_ROLE });
+    expect(joined(ssm!.Resource, REFS)).toBe(`arn:aws:iam::222222222222:role/${AUTOMATION_ROLE}`);
+    for (const { roleName, service } of passed) {
+      const statement = passRole.find((p) => (p.Condition as any)?.StringEquals?.['iam:PassedToService'] === service);
+      expect([statement!.Resource].flat().map((r) => joined(r, REFS))).toContain(`arn:aws:iam::222222222222:role/${roleName}`);
+    }
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties).toMatchObject({ RoleName: 'RectifyRemediationRole', MaxSessionDuration: 3600 });
     // It may edit the account's customer managed policies (IAM.1), never Rectify's own: all under /rectify/, denied by name.
@@ -188,16 +192,20 @@ describe('RectifyMemberStack', () => {
     // Act
     const passRole = statements.filter((s) => [s.Action].flat().some((a) => a === PASS_ROLE || a === 'iam:*' || a === '*'));
 
-    // Assess: two in the member role, two in the shortcut policy (one per service), each on exact role ARNs, each only to its service
-    const allowed: Record<string, string> = { 'ssm.amazonaws.com': AUTOMATION_ROLE, 'cloudtrail.amazonaws.com': 'rectify-cloudtrail-logs' };
-    expect(passRole).toHaveLength(4);
+    // Assess: in the member role and in the shortcut policy, one per service, each on exact role ARNs (or a rectify-<purpose>-*
+    // prefix of roles a playbook creates per region), each only to its service
+    const passed = passedRoles(allPlaybooks());
+    const services = new Set(['ssm.amazonaws.com', ...passed.map((r) => r.service)]);
+    expect(passRole).toHaveLength(2 * services.size);
     for (const statement of passRole) {
       expect([statement.Action].flat()).toEqual([PASS_ROLE]);
-      const service = (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['iam:PassedToService']!;
-      expect(Object.keys(allowed)).toContain(service);
       const arns = [statement.Resource].flat().map((r) => joined(r, { ...REFS, 'AWS::AccountId': '111111111111' }));
       expect(arns).not.toContain('*');
-      for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:iam::\\d{12}:role/${allowed[service]}$`));
+      const service = (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['iam:PassedToService']!;
+      expect([...services]).toContain(service);
+      expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': service } });
+      const names = service === 'ssm.amazonaws.com' ? [AUTOMATION_ROLE] : passed.filter((r) => r.service === service).map((r) => r.roleName);
+      for (const arn of arns) expect(names.map((n) => `arn:aws:iam::111111111111:role/${n}`).concat(names.map((n) => `arn:aws:iam::222222222222:role/${n}`))).toContain(arn);
     }
   });
 

@@ -51,6 +51,13 @@ export const UNEXERCISED_PERMISSIONS: readonly UnexercisedPermission[] = [
     action: 'ssm:StopAutomationExecution',
     reason: 'Cancels a runbook that outlives its deadline (playbooks/ssmAutomation.ts); moto does not run runbooks, as for ssm:GetAutomationExecution.',
   },
+  ...['s3:DeleteObject', 's3:DeleteObjectVersion'].map((action) => ({
+    playbook: 'config-enable-recorder',
+    action,
+    reason:
+      'Rollback empties the delivery bucket it created before deleting it (s3/deliveryBucket.ts deleteCreatedDeliveryBucket, DeleteObjects); moto ' +
+      'delivers no Config snapshots, so the rollback scenario\'s bucket is empty. The emptying is tested in test/playbooks/s3/deliveryBucket.test.ts.',
+  })),
   ...['cloudformation:DescribeStacks', 'states:DescribeStateMachine', 'states:ListTagsForResource'].map((action) => ({
     playbook: 'tag reads',
     action,

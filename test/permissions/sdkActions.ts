@@ -88,6 +88,13 @@ function awsOwnedDocument(call: RecordedCall): Pick<RequiredAction, 'resourceArn
 const apiGatewayStage = (call: RecordedCall) =>
   `arn:aws:apigateway:${call.region}::/restapis/${[call.names.restApiId ?? '*'].flat()[0]}/stages/${[call.names.stageName ?? '*'].flat()[0]}`;
 
+/** iam:CreateServiceLinkedRole on the service-linked role a call creates when it is missing (`<service principal>/<role name>`). */
+const serviceLinkedRole = (call: RecordedCall, path: string): RequiredAction => ({
+  action: 'iam:CreateServiceLinkedRole',
+  resourceArn: `arn:aws:iam::${call.account}:role/aws-service-role/${path}`,
+  context: { 'iam:AWSServiceName': path.split('/')[0]! },
+});
+
 type Irregular = readonly string[] | ((call: RecordedCall) => readonly RequiredAction[]);
 
 /**
@@ -168,6 +175,42 @@ export const IRREGULAR_ACTIONS: Readonly<Record<string, Irregular>> = {
   // separate V2 actions; docs/decisions/020). Evaluated on the hub the dataset's format names; the roles grant both hub and hubv2.
   'SecurityHub.BatchUpdateFindingsV2': ['securityhub:BatchUpdateFindings'],
   'SecurityHub.GetFindingsV2': ['securityhub:GetFindings'],
+  // Enabling a service that runs under its service-linked role creates that role when the account has none
+  // (GuardDuty, Macie and AWS Config user guides, "Using service-linked roles"); tags on create need TagResource.
+  'GuardDuty.CreateDetector': (call) => [
+    { action: 'guardduty:CreateDetector' },
+    { action: 'guardduty:TagResource' },
+    serviceLinkedRole(call, 'guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty'),
+  ],
+  'Macie2.EnableMacie': (call) => [{ action: 'macie2:EnableMacie' }, serviceLinkedRole(call, 'macie.amazonaws.com/AWSServiceRoleForAmazonMacie')],
+  // A flow log to CloudWatch Logs passes its delivery role to VPC Flow Logs (VPC User Guide, "IAM role for publishing flow logs
+  // to CloudWatch Logs": iam:PassRole); its tags on create need ec2:CreateTags.
+  'EC2.CreateFlowLogs': (call) => [
+    { action: 'ec2:CreateFlowLogs' },
+    { action: 'ec2:CreateTags' },
+    ...[call.names.DeliverLogsPermissionArn ?? []].flat().map((role) => ({ action: 'iam:PassRole', resourceArn: role, context: { 'iam:PassedToService': 'vpc-flow-logs.amazonaws.com' } })),
+  ],
+  // A recorder's role is passed to AWS Config (AWS Config Developer Guide, "Permissions for the IAM role assigned to AWS Config":
+  // iam:PassRole). Rectify passes only the service-linked role (config/enableConfigRecorder.ts), which the input nests.
+  'ConfigService.PutConfigurationRecorder': (call) => [
+    { action: 'config:PutConfigurationRecorder' },
+    {
+      action: 'iam:PassRole',
+      resourceArn: `arn:aws:iam::${call.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+      context: { 'iam:PassedToService': 'config.amazonaws.com' },
+    },
+  ],
+  // IAM's own CreateServiceLinkedRole is called for AWS Config's role only (Config.1); the role's ARN is not in the input.
+  'IAM.CreateServiceLinkedRole': (call) =>
+    [call.names.AWSServiceName].flat()[0] === 'config.amazonaws.com'
+      ? [serviceLinkedRole(call, 'config.amazonaws.com/AWSServiceRoleForConfig')]
+      : [{ action: 'iam:CreateServiceLinkedRole' }],
+  // DeleteServiceLinkedRole names the role without its path; IAM authorizes it on the role's ARN, path included, and role
+  // names are case-insensitive (moto spells AWS Config's AWSServiceRoleForconfig: docs/moto-gaps.md). Rectify deletes only that one (Config.1).
+  'IAM.DeleteServiceLinkedRole': (call) =>
+    [call.names.RoleName].flat()[0]?.toLowerCase() === 'awsserviceroleforconfig'
+      ? [{ action: 'iam:DeleteServiceLinkedRole', resourceArn: `arn:aws:iam::${call.account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig` }]
+      : [{ action: 'iam:DeleteServiceLinkedRole' }],
   // A task token names no resource, yet IAM authorizes the answer on the token's state machine (docs/decisions/017).
   'SFN.SendTaskSuccess': () => [{ action: 'states:SendTaskSuccess', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
   'SFN.SendTaskFailure': () => [{ action: 'states:SendTaskFailure', ownResource: TaskEnv.stateMachineArn, beyondReference: TASK_TOKEN_SCOPE }],
