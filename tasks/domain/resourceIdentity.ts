@@ -100,6 +100,8 @@ const RULES: Readonly<Record<string, IdentityRule>> = {
     resource: /^launchConfiguration:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:launchConfigurationName\/[^:]{1,255}$/,
   },
   AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
+  // GuardDuty.5/6/9/10 name the region's detector (its id: 32 lowercase hex characters).
+  AwsGuardDutyDetector: { service: 'guardduty', regional: true, accountInArn: true, resource: /^detector\/[0-9a-f]{32}$/ },
   // A customer managed policy: the account's own (an AWS managed policy's ARN names the account "aws" and is refused).
   AwsIamPolicy: { service: 'iam', regional: false, accountInArn: true, resource: /^policy\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,128}$/ },
   AwsS3Bucket: {

@@ -49,6 +49,7 @@ const READERS: Readonly<Record<string, TagReader>> = {
   AwsCloudTrailTrail: { permissions: ['cloudtrail:ListTags'], load: async () => (await import('./tagReaders/cloudtrail.js')).readTrailTags },
   AwsLambdaFunction: { permissions: ['lambda:ListTags'], load: async () => (await import('./tagReaders/lambda.js')).readFunctionTags },
   AwsIamUser: { permissions: ['iam:ListUserTags'], load: async () => (await import('./tagReaders/iam.js')).readUserTags },
+  AwsGuardDutyDetector: { permissions: ['guardduty:GetDetector'], load: async () => (await import('./tagReaders/guardduty.js')).readDetectorTags },
   AwsIamPolicy: { permissions: ['iam:ListPolicyTags'], load: async () => (await import('./tagReaders/iam.js')).readPolicyTags },
   AwsS3Bucket: { permissions: ['s3:ListAllMyBuckets', 's3:GetBucketTagging'], load: async () => (await import('./tagReaders/s3.js')).readBucketTags },
   AwsRdsDbInstance: rds,

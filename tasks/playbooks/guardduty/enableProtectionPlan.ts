@@ -1,5 +1,6 @@
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, UpdateDetectorCommand, type DetectorFeature } from '@aws-sdk/client-guardduty';
 import { RemediationFailedError } from '../../domain/errors.js';
+import { readDetectorTags } from '../../domain/tagReaders/guardduty.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 
 /**
@@ -79,11 +80,12 @@ export const enableProtectionPlan = definePlaybook<ProtectionSnapshot, { descrip
   permissions: ['guardduty:GetDetector', 'guardduty:ListDetectors', 'guardduty:UpdateDetector'],
   notEmulated: "moto 5.2.1's UpdateDetector replaces the detector's whole Features list where GuardDuty changes only the features named",
 
-  // The Resource Groups Tagging API does not read GuardDuty detectors; GetDetector returns their tags.
+  // The finding may name the detector or only the account and region: the shared reader (GetDetector) on the detector found.
   async readTags(ctx) {
     const detectorId = await detectorIdOf(ctx);
     if (!detectorId) return {};
-    return (await ctx.aws.client(GuardDutyClient).send(new GetDetectorCommand({ DetectorId: detectorId }))).Tags ?? {};
+    const arn = `arn:${ctx.resource.partition}:guardduty:${ctx.resource.region}:${ctx.resource.account}:detector/${detectorId}`;
+    return readDetectorTags(ctx.aws, { arn, account: ctx.resource.account });
   },
 
   async snapshot(ctx) {
