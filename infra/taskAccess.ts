@@ -111,8 +111,9 @@ export const TASK_ACCESS: Readonly<Record<TaskHandlerName, TaskAccess>> = {
   // Both settle the guardrails: fix history (Update), breaker results (Get, conditional Put), lock release (Delete).
   // Reads the finding again before a write that does not resolve it: a twin in the other hub may have resolved it meanwhile (docs/decisions/020).
   recordOutcome: { table: [GET, PUT, UPDATE, DELETE], updatesFindings: true, readsFindings: true, timeout: SHORT },
-  // Reads the policy for its ticketing connector (`ticketing`) and opens tickets (securityhub:CreateTicketV2).
-  escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, opensTickets: true, timeout: SHORT },
+  // Opens tickets through the connector its execution's policy names (securityhub:CreateTicketV2), and, like RecordOutcome,
+  // reads the finding again before writing NOTIFIED: a person or the twin's run may have closed it meanwhile.
+  escalate: { table: [GET, PUT, UPDATE, DELETE], publishesTo: 'escalations', updatesFindings: true, readsFindings: true, opensTickets: true, timeout: SHORT },
 };
 
 /**

@@ -43,81 +43,94 @@ const named = (service: string, prefix: string, name: string): IdentityRule => (
   fromBare: (bare) => `${prefix}${bare}`,
 });
 
-/** The identity rule of every resource type a playbook acts on (a test keeps this complete). */
-const RULES: Readonly<Record<string, IdentityRule>> = {
-  AwsEc2SecurityGroup: ec2('security-group', 'sg'),
-  AwsEc2Instance: ec2('instance', 'i'),
-  AwsEc2Subnet: ec2('subnet', 'subnet'),
-  AwsEc2Vpc: ec2('vpc', 'vpc'),
-  AwsEc2Volume: ec2('volume', 'vol'),
-  AwsEc2TransitGateway: ec2('transit-gateway', 'tgw'),
-  AwsEc2NetworkAcl: ec2('network-acl', 'acl'),
-  AwsKmsKey: named('kms', 'key/', KMS_KEY_ID),
-  AwsSqsQueue: named('sqs', '', '[A-Za-z0-9_-]{1,75}(?:\\.fifo)?'),
-  AwsSnsTopic: named('sns', '', '[A-Za-z0-9_-]{1,251}(?:\\.fifo)?'),
-  AwsDynamoDbTable: named('dynamodb', 'table/', '[A-Za-z0-9_.-]{3,255}'),
-  AwsCloudTrailTrail: named('cloudtrail', 'trail/', '[A-Za-z0-9][A-Za-z0-9._-]{2,127}'),
-  // RDS identifiers are case-insensitive and stored (and put in ARNs) in lower case.
-  AwsRdsDbInstance: named('rds', 'db:', '[a-z][a-z0-9-]{0,62}'),
-  AwsRdsDbSnapshot: named('rds', 'snapshot:', '[a-z][a-z0-9:-]{0,254}'),
-  AwsRdsDbClusterSnapshot: named('rds', 'cluster-snapshot:', '[a-z][a-z0-9:-]{0,254}'),
-  AwsRdsDbCluster: named('rds', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
-  // Redshift cluster identifiers are stored in lower case, as in their ARNs.
-  AwsRedshiftCluster: named('redshift', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
-  AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
-  // A document of the account (an AWS-owned document has no account and is never a finding's resource).
-  AwsSsmDocument: named('ssm', 'document/', '[A-Za-z0-9_.-]{3,128}'),
-  // REST API stages: API Gateway ARNs carry no account.
-  AwsApiGatewayStage: { service: 'apigateway', regional: true, accountInArn: false, resource: /^\/restapis\/[A-Za-z0-9]{1,64}\/stages\/[A-Za-z0-9_-]{1,128}$/ },
-  // A stack ARN ends with its unique id: the name alone may also name deleted stacks.
-  AwsCloudFormationStack: { service: 'cloudformation', regional: true, accountInArn: true, resource: /^stack\/[A-Za-z][A-Za-z0-9-]{0,127}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ },
-  AwsEcsCluster: named('ecs', 'cluster/', '[A-Za-z0-9_-]{1,255}'),
-  AwsEksCluster: named('eks', 'cluster/', '[A-Za-z0-9][A-Za-z0-9_-]{0,99}'),
-  AwsKinesisStream: named('kinesis', 'stream/', '[A-Za-z0-9_.-]{1,128}'),
-  // Alarm names may hold any printable character, colons included.
-  AwsCloudWatchAlarm: named('cloudwatch', 'alarm:', '[^\\x00-\\x1f]{1,255}'),
-  // Log group names allow `/`, `#`, `.`, `-`, `_`; AWS Config's ARN of a group may end with `:*`.
-  AwsLogsLogGroup: named('logs', 'log-group:', '[A-Za-z0-9_/#.-]{1,512}(?::\\*)?'),
-  AwsStepFunctionStateMachine: named('states', 'stateMachine:', '[A-Za-z0-9_-]{1,80}'),
-  // Repository names may hold namespaces (`team/app`).
-  AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),
-  // Application, Network and Gateway Load Balancers: the name alone is ambiguous (the ARN ends with an id).
-  AwsElbv2LoadBalancer: { service: 'elasticloadbalancing', regional: true, accountInArn: true, resource: /^loadbalancer\/(?:app|net|gwy)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/ },
-  // A secret's ARN ends with six random characters after its name: the name alone may also name a deleted secret's successor.
-  AwsSecretsManagerSecret: { service: 'secretsmanager', regional: true, accountInArn: true, resource: /^secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/ },
-  AwsEc2LaunchTemplate: ec2('launch-template', 'lt'),
-  // A group's ARN holds a generated id before its name, so only the ARN names it.
-  AwsAutoScalingAutoScalingGroup: {
-    service: 'autoscaling',
-    regional: true,
-    accountInArn: true,
-    resource: /^autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName\/[^:]{1,255}$/,
-  },
-  AwsAutoScalingLaunchConfiguration: {
-    service: 'autoscaling',
-    regional: true,
-    accountInArn: true,
-    resource: /^launchConfiguration:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:launchConfigurationName\/[^:]{1,255}$/,
-  },
-  AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
-  // GuardDuty.5/6/9/10 name the region's detector (its id: 32 lowercase hex characters).
-  AwsGuardDutyDetector: { service: 'guardduty', regional: true, accountInArn: true, resource: /^detector\/[0-9a-f]{32}$/ },
-  // A customer managed policy: the account's own (an AWS managed policy's ARN names the account "aws" and is refused).
-  AwsIamPolicy: { service: 'iam', regional: false, accountInArn: true, resource: /^policy\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,128}$/ },
-  AwsS3Bucket: {
-    service: 's3',
-    regional: false,
-    accountInArn: false,
-    resource: /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    fromBare: (bare) => bare,
-  },
-};
+/** The rules once built (identityRules). */
+let rules: Readonly<Record<string, IdentityRule>> | undefined;
+
+/**
+ * The identity rule of every resource type a playbook acts on (a test keeps this complete). Built on
+ * first use, not at import: the functions that never canonicalise an id (RecordOutcome, Escalate, which
+ * import the request's schema) then bundle none of the rules, and do not grow with the catalog.
+ */
+function identityRules(): Readonly<Record<string, IdentityRule>> {
+  return (rules ??= {
+    AwsEc2SecurityGroup: ec2('security-group', 'sg'),
+    AwsEc2Instance: ec2('instance', 'i'),
+    AwsEc2Subnet: ec2('subnet', 'subnet'),
+    AwsEc2Vpc: ec2('vpc', 'vpc'),
+    AwsEc2Volume: ec2('volume', 'vol'),
+    AwsEc2TransitGateway: ec2('transit-gateway', 'tgw'),
+    AwsEc2NetworkAcl: ec2('network-acl', 'acl'),
+    AwsKmsKey: named('kms', 'key/', KMS_KEY_ID),
+    AwsSqsQueue: named('sqs', '', '[A-Za-z0-9_-]{1,75}(?:\\.fifo)?'),
+    AwsSnsTopic: named('sns', '', '[A-Za-z0-9_-]{1,251}(?:\\.fifo)?'),
+    AwsDynamoDbTable: named('dynamodb', 'table/', '[A-Za-z0-9_.-]{3,255}'),
+    AwsCloudTrailTrail: named('cloudtrail', 'trail/', '[A-Za-z0-9][A-Za-z0-9._-]{2,127}'),
+    // RDS identifiers are case-insensitive and stored (and put in ARNs) in lower case.
+    AwsRdsDbInstance: named('rds', 'db:', '[a-z][a-z0-9-]{0,62}'),
+    AwsRdsDbSnapshot: named('rds', 'snapshot:', '[a-z][a-z0-9:-]{0,254}'),
+    AwsRdsDbClusterSnapshot: named('rds', 'cluster-snapshot:', '[a-z][a-z0-9:-]{0,254}'),
+    AwsRdsDbCluster: named('rds', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
+    // Redshift cluster identifiers are stored in lower case, as in their ARNs.
+    AwsRedshiftCluster: named('redshift', 'cluster:', '[a-z][a-z0-9-]{0,62}'),
+    AwsLambdaFunction: named('lambda', 'function:', '[A-Za-z0-9_-]{1,64}'),
+    // A document of the account (an AWS-owned document has no account and is never a finding's resource).
+    AwsSsmDocument: named('ssm', 'document/', '[A-Za-z0-9_.-]{3,128}'),
+    // REST API stages: API Gateway ARNs carry no account.
+    AwsApiGatewayStage: { service: 'apigateway', regional: true, accountInArn: false, resource: /^\/restapis\/[A-Za-z0-9]{1,64}\/stages\/[A-Za-z0-9_-]{1,128}$/ },
+    // A stack ARN ends with its unique id: the name alone may also name deleted stacks.
+    AwsCloudFormationStack: { service: 'cloudformation', regional: true, accountInArn: true, resource: /^stack\/[A-Za-z][A-Za-z0-9-]{0,127}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ },
+    AwsEcsCluster: named('ecs', 'cluster/', '[A-Za-z0-9_-]{1,255}'),
+    AwsEksCluster: named('eks', 'cluster/', '[A-Za-z0-9][A-Za-z0-9_-]{0,99}'),
+    AwsKinesisStream: named('kinesis', 'stream/', '[A-Za-z0-9_.-]{1,128}'),
+    // Alarm names may hold any printable character, colons included.
+    AwsCloudWatchAlarm: named('cloudwatch', 'alarm:', '[^\\x00-\\x1f]{1,255}'),
+    // Log group names allow `/`, `#`, `.`, `-`, `_`; AWS Config's ARN of a group may end with `:*`.
+    AwsLogsLogGroup: named('logs', 'log-group:', '[A-Za-z0-9_/#.-]{1,512}(?::\\*)?'),
+    AwsStepFunctionStateMachine: named('states', 'stateMachine:', '[A-Za-z0-9_-]{1,80}'),
+    // Repository names may hold namespaces (`team/app`).
+    AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),
+    // Application, Network and Gateway Load Balancers: the name alone is ambiguous (the ARN ends with an id).
+    AwsElbv2LoadBalancer: { service: 'elasticloadbalancing', regional: true, accountInArn: true, resource: /^loadbalancer\/(?:app|net|gwy)\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/ },
+    // A secret's ARN ends with six random characters after its name: the name alone may also name a deleted secret's successor.
+    AwsSecretsManagerSecret: { service: 'secretsmanager', regional: true, accountInArn: true, resource: /^secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/ },
+    AwsEc2LaunchTemplate: ec2('launch-template', 'lt'),
+    // A group's ARN holds a generated id before its name, so only the ARN names it.
+    AwsAutoScalingAutoScalingGroup: {
+      service: 'autoscaling',
+      regional: true,
+      accountInArn: true,
+      resource: /^autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName\/[^:]{1,255}$/,
+    },
+    AwsAutoScalingLaunchConfiguration: {
+      service: 'autoscaling',
+      regional: true,
+      accountInArn: true,
+      resource: /^launchConfiguration:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:launchConfigurationName\/[^:]{1,255}$/,
+    },
+    AwsIamUser: { service: 'iam', regional: false, accountInArn: true, resource: /^user\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,64}$/ },
+    // GuardDuty.5/6/9/10 name the region's detector (its id: 32 lowercase hex characters).
+    AwsGuardDutyDetector: { service: 'guardduty', regional: true, accountInArn: true, resource: /^detector\/[0-9a-f]{32}$/ },
+    // A customer managed policy: the account's own (an AWS managed policy's ARN names the account "aws" and is refused).
+    AwsIamPolicy: { service: 'iam', regional: false, accountInArn: true, resource: /^policy\/(?:[\x21-\x2e\x30-\x7e]+\/)*[\w+=,.@-]{1,128}$/ },
+    AwsS3Bucket: {
+      service: 's3',
+      regional: false,
+      accountInArn: false,
+      resource: /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      fromBare: (bare) => bare,
+    },
+  });
+}
 
 const ACCOUNT_PREFIX = 'AWS::::Account:';
 const PARTITIONS = /^aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?$/;
 
 /** Resource types with a canonical identity (AwsAccount has its own form, `AWS::::Account:<id>`). */
-export const IDENTIFIED_TYPES: readonly string[] = ['AwsAccount', ...Object.keys(RULES)];
+export const IDENTIFIED_TYPES: readonly string[] = /* @__PURE__ */ identifiedTypes();
+
+function identifiedTypes(): readonly string[] {
+  return ['AwsAccount', ...Object.keys(identityRules())];
+}
 
 /** Why an id cannot be made canonical; thrown by {@link canonicalResourceId}. */
 export class UnresolvableResourceIdError extends Error {
@@ -146,7 +159,7 @@ export function canonicalResourceId(type: string, id: string, scope: ResourceSco
     if (account !== scope.account) throw new UnresolvableResourceIdError(`an AwsAccount id must be ${ACCOUNT_PREFIX}${scope.account} (the finding's account)`);
     return `${ACCOUNT_PREFIX}${account}`;
   }
-  const rule = RULES[type];
+  const rule = identityRules()[type];
   if (rule?.regional && !scope.region) throw new UnresolvableResourceIdError(`a ${type} is regional, and no region is named`);
   if (rule?.accountInArn && !/^\d{12}$/.test(scope.account)) throw new UnresolvableResourceIdError(`a ${type} ARN names its 12-digit account`);
   if (!id.startsWith('arn:')) {
@@ -197,7 +210,7 @@ export function canonicalArn(arn: string): string {
     throw new UnresolvableResourceIdError(`"${arn}" is not an ARN (arn:partition:service:region:account:resource)`);
   }
   const reasons: string[] = [];
-  for (const [type, rule] of Object.entries(RULES)) {
+  for (const [type, rule] of Object.entries(identityRules())) {
     if (rule.service !== service) continue;
     try {
       return canonicalResourceId(type, arn, { partition, region: rule.regional ? region : '', account: rule.accountInArn ? account : '' });

@@ -291,7 +291,7 @@ describe('RectifyAdminStack', () => {
         // Reads the finding again before a write that does not resolve it (its twin may have resolved it: docs/decisions/020).
         recordOutcome: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:GetFindings'],
         // Reads the policy for its ticketing connector and opens tickets in the new Security Hub (docs/decisions/020).
-        escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:CreateTicketV2', 'sns:Publish'],
+        escalate: [...base, ...settle, 'securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:CreateTicketV2', 'securityhub:GetFindings', 'sns:Publish'],
         // Its own role: tags through the member read role, then the guardrails' items and the budget alert.
         classifySeverity: [...base, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'sts:AssumeRole'],
         // The shared role of checkExemption and verify (the member read role): the register and the audit, no signing key, no topic.
@@ -334,7 +334,7 @@ describe('RectifyAdminStack', () => {
       const hubs = [':hub/default', ':hubv2/*'];
 
       // Assess
-      for (const [handler, action] of [['validateFinding', 'securityhub:GetFindings'], ['remediate', 'securityhub:GetFindings'], ['recordOutcome', 'securityhub:BatchUpdateFindings'], ['recordOutcome', 'securityhub:GetFindings'], ['escalate', 'securityhub:BatchUpdateFindings']] as const) {
+      for (const [handler, action] of [['validateFinding', 'securityhub:GetFindings'], ['remediate', 'securityhub:GetFindings'], ['recordOutcome', 'securityhub:BatchUpdateFindings'], ['recordOutcome', 'securityhub:GetFindings'], ['escalate', 'securityhub:BatchUpdateFindings'], ['escalate', 'securityhub:GetFindings']] as const) {
         const resources = resourcesOf(handler, action);
         expect(resources, `${handler} ${action}`).toHaveLength(2);
         hubs.forEach((hub, i) => expect(resources[i], `${handler} ${action}`).toContain(hub));
