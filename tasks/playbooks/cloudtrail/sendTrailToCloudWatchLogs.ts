@@ -2,7 +2,7 @@ import { CloudTrailClient, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail
 import * as z from 'zod';
 import { creationChange, type CreatedResource } from '../createdResources.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { createLogGroup, deleteCreatedLogGroup, logGroupArnFor, logGroupExists } from '../stepfunctions/logDestination.js';
+import { createLogGroup, deleteCreatedLogGroup, logGroupArnFor, logGroupExists } from '../logGroups.js';
 import { deleteCreatedLogsRole, ensureLogsRole, LOGS_ROLE, LOGS_ROLE_NAME, readLogsRole, roleArnOf, trailsDeliveringWith } from './logsDeliveryRole.js';
 import { orNull, readTrail, requireUpdatable, trailOf } from './trail.js';
 

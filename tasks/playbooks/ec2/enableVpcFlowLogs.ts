@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { RemediationFailedError } from '../../domain/errors.js';
 import { createdByTagList, creationChange, isCreatedBy } from '../createdResources.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { createLogGroup, deleteCreatedLogGroup, logGroupExists } from '../stepfunctions/logDestination.js';
+import { createLogGroup, deleteCreatedLogGroup, logGroupExists } from '../logGroups.js';
 import {
   deleteCreatedFlowLogRole,
   ensureFlowLogRole,

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { RemediationFailedError } from '../../domain/errors.js';
 import { creationChange, type CreatedResource } from '../createdResources.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { createLogGroup, deleteCreatedLogGroup, logGroupExists } from '../stepfunctions/logDestination.js';
+import { createLogGroup, deleteCreatedLogGroup, logGroupEncryption, logGroupExists } from '../logGroups.js';
 import { describeDbInstance, modifyDbInstance, pendingNote, whyNotModifiableNow } from './dbInstance.js';
 
 /** The playbook's id, the value of the `rectify:created-by` tag on the log groups it creates (`id` below repeats it as a literal: tools read it from the source). */
@@ -56,9 +56,6 @@ function whyRefused(instance: DBInstance): string | undefined {
   if (!requiredLogTypes(engine)) return `RDS.9 lists no logs for its engine ${engine} (or it is RDS Custom, which cannot publish them); suppress the finding`;
   return whyNotModifiableNow(instance);
 }
-
-const encryptionWords = (ctx: Context) =>
-  ctx.settings.kmsKeyId ? `encrypted with KMS key ${ctx.settings.kmsKeyId}` : "encrypted at rest with CloudWatch Logs' own keys";
 
 /**
  * Publishes the logs RDS.9 requires of an RDS DB instance's engine to CloudWatch Logs. The log
@@ -118,7 +115,7 @@ export const publishInstanceLogs = definePlaybook<LogExportsSnapshot, { descript
       summary: `Publish the ${instance.Engine} logs ${missing.join(', ')} of RDS DB instance ${ctx.resource.name} to CloudWatch Logs (disruptive: ${why})`,
       impact: { level: 'disruptive', why },
       changes: [
-        ...names.map((name) => creationChange(LOG_GROUP, name, `${encryptionWords(ctx)}, logs kept ${ctx.settings.retentionInDays} days`)),
+        ...names.map((name) => creationChange(LOG_GROUP, name, `${logGroupEncryption(ctx.settings.kmsKeyId)}, logs kept ${ctx.settings.retentionInDays} days`)),
         {
           description:
             `Publish the logs ${missing.join(', ')} of RDS DB instance ${ctx.resource.id} (${instance.Engine}) to CloudWatch Logs, applied at once by RDS` +

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { CreatedResource } from '../createdResources.js';
 import { creationChange } from '../createdResources.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
-import { createLogGroup, deleteCreatedLogGroup, logGroupExists } from '../stepfunctions/logDestination.js';
+import { createLogGroup, deleteCreatedLogGroup, logGroupEncryption, logGroupExists } from '../logGroups.js';
 import { describeRedshiftCluster, refuseUnlessAvailable } from './redshiftCluster.js';
 
 /** The playbook's id, the value of the `rectify:created-by` tag on the log groups it creates (`id` below repeats it as a literal: tools read it from the source). */
@@ -51,9 +51,6 @@ async function existingOf(ctx: Context, names: readonly string[]): Promise<strin
   const exists = await Promise.all(names.map((name) => logGroupExists(ctx, name)));
   return names.filter((_, index) => exists[index]).sort();
 }
-
-const encryptionWords = (ctx: Context) =>
-  ctx.settings.kmsKeyId ? `encrypted with KMS key ${ctx.settings.kmsKeyId}` : "encrypted at rest with CloudWatch Logs' own keys";
 
 /**
  * Turns on audit logging for a Redshift cluster, delivered to CloudWatch Logs (no bucket to
@@ -106,7 +103,7 @@ export const enableRedshiftAuditLogging = definePlaybook<AuditLoggingSnapshot, {
       summary: `Turn on audit logging to CloudWatch Logs for Redshift cluster ${ctx.resource.name} (disruptive: ${why})`,
       impact: { level: 'disruptive', why },
       changes: [
-        ...missing.map((name) => creationChange(LOG_GROUP, name, `${encryptionWords(ctx)}, logs kept ${ctx.settings.retentionInDays} days`)),
+        ...missing.map((name) => creationChange(LOG_GROUP, name, `${logGroupEncryption(ctx.settings.kmsKeyId)}, logs kept ${ctx.settings.retentionInDays} days`)),
         {
           description:
             `Turn on audit logging for Redshift cluster ${ctx.resource.id} to CloudWatch Logs (${ctx.settings.logExports.join(', ')})` +

@@ -4,7 +4,8 @@ import { RemediationFailedError } from '../../domain/errors.js';
 import { chooseValue, SOURCE_WORDS } from '../controlParameters.js';
 import { definePlaybook, type PlaybookContext } from '../definePlaybook.js';
 import { creationChange } from '../createdResources.js';
-import { createLogGroup, deleteCreatedLogGroup, logGroupArnFor, logGroupExists, logGroupNameFor, requireLogDeliveryRole, LOG_DELIVERY_ACTIONS, LOG_GROUP } from './logDestination.js';
+import { createLogGroup, deleteCreatedLogGroup, logGroupArnFor, logGroupExists } from '../logGroups.js';
+import { logGroupNameFor, requireLogDeliveryRole, LOG_DELIVERY_ACTIONS, LOG_GROUP } from './logDestination.js';
 
 /** The playbook's id, the value of the `rectify:created-by` tag on the log group it creates (the id below is a literal: tools read it from the source). */
 const PLAYBOOK_ID = 'stepfunctions-enable-logging';

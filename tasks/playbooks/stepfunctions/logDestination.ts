@@ -1,14 +1,6 @@
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  DeleteLogGroupCommand,
-  DescribeLogGroupsCommand,
-  ListTagsForResourceCommand,
-  PutRetentionPolicyCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { RemediationFailedError } from '../../domain/errors.js';
-import { CREATED_BY_TAG, createdByTags, isCreatedBy, type CreatedResource } from '../createdResources.js';
+import type { CreatedResource } from '../createdResources.js';
 import type { PlaybookContext } from '../definePlaybook.js';
 
 /** The log group the playbook creates when the state machine has none, and what it costs. */
@@ -36,35 +28,6 @@ export const LOG_DELIVERY_ACTIONS = [
 
 /** The log group Rectify would create for a state machine: the name the Step Functions console gives it. */
 export const logGroupNameFor = (stateMachineName: string) => `/aws/vendedlogs/states/${stateMachineName}-Logs`;
-
-/** The ARN Step Functions takes as a logging destination (`…:log-group:<name>:*`). */
-export const logGroupArnFor = (ctx: PlaybookContext<unknown>, name: string) =>
-  `arn:${ctx.resource.partition}:logs:${ctx.resource.region}:${ctx.resource.account}:log-group:${name}:*`;
-
-/** Whether the log group exists (DescribeLogGroups by exact name). */
-export async function logGroupExists(ctx: PlaybookContext<unknown>, name: string): Promise<boolean> {
-  const { logGroups = [] } = await ctx.aws.client(CloudWatchLogsClient).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
-  return logGroups.some((g) => g.logGroupName === name);
-}
-
-/**
- * Create the log group, tagged {@link CREATED_BY_TAG}, with a retention, encrypted with the KMS
- * key given or else by CloudWatch Logs' own keys (every log group is encrypted at rest).
- */
-export async function createLogGroup(ctx: PlaybookContext<unknown>, name: string, options: { playbookId: string; retentionInDays: number; kmsKeyId?: string }): Promise<void> {
-  const logs = ctx.aws.client(CloudWatchLogsClient);
-  await logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: createdByTags(options.playbookId), ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}) }));
-  await logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: options.retentionInDays }));
-}
-
-/** Delete the log group Rectify created, and only such a one: it must carry {@link CREATED_BY_TAG} with the playbook id. */
-export async function deleteCreatedLogGroup(ctx: PlaybookContext<unknown>, name: string, playbookId: string): Promise<void> {
-  const logs = ctx.aws.client(CloudWatchLogsClient);
-  const resourceArn = logGroupArnFor(ctx, name).replace(/:\*$/, '');
-  const { tags = {} } = await logs.send(new ListTagsForResourceCommand({ resourceArn }));
-  if (!isCreatedBy(tags, playbookId)) return;
-  await logs.send(new DeleteLogGroupCommand({ logGroupName: name }));
-}
 
 /**
  * Refuse, before any change, a state machine whose role cannot deliver logs: IAM's policy
