@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { endpointLruCache } from './endpointLruCache.js';
+import { nativeSha256 } from './nativeSha256.js';
 import { sdkBarrels } from './sdkBarrels.js';
 import { errorsToKeep } from './sdkErrors.js';
 import { sdkPackageInfo } from './sdkPackageInfo.js';
@@ -64,7 +65,7 @@ export interface FunctionBundleOptions {
 export async function bundleFunction(options: FunctionBundleOptions): Promise<Metafile> {
   // Two passes: the first finds the SDK commands the asset sends, the second registers only the
   // errors those can raise (sdkErrors.ts). Same modules, same chunks; the second is the asset.
-  const sdk = [sdkBarrels(), sdkPackageInfo(), endpointLruCache()];
+  const sdk = [sdkBarrels(), sdkPackageInfo(), endpointLruCache(), nativeSha256()];
   const first = await buildOnce(options, [...(options.plugins ?? []), ...sdk, sdkSchemaRewrites()], false, { minify: false, sourcemap: false });
   const keepErrors = errorsToKeep(first, REPO_ROOT);
   return buildOnce(options, [...(options.plugins ?? []), ...sdk, sdkSchemaRewrites({ keepErrors })], options.write ?? true);

@@ -1,6 +1,7 @@
 /**
- * Parts of AWS SDK models that Rectify's functions never read nor send, per client: their schema
- * modules describe them as JSON documents in the bundles (docs/decisions/019).
+ * Parts of AWS SDK models that Rectify's functions never read, per client: their schema modules
+ * describe them as JSON documents in the bundles (docs/decisions/019). A part Rectify sends is
+ * listed only when its wire form is the plain JSON Rectify wrote (below).
  *
  * Why: the Security Hub client's model of a finding (ASFF) is ~800 structures, ~100 KB minified,
  * in every function that reads (GetFindings) or imports (BatchImportFindings) findings. Almost
@@ -13,8 +14,15 @@
  * What changes in a bundle: the SDK hands these members over as Security Hub sent them (JSON),
  * instead of copying the members its model knows. Every structure a function reads — the
  * finding itself, its resources' type, id, partition, region and tags, severity, compliance,
- * workflow — is still read through the model. ASFF has no timestamp, blob or renamed member
- * (checked in test/infra/bundling/unreadShapes.test.ts), so nothing else differs.
+ * workflow — is still read through the model.
+ *
+ * Sent as written: the GetFindings filters of both hubs (~110 filter fields, ~5 KB in every
+ * function that reads a finding back). Rectify's filters are strings compared with EQUALS; a
+ * document is serialized as the JSON it holds, which is what the model would send.
+ *
+ * Why nothing else differs: none of these shapes, nor anything they reach, has a timestamp, a
+ * blob or a member whose JSON name is not its own (test/infra/bundling/unreadShapes.test.ts walks
+ * the SDK's model to prove it), so the model would copy the same JSON either way.
  */
 export const UNREAD_SHAPES: Readonly<Record<string, readonly string[]>> = {
   '@aws-sdk/client-securityhub': [
@@ -36,6 +44,9 @@ export const UNREAD_SHAPES: Readonly<Record<string, readonly string[]>> = {
     'Threat',
     'ThreatIntelIndicator',
     'Vulnerability',
+    // Sent as written: GetFindings' and GetFindingsV2's filters
+    'AwsSecurityFindingFilters',
+    'OcsfFindingFilters',
   ],
 };
 

@@ -36,11 +36,11 @@ const COLD_START_BUDGET_BYTES = 300 * 1024;
  * Functions still over that budget, with the ceiling they may not grow past (a ratchet, not a
  * pass; docs/decisions/019). Each loads SDK core, zod/mini, Powertools logger and metrics on every
  * invocation, and: Escalate SNS (query protocol and XML), Security Hub (both hubs' calls and the
- * escalation ticket), DynamoDB and the workflow-state schema — 330 KB; RecordOutcome Security Hub
- * with both hubs' write-back and the twin's re-read — 304 KB. The test fails once one fits the
- * budget, so its exception goes with it (Approval's went when the endpoint cache's LRU did).
+ * escalation ticket), DynamoDB and the workflow-state schema — 322 KB. The test fails once one
+ * fits the budget, so its exception goes with it (Approval's went when the endpoint cache's LRU
+ * did, RecordOutcome's when the SDK's fallback SHA-256 and the findings filters' model did).
  */
-const OVER_BUDGET_CEILING_BYTES: Readonly<Record<string, number>> = { escalate: 330 * 1024, recordOutcome: 304 * 1024 };
+const OVER_BUDGET_CEILING_BYTES: Readonly<Record<string, number>> = { escalate: 322 * 1024 };
 
 /** A bundle's largest packages, for the failure message: what to look at first. */
 function composition(metafile: Metafile, outputs: readonly string[]): string {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunction, ENTRY_FILE } from '../../../infra/bundling/functionBundle.js';
 import * as source from '../../../tasks/aws/securityHub.js';
+import * as sourceV2 from '../../../tasks/aws/securityHubV2.js';
 import { notify as sourceNotify } from '../../../tasks/aws/notify.js';
 import { readPolicy as sourceReadPolicy } from '../../../tasks/aws/policyParameter.js';
 import { toRemediationRequest } from '../../../tasks/domain/finding.js';
@@ -46,6 +47,16 @@ const HUB_FINDING = {
   RecordState: 'ACTIVE',
 };
 
+/** The same failure as the new Security Hub returns it (OCSF): a document either way. */
+const OCSF_FINDING = {
+  finding_info: { uid: 'ocsf-1', title: HUB_FINDING.Title },
+  metadata: { product: { uid: 'arn:aws:securityhub:eu-west-1::productv2/aws/securityhub' }, uid: 'meta-1' },
+  cloud: { account: { uid: '111111111111' }, region: 'eu-west-1' },
+  compliance: { control: 'EC2.19', status: 'Fail' },
+  resources: [{ type: 'AWS::EC2::SecurityGroup', uid: HUB_FINDING.Resources[0]!.Id }],
+  status_id: 1,
+};
+
 interface Captured {
   readonly method: string;
   readonly url: string;
@@ -54,18 +65,20 @@ interface Captured {
 }
 
 type SecurityHubModule = typeof source;
+type SecurityHubV2Module = typeof sourceV2;
 type PolicyModule = { readPolicy: typeof sourceReadPolicy };
 type NotifyModule = { notify: typeof sourceNotify };
 
 let server: Server;
 let captured: Captured[] = [];
 let outRoot: string;
-let bundled: { securityHub: SecurityHubModule; policy: PolicyModule; notify: NotifyModule };
+let bundled: { securityHub: SecurityHubModule; securityHubV2: SecurityHubV2Module; policy: PolicyModule; notify: NotifyModule };
 const savedEnv = { ...process.env };
 
 function respond(request: Captured): { status: number; type: string; body: string } {
   const json = (status: number, body: unknown, type = 'application/json') => ({ status, type, body: JSON.stringify(body) });
   if (request.url === '/findings') return json(200, { Findings: [HUB_FINDING] });
+  if (request.url === '/findingsv2') return json(200, { Findings: [OCSF_FINDING] });
   if (request.url === '/findings/import') return json(200, { FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
   if (request.url === '/findings/batchupdate') return json(200, { ProcessedFindings: [], UnprocessedFindings: [] });
   if (request.target === 'AmazonSSM.GetParameter') {
@@ -127,12 +140,13 @@ beforeAll(async () => {
     await bundleFunction({ entry, outDir });
     return (await import(pathToFileURL(path.join(outDir, ENTRY_FILE)).href)) as T;
   };
-  const [securityHub, policy, notify] = await Promise.all([
+  const [securityHub, securityHubV2, policy, notify] = await Promise.all([
     load<SecurityHubModule>('tasks/aws/securityHub.ts'),
+    load<SecurityHubV2Module>('tasks/aws/securityHubV2.ts'),
     load<PolicyModule>('tasks/aws/policyParameter.ts'),
     load<NotifyModule>('tasks/aws/notify.ts'),
   ]);
-  bundled = { securityHub, policy, notify };
+  bundled = { securityHub, securityHubV2, policy, notify };
 }, 180_000);
 
 afterAll(async () => {
@@ -162,6 +176,20 @@ describe('the SDK as bundled', () => {
     });
     const request = (finding: unknown) => toRemediationRequest({ finding, source: 'automatic' });
     expect(request(fromBundle.result)).toEqual(request(fromSource.result));
+  });
+
+  it("reads an OCSF finding back with the same filters, sent as written (the filters are documents in the bundle)", async () => {
+    // Act
+    const ref = { id: OCSF_FINDING.finding_info.uid, productArn: OCSF_FINDING.metadata.product.uid, account: OCSF_FINDING.cloud.account.uid };
+    const fromSource = await requestsOf(() => sourceV2.readFindingV2(ref));
+    const fromBundle = await requestsOf(() => bundled.securityHubV2.readFindingV2(ref));
+
+    // Assess
+    expect(fromSource.error).toBeUndefined();
+    expect(wire(fromBundle.requests)).toEqual(wire(fromSource.requests));
+    expect((wire(fromSource.requests)[0]!.body as { Filters: { CompositeFilters: unknown[] } }).Filters.CompositeFilters).toHaveLength(1);
+    expect(fromBundle.result).toEqual(OCSF_FINDING);
+    expect(fromSource.result).toEqual(OCSF_FINDING);
   });
 
   it('sends the same outcome finding and workflow update', async () => {
