@@ -100,6 +100,7 @@ export class RectifyAdminStack extends Stack {
     this.remediation = new RemediationStateMachine(this, 'Remediation', {
       functions: this.taskFunctions.functions,
       logKey: key,
+      escalations,
       approvalTimeout: Duration.hours(config.approvalTimeoutHours),
       logRetention,
     });

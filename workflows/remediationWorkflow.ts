@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ErrorName, Outcome, StateName } from '../tasks/domain/constants.js';
-import { lambdaTask, LAMBDA_TRANSIENT_ERRORS, taskPayload } from './taskState.js';
+import { lambdaTask, LAMBDA_TRANSIENT_ERRORS, snsPublish, taskPayload } from './taskState.js';
 
 /** The task functions the workflow calls, by handler name. */
 export interface RemediationFunctions {
@@ -72,7 +72,7 @@ export class RemediationWorkflow extends Construct {
       return task;
     };
 
-    // --- Escalation: tell people, then fail with the outcome's named error.
+    // --- Escalation: record it, tell people, then fail with the outcome's named error.
     const failWith = (id: string, error: ErrorName) => new sfn.Fail(this, id, { error, causePath: '$.escalation.reason' });
     const route = new sfn.Choice(this, StateName.EscalationRoute)
       .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.FAILED_ROLLED_BACK), failWith(StateName.RemediationFailed, ErrorName.RemediationFailed))
@@ -81,8 +81,25 @@ export class RemediationWorkflow extends Construct {
       .when(sfn.Condition.stringEquals('$.escalation.outcome', Outcome.FLAP_GUARDED), failWith(StateName.FlapGuarded, ErrorName.FlapGuarded))
       .otherwise(failWith(StateName.SafetyCheckFailed, ErrorName.SafetyCheckFailed));
     const escalate = lambdaTask(this, StateName.Escalate, fn.escalate, { resultPath: '$.escalation' });
-    escalate.addCatch(route, { resultPath: '$.escalateError' });
-    escalate.next(route);
+    // Escalate writes the finding, ticket and audit and returns the email; Step Functions publishes it (docs/decisions/035).
+    const notify = snsPublish(this, StateName.NotifyEscalation, {
+      subject: { path: '$.escalation.notification.subject' },
+      message: { path: '$.escalation.notification.message' },
+    });
+    notify.addCatch(route, { resultPath: '$.notifyError' });
+    // Escalate itself failed: people are still told, from what the state holds (the outcome and its reason).
+    const notifyEscalateFailed = snsPublish(this, StateName.NotifyEscalateFailed, {
+      subject: { format: "States.Format('[Rectify] {} and escalating it failed', $.escalation.outcome)" },
+      message: {
+        format:
+          "States.Format('Rectify {} in execution {}. Reason: {}. Escalating it failed too ({}: {}), so the finding and the audit table may not say so. Look at the execution now.', $.escalation.outcome, $$.Execution.Name, $.escalation.reason, $.escalateError.Error, $.escalateError.Cause)",
+      },
+    });
+    notifyEscalateFailed.addCatch(route, { resultPath: '$.notifyError' });
+    escalate.addCatch(notifyEscalateFailed, { resultPath: '$.escalateError' });
+    escalate.next(notify);
+    notify.next(route);
+    notifyEscalateFailed.next(route);
     const mark = (id: string, outcome: Outcome, reason: string) =>
       new sfn.Pass(this, id, { result: sfn.Result.fromObject({ outcome, reason }), resultPath: '$.escalation' }).next(escalate);
     const safetyCheckFailed = mark(StateName.MarkSafetyCheckFailed, Outcome.ESCALATED, 'a safety check could not decide, so nothing was changed');

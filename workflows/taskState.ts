@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -56,4 +56,44 @@ export function lambdaTask(scope: Construct, id: string, fn: IFunction, options:
     jitterStrategy: sfn.JitterType.FULL,
   });
   return task;
+}
+
+/**
+ * The escalations topic in the definition: a definition substitution (`${EscalationsTopicArn}`)
+ * the stack fills with its topic and the local runtime with the emulated one, so the ASL itself
+ * names no account's resource and is the same in both.
+ */
+export const ESCALATIONS_TOPIC = 'EscalationsTopicArn';
+
+/** SNS errors Step Functions' integration raises that a retry can cure. */
+export const SNS_TRANSIENT_ERRORS = ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException', 'States.Timeout'] as const;
+
+/** A string parameter: a path into the state, or an intrinsic (`States.Format(...)`). */
+type Field = { readonly path: string } | { readonly format: string };
+
+/**
+ * Publish to the escalations topic with Step Functions' SNS integration (no function to load),
+ * with a timeout and a retry on SNS's transient errors, backoff with full jitter. Callers add the Catch.
+ * (A CustomState: `tasks.SnsPublish` wants a topic construct, and the topic here is a substitution.)
+ */
+export function snsPublish(scope: Construct, id: string, fields: { subject: Field; message: Field }): sfn.CustomState {
+  const param = (field: Field) => ('path' in field ? field.path : field.format);
+  const state = new sfn.CustomState(scope, id, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::sns:publish`,
+      Parameters: { TopicArn: `\${${ESCALATIONS_TOPIC}}`, 'Subject.$': param(fields.subject), 'Message.$': param(fields.message) },
+      ResultPath: null,
+      TimeoutSeconds: 30,
+    },
+  });
+  state.addRetry({
+    errors: [...SNS_TRANSIENT_ERRORS],
+    interval: Duration.seconds(2),
+    maxAttempts: 6,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(60),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return state;
 }

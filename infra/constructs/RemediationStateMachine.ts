@@ -1,14 +1,19 @@
 import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { RemediationWorkflow, TASK_HANDLERS, type RemediationFunctions } from '../../workflows/remediationWorkflow.js';
+import { ESCALATIONS_TOPIC } from '../../workflows/taskState.js';
 
 export interface RemediationStateMachineProps {
   readonly functions: RemediationFunctions;
   /** Encrypts the execution log group. */
   readonly logKey: kms.IKey;
+  /** Where the workflow's NotifyEscalation states publish (their only call that is not a task function). */
+  readonly escalations: sns.ITopic;
   /**
    * How long a person has to decide on an approval.
    * @default Duration.hours(24)
@@ -48,6 +53,7 @@ export class RemediationStateMachine extends Construct {
       comment: 'Rectify: one execution per Security Hub finding (validate, decide, fix, verify, record; roll back and escalate on failure)',
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(this.workflow.definition),
+      definitionSubstitutions: { [ESCALATIONS_TOPIC]: props.escalations.topicArn },
       timeout: this.workflow.executionTimeout,
       // Every event, without its data: AwaitApproval's parameters hold the task token, a bearer credential
       // for the decision, and a log is read by more people than the execution history (docs/approvals.md).
@@ -55,6 +61,11 @@ export class RemediationStateMachine extends Construct {
       tracingEnabled: true,
     });
 
+    // sns:Publish on the escalations topic, and what publishing to an encrypted topic takes of its key (not GenerateDataKey*).
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.escalations.topicArn] }));
+    if (props.escalations.masterKey) {
+      this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.escalations.masterKey.keyArn] }));
+    }
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -86,6 +86,8 @@ export const StateName = {
   Rollback: 'Rollback',
   MarkRollbackFailed: 'MarkRollbackFailed',
   Escalate: 'Escalate',
+  NotifyEscalation: 'NotifyEscalation',
+  NotifyEscalateFailed: 'NotifyEscalateFailed',
   EscalationRoute: 'EscalationRoute',
   RemediationFailed: 'RemediationFailed',
   RollbackFailed: 'RollbackFailed',

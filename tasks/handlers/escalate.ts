@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { notify } from '../aws/notify.js';
 import { executionLink, openEscalationTicket, ticketConnector, type TicketResult } from '../aws/escalationTicket.js';
 import { writeOutcome } from '../aws/findingHubs.js';
 import { importFindings } from '../aws/securityHub.js';
@@ -21,10 +20,18 @@ const NEXT_STEP: Partial<Record<Outcome, string>> = {
   [Outcome.FLAP_GUARDED]: 'Nothing was changed this time. Owner: fix the source that keeps reverting the resource (IaC, pipeline, script).',
 };
 
+/** What the workflow's NotifyEscalation state publishes to the escalations topic (Step Functions' SNS integration). */
+export interface EscalationNotification {
+  readonly subject: string;
+  readonly message: string;
+}
+
 /**
- * Escalate: tell people (escalations topic), mark the finding NOTIFIED with the reason in its own
- * hub and its twin's (docs/decisions/020), open a ticket when the policy names a ticketing
- * connector, and audit it. The workflow then fails with the outcome's error name so consoles and alarms show it.
+ * Escalate: mark the finding NOTIFIED with the reason in its own hub and its twin's
+ * (docs/decisions/020), open a ticket when the policy names a ticketing connector, audit it, and
+ * return the notification. The workflow's next state publishes it to the escalations topic (the
+ * function loads no SNS client for it: docs/decisions/035), then fails with the outcome's error
+ * name so consoles and alarms show it.
  */
 export function createEscalate(deps: TaskDeps = defaultDeps) {
   return defineTask(StateName.Escalate, EventSchema, async ({ execution, state }) => {
@@ -42,7 +49,9 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
       `Finding: ${request?.findingId ?? 'unknown'}`,
       `Execution: ${execution.id}`,
     ].join('\n');
-    await notify(deps.config().escalationsTopicArn, `[Rectify] ${escalation.outcome}: ${controlId} on ${resource.split(/[:/]/).pop()}`, message);
+    // SNS subjects are limited to 100 characters.
+    const subject = `[Rectify] ${escalation.outcome}: ${controlId} on ${resource.split(/[:/]/).pop()}`.slice(0, 99);
+    const notification: EscalationNotification = { subject, message };
     let securityHubError: string | undefined;
     let hubs: { twin?: string; left?: string } = {};
     let ticket: TicketResult = {};
@@ -90,7 +99,7 @@ export function createEscalate(deps: TaskDeps = defaultDeps) {
       detail: { reason: escalation.reason, ...hubs, ...(ticket.ticketId || ticket.problem ? { ticket } : {}), ...(seconds !== undefined ? { durationSeconds: seconds } : {}), ...(securityHubError ? { securityHubError } : {}) },
     });
     await settleGuardrails(deps, execution, state, escalation.outcome);
-    return escalation;
+    return { ...escalation, notification };
   });
 }
 

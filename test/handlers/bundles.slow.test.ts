@@ -32,15 +32,6 @@ const CLIENTS_USED: Readonly<Record<string, readonly string[]>> = {
  * imports statically, minified), issue 15. Bytes are deterministic; load time is the benchmark's.
  */
 const COLD_START_BUDGET_BYTES = 300 * 1024;
-/**
- * Functions still over that budget, with the ceiling they may not grow past (a ratchet, not a
- * pass; docs/decisions/019). Each loads SDK core, zod/mini, Powertools logger and metrics on every
- * invocation, and: Escalate SNS (query protocol and XML), Security Hub (both hubs' calls and the
- * escalation ticket), DynamoDB and the workflow-state schema — 322 KB. The test fails once one
- * fits the budget, so its exception goes with it (Approval's went when the endpoint cache's LRU
- * did, RecordOutcome's when the SDK's fallback SHA-256 and the findings filters' model did).
- */
-const OVER_BUDGET_CEILING_BYTES: Readonly<Record<string, number>> = { escalate: 322 * 1024 };
 
 /** A bundle's largest packages, for the failure message: what to look at first. */
 function composition(metafile: Metafile, outputs: readonly string[]): string {
@@ -108,7 +99,7 @@ describe('function bundles', () => {
     expect([...new Set(inputs.flatMap((i) => clientOf(i) ?? []))].sort()).toEqual([...CLIENTS_USED[handler]!].sort());
   });
 
-  it.each(Object.keys(CLIENTS_USED))('%s loads at most 300 KB at cold start (or stays under its recorded ceiling)', (handler) => {
+  it.each(Object.keys(CLIENTS_USED))('%s loads at most 300 KB at cold start', (handler) => {
     // Prepare
     const { metafile, entry } = metafiles.get(handler)!;
 
@@ -118,12 +109,7 @@ describe('function bundles', () => {
 
     // Assess
     const what = `${handler}: ${(bytes / 1024).toFixed(1)} KB at cold start: ${composition(metafile, atColdStart)}`;
-    const ceiling = OVER_BUDGET_CEILING_BYTES[handler];
-    if (ceiling === undefined) expect(bytes, what).toBeLessThanOrEqual(COLD_START_BUDGET_BYTES);
-    else {
-      expect(bytes, what).toBeLessThanOrEqual(ceiling);
-      expect(bytes, `${what} — within budget now: remove it from OVER_BUDGET_CEILING_BYTES`).toBeGreaterThan(COLD_START_BUDGET_BYTES);
-    }
+    expect(bytes, what).toBeLessThanOrEqual(COLD_START_BUDGET_BYTES);
   });
 
   it.each(playbookRunning)('%s loads no playbook and no member service client at cold start, and every playbook on demand', (handler) => {

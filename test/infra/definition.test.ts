@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { StateName } from '../../tasks/domain/constants.js';
 import { resolveStateMachineDefinition, type AslDefinition, type AslState } from '../../infra/resolveDefinition.js';
 import { TASK_HANDLERS } from '../../workflows/remediationWorkflow.js';
 import { removeOutdirs, templatesFor, TEST_REGION } from './testApp.js';
@@ -47,18 +48,20 @@ describe('the synthesized remediation workflow', () => {
   });
   afterAll(removeOutdirs);
 
-  it('resolves to plain ASL whose Lambda tasks name the rectify-<handler> functions', () => {
+  it('resolves to plain ASL whose Lambda tasks name the rectify-<handler> functions (and whose other tasks publish with SNS)', () => {
     // Prepare
     const expected = TASK_HANDLERS.map((h) => `arn:aws:lambda:${TEST_REGION}:111111111111:function:rectify-${h}`).sort();
+    const publishes = tasks.filter(([, state]) => state.Resource === 'arn:aws:states:::sns:publish');
 
     // Act
-    const functions = tasks.map(([, state]) =>
-      String((state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource),
-    );
+    const functions = tasks
+      .filter(([, state]) => state.Resource !== 'arn:aws:states:::sns:publish')
+      .map(([, state]) => String((state.Parameters as { FunctionName?: string } | undefined)?.FunctionName ?? state.Resource));
 
     // Assess
     expect(JSON.stringify(definition)).not.toMatch(/Fn::|"Ref"/);
     expect([...new Set(functions)].sort()).toEqual(expected);
+    expect(publishes.map(([name]) => name).sort()).toEqual([StateName.NotifyEscalateFailed, StateName.NotifyEscalation]);
   });
 
   it('gives every Task a timeout, a retry with backoff and jitter, and a Catch', () => {
@@ -71,7 +74,8 @@ describe('the synthesized remediation workflow', () => {
       if (!hasTimeout && state.TimeoutSecondsPath === undefined) problems.push(`${name}: no TimeoutSeconds`);
       const retry = (state.Retry as Retrier[] | undefined) ?? [];
       if (retry.length === 0) problems.push(`${name}: no Retry`);
-      if (!retry.some((r) => (r.BackoffRate ?? 1) > 1 && r.JitterStrategy === 'FULL' && r.ErrorEquals.includes('Lambda.TooManyRequestsException'))) {
+      const throttling = state.Resource === 'arn:aws:states:::sns:publish' ? 'SNS.ThrottledException' : 'Lambda.TooManyRequestsException';
+      if (!retry.some((r) => (r.BackoffRate ?? 1) > 1 && r.JitterStrategy === 'FULL' && r.ErrorEquals.includes(throttling))) {
         problems.push(`${name}: no retry of throttling with backoff and jitter`);
       }
       if (((state.Catch as unknown[] | undefined) ?? []).length === 0) problems.push(`${name}: no Catch`);

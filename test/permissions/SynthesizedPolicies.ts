@@ -189,6 +189,15 @@ export class SynthesizedPolicies {
     return this.role(resources, roleId, this.world.adminAccount, label, this.adminResolver());
   }
 
+  /** The remediation state machine's role: what its service integrations (SNS Publish) call with. */
+  stateMachineRole(): EvaluatedRole {
+    const resources = this.templates.admin.Resources ?? {};
+    const machine = Object.values(resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const roleId = (machine?.Properties?.RoleArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+    if (!roleId) throw new Error('SynthesizedPolicies: the admin stack has no state machine with a role of its own');
+    return this.role(resources, roleId, this.world.adminAccount, `the state machine's role ${roleId}`, this.adminResolver());
+  }
+
   /**
    * The resource-based policy IAM also evaluates for `resourceArn`: a member role's trust policy
    * (for sts:AssumeRole), an admin topic's or the signing secret's policy; none for the rest.

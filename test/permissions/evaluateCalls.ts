@@ -29,6 +29,7 @@ export function roleOfCall(call: RecordedCall, policies: SynthesizedPolicies): E
   if (call.otherRole) {
     throw new Error(`${call.caller}: ${call.service}.${call.command} ran under ${call.otherRole}, a role neither stack defines for it`);
   }
+  if (call.caller === 'stateMachine') return policies.stateMachineRole();
   return call.memberRole ? policies.memberRole(call.memberRole, call.account) : policies.functionRole(call.caller);
 }
 

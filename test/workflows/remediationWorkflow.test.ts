@@ -32,10 +32,28 @@ describe('the remediation workflow definition', () => {
     for (const [name, task] of tasks) {
       expect(task.TimeoutSeconds, name).toBeGreaterThan(0);
       const retries = task.Retry as { ErrorEquals: string[]; BackoffRate: number; JitterStrategy: string }[];
-      const throttling = retries.find((r) => r.ErrorEquals.includes('Throttled'));
-      expect(throttling, `${name} retries Throttled`).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
+      // Our functions say Throttled; SNS (the NotifyEscalation states' integration) says SNS.ThrottledException.
+      const throttled = task.Resource === 'arn:aws:states:::sns:publish' ? 'SNS.ThrottledException' : 'Throttled';
+      const throttling = retries.find((r) => r.ErrorEquals.includes(throttled));
+      expect(throttling, `${name} retries ${throttled}`).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
       expect((task.Catch as unknown[]).length, `${name} has a Catch`).toBeGreaterThan(0);
     }
+  });
+
+  it('publishes the escalation email with the SNS integration to the escalations topic substitution, and still when Escalate fails', () => {
+    // Prepare
+    const notify = states[StateName.NotifyEscalation]!;
+    const fallback = states[StateName.NotifyEscalateFailed]!;
+
+    // Assess: Escalate → NotifyEscalation → route; Escalate's failure → NotifyEscalateFailed → route; a failed email still ends at the route
+    expect(states[StateName.Escalate]).toMatchObject({ Next: StateName.NotifyEscalation, Catch: [{ ErrorEquals: ['States.ALL'], Next: StateName.NotifyEscalateFailed }] });
+    for (const state of [notify, fallback]) {
+      expect(state).toMatchObject({ Resource: 'arn:aws:states:::sns:publish', Next: StateName.EscalationRoute, ResultPath: null });
+      expect((state.Parameters as Record<string, unknown>).TopicArn).toBe('${EscalationsTopicArn}');
+      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: StateName.EscalationRoute }]);
+    }
+    expect(notify.Parameters).toMatchObject({ 'Subject.$': '$.escalation.notification.subject', 'Message.$': '$.escalation.notification.message' });
+    expect((fallback.Parameters as Record<string, string>)['Message.$']).toMatch(/^States\.Format\('.*', \$\.escalation\.outcome, \$\$\.Execution\.Name, \$\.escalation\.reason, \$\.escalateError\.Error, \$\.escalateError\.Cause\)$/);
   });
 
   it('bounds the approval wait and sends its timeout to escalation', () => {

@@ -4,6 +4,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { ErrorName } from '../../tasks/domain/constants.js';
 import type { TaskHandlerName } from '../remediationWorkflow.js';
 import { handlerOfArn } from './definition.js';
+import { serviceIntegration } from './serviceIntegrations.js';
 import type { TraceEvent } from './trace.js';
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
@@ -86,7 +87,7 @@ function asLambdaError(error: unknown): Error {
 
 /**
  * The adapter between the workflow definition and aws-local-stepfunctions: every Task runs its
- * local handler (counted as a Lambda invocation), waitForTaskToken tasks get a unique token the
+ * local handler (counted as a Lambda invocation) or its service integration (serviceIntegrations.ts), waitForTaskToken tasks get a unique token the
  * engine lacks (`$$.Task.Token`) and wait until it is settled, retries pause briefly, and the
  * engine's event log becomes the execution's trace. The Step Functions API over it is
  * {@link LocalStepFunctions}.
@@ -116,6 +117,9 @@ export class ExecutionEngine {
       const handler = this.handlerFor(stateName, params?.FunctionName ?? '');
       return async (input: unknown) => this.waitForToken(stateName, handler, input as { Payload: Record<string, unknown> });
     }
+    // An optimized integration (SNS Publish): not a Lambda invocation, and its errors are the service's.
+    const integration = serviceIntegration(resource);
+    if (integration) return integration;
     const handler = this.handlerFor(stateName, resource);
     return async (input: unknown) => {
       this.count(input);

@@ -5,11 +5,11 @@ import type { TaskHandlerName } from '../remediationWorkflow.js';
 export type FunctionHandlerName = TaskHandlerName | 'approval' | 'intake' | 'executionStatus';
 
 /**
- * Who makes an AWS call in the local runtime: one of the deployed functions' handlers, or the
- * harness (scenario setup and checks, provisioning, the emulated email inbox), which stands in
+ * Who makes an AWS call in the local runtime: one of the deployed functions' handlers, the state
+ * machine itself (its service integrations, e.g. SNS Publish), or the harness (scenario setup and checks, provisioning, the emulated email inbox), which stands in
  * for people and other tools and is held to no policy.
  */
-export type Caller = FunctionHandlerName | 'harness';
+export type Caller = FunctionHandlerName | 'stateMachine' | 'harness';
 
 const current = new AsyncLocalStorage<Caller>();
 

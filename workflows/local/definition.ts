@@ -43,6 +43,20 @@ function resolveIntrinsics(value: Cfn, pseudo: Record<string, string>): Cfn {
   return value;
 }
 
+/**
+ * The definition with its substitutions (`${Name}`) filled in, as Step Functions fills in a state
+ * machine's DefinitionSubstitutions: the local runtime's values for what the stack gives its own
+ * resources (the escalations topic). A placeholder left without a value is an error, not a literal.
+ */
+export function substituteDefinition(definition: Record<string, unknown>, values: Readonly<Record<string, string>>): Record<string, unknown> {
+  const text = JSON.stringify(definition).replace(/\$\{(\w+)\}/g, (placeholder: string, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`the definition substitution ${placeholder} has no local value`);
+    return JSON.stringify(value).slice(1, -1);
+  });
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 /** Definitions already built in this process, as JSON text, by their options. */
 const built = new Map<string, string>();
 

@@ -12,7 +12,8 @@ import { localAwsEnv, LOCAL_ADMIN_ACCOUNT } from './awsEnv.js';
 import { serveApproval, submitApprovalForm } from './approvalServer.js';
 import { runAs } from './callerContext.js';
 import { recordCallsFromEnv } from './callRecorder.js';
-import { buildLocalDefinition } from './definition.js';
+import { ESCALATIONS_TOPIC } from '../taskState.js';
+import { buildLocalDefinition, substituteDefinition } from './definition.js';
 import { answerKnownExecution, tableHadItems } from './executionHistory.js';
 import { lookupWithFaults, type Faults, type FaultStepResolver } from './faults.js';
 import type { TaskTokenRequest } from './ExecutionEngine.js';
@@ -129,7 +130,10 @@ export class LocalRuntime {
     const approvalHandler: typeof approval = (event) => runAs('approval', () => approval(event));
     const executionStatus = createExecutionStatus(deps);
     let runtime: LocalRuntime | undefined;
-    const definition = buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) });
+    const definition = substituteDefinition(
+      buildLocalDefinition({ account, region, ...(options.approvalTimeoutSeconds ? { approvalTimeoutSeconds: options.approvalTimeoutSeconds } : {}) }),
+      { [ESCALATIONS_TOPIC]: resources.escalationsTopicArn },
+    );
     const stepFunctions = new LocalStepFunctions({
       definition,
       stateMachineArn,
