@@ -24,6 +24,8 @@ interface IdentityRule {
   readonly resource: RegExp;
   /** How a bare id becomes the resource part; absent when a bare id is ambiguous (IAM users: the ARN holds the path). */
   readonly fromBare?: (bare: string) => string;
+  /** One resource part where a type's ARN has two accepted forms (a log group with and without AWS Config's `:*`). */
+  readonly canonicalResource?: (resource: string) => string;
 }
 
 const hex = (prefix: string) => new RegExp(`^${prefix}-[0-9a-f]{8}(?:[0-9a-f]{9})?$`);
@@ -85,7 +87,8 @@ function identityRules(): Readonly<Record<string, IdentityRule>> {
     // Alarm names may hold any printable character, colons included.
     AwsCloudWatchAlarm: named('cloudwatch', 'alarm:', '[^\\x00-\\x1f]{1,255}'),
     // Log group names allow `/`, `#`, `.`, `-`, `_`; AWS Config's ARN of a group may end with `:*`.
-    AwsLogsLogGroup: named('logs', 'log-group:', '[A-Za-z0-9_/#.-]{1,512}(?::\\*)?'),
+    // Config and some findings name a log group `…:log-group:<name>:*`, others without the `:*`: one group, one identity (one lock, one record).
+    AwsLogsLogGroup: { ...named('logs', 'log-group:', '[A-Za-z0-9_/#.-]{1,512}(?::\\*)?'), canonicalResource: (resource) => resource.replace(/:\*$/, '') },
     AwsStepFunctionStateMachine: named('states', 'stateMachine:', '[A-Za-z0-9_-]{1,80}'),
     // Repository names may hold namespaces (`team/app`).
     AwsEcrRepository: named('ecr', 'repository/', '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*'),
@@ -167,7 +170,7 @@ export function canonicalResourceId(type: string, id: string, scope: ResourceSco
     if (!rule.fromBare) throw new UnresolvableResourceIdError(`it is not an ARN, and a bare ${type} id is ambiguous: the finding must carry the ARN`);
     const resource = rule.fromBare(id);
     if (!rule.resource.test(resource)) throw new UnresolvableResourceIdError(`"${id}" is not the id of a ${type}`);
-    return arnOf(rule, scope, resource);
+    return arnOf(rule, scope, rule.canonicalResource?.(resource) ?? resource);
   }
   const [prefix, partition, service, region, account, ...rest] = id.split(':');
   const resource = rest.join(':');
@@ -189,7 +192,7 @@ export function canonicalResourceId(type: string, id: string, scope: ResourceSco
     throw new UnresolvableResourceIdError(rule.accountInArn ? `it is in account ${account || '(none)'}, not the finding's account ${scope.account}` : `a ${type} ARN has no account, but this one says ${account}`);
   }
   if (!rule.resource.test(resource)) throw new UnresolvableResourceIdError(`"${resource}" is not the resource part of a ${type} ARN`);
-  return id;
+  return rule.canonicalResource ? arnOf(rule, scope, rule.canonicalResource(resource)) : id;
 }
 
 function arnOf(rule: IdentityRule, scope: ResourceScope, resource: string): string {

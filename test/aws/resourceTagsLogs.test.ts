@@ -19,7 +19,9 @@ describe('log group identity and live tags (moto)', () => {
     expect(canonicalResourceId('AwsLogsLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/orders`, SCOPE)).toBe(
       `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/orders`,
     );
-    expect(canonicalResourceId('AwsLogsLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:app:*`, SCOPE)).toBe(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:app:*`);
+    // One group, one identity: Config's `:*` form is the same group, so the same lock and record (a bare name with it too).
+    expect(canonicalResourceId('AwsLogsLogGroup', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:app:*`, SCOPE)).toBe(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:app`);
+    expect(canonicalResourceId('AwsLogsLogGroup', 'app:*', SCOPE)).toBe(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:app`);
     expect(() => canonicalResourceId('AwsLogsLogGroup', 'arn:aws:logs:us-east-1:999999999999:log-group:app', SCOPE)).toThrow();
   });
 
