@@ -1,15 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { expect } from 'vitest';
-import { CONTROL_TOWER_PLUGIN, ControlTowerRule } from '../../infra/controlTowerRules.js';
+import { CONTROL_TOWER_PLUGIN, CONTROL_TOWER_RULES_DIR as RULES_DIR, ControlTowerRule } from '../../infra/controlTowerRules.js';
 import { testApp } from './testApp.js';
-
-const RULES_DIR = join(
-  dirname(createRequire(import.meta.url).resolve('@cdklabs/cdk-validator-cfnguard/package.json')),
-  'rules/control-tower/cfn-guard',
-);
 
 /**
  * A synth with all 237 Guard rules evaluated (and, for the first in a process, the CDK library's
@@ -18,6 +12,8 @@ const RULES_DIR = join(
 export const SYNTH_WITH_GUARD_TIMEOUT_MS = 300_000;
 
 export interface GuardRule {
+  /** Its file. */
+  readonly file: string;
   /** The Guard rule name violations are reported under, e.g. `sqs_dlq_check`. */
   readonly name: string;
   /** The resource types it reports on (its header's "Reports on"). */
@@ -37,7 +33,7 @@ export function bundledRules(dir = RULES_DIR): GuardRule[] {
       .flatMap((line) => line.split(','))
       .map((type) => type.trim())
       .filter((type) => type.startsWith('AWS::'));
-    return [{ name, types }];
+    return [{ file: path, name, types }];
   });
 }
 
@@ -53,7 +49,7 @@ interface ValidationReport {
   }[];
 }
 
-function readReport(assemblyDir: string): ValidationReport['pluginReports'][number] | undefined {
+export function readReport(assemblyDir: string): ValidationReport['pluginReports'][number] | undefined {
   const report = JSON.parse(readFileSync(join(assemblyDir, cxapi.VALIDATION_REPORT_FILE), 'utf8')) as ValidationReport;
   return report.pluginReports.find((r) => r.pluginName === CONTROL_TOWER_PLUGIN);
 }
