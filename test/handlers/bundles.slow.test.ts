@@ -112,6 +112,17 @@ describe('function bundles', () => {
     expect(bytes, what).toBeLessThanOrEqual(COLD_START_BUDGET_BYTES);
   });
 
+  it.each(deployable)('%s bundles no zod locale but English (zod is imported as a namespace everywhere: one `import { z }` brings all 40)', (handler) => {
+    // Prepare
+    const { metafile } = metafiles.get(handler)!;
+
+    // Act
+    const locales = inputsOf(metafile, Object.keys(metafile.outputs).filter((o) => !o.endsWith('.map'))).filter((i) => /node_modules\/zod\/v4\/locales\/(?!en\.js$|index\.js$)/.test(i));
+
+    // Assess
+    expect(locales).toEqual([]);
+  });
+
   it.each(playbookRunning)('%s loads no playbook and no member service client at cold start, and every playbook on demand', (handler) => {
     // Prepare
     const { metafile, entry } = metafiles.get(handler)!;

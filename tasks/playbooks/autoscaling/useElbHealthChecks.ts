@@ -1,5 +1,5 @@
 import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { z } from 'zod';
+import * as z from 'zod';
 import { definePlaybook } from '../definePlaybook.js';
 import { describeAutoScalingGroup, healthCheckTypesOf, loadBalancersOf } from './autoScalingGroup.js';
 
