@@ -1,8 +1,6 @@
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { fitNote, NOTE_LIMIT, updateFindings } from '../../tasks/aws/securityHub.js';
 import { AuditEvent, Outcome } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
@@ -15,6 +13,7 @@ import { readAudit } from '../../tasks/store/table.js';
 import { TaskEnv } from '../../tasks/taskConfig.js';
 import { LOCAL_ADMIN_ACCOUNT } from '../../workflows/local/awsEnv.js';
 import { provisionLocal, type LocalResources } from '../../workflows/local/provision.js';
+import { takeDelivered } from '../support/delivered.js';
 import { useMoto } from '../support/moto.js';
 import { requestFor } from '../support/request.js';
 import { useTaskEnv } from '../support/taskEnv.js';
@@ -46,17 +45,8 @@ beforeEach(async () => {
   await published(); // each test reads only what it published
 });
 
-/** What the topics delivered since the last call (moto delivers SNS → SQS within Publish), taken off the queue. */
-async function published(): Promise<{ TopicArn: string; Subject: string; Message: string }[]> {
-  const sqs = adminClient(SQSClient);
-  const messages: { TopicArn: string; Subject: string; Message: string }[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: resources.notificationsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    if (Messages.length === 0) return messages;
-    messages.push(...Messages.map((m) => JSON.parse(m.Body!) as { TopicArn: string; Subject: string; Message: string }));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: resources.notificationsQueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-  }
-}
+/** What the topics delivered since the last call, taken off the queue. */
+const published = () => takeDelivered(resources.notificationsQueueUrl);
 
 const request = requestFor({ resourceType: 'AwsS3Bucket', resourceId: 'arn:aws:s3:::audit-logs', controlId: 'S3.8', account: '222222222222' });
 const policy = decidePolicy(request, PolicySchema.parse({ mode: 'auto' }));

@@ -1,6 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminClient } from '../../tasks/aws/clientFactory.js';
 import { ErrorName, Outcome, StateName } from '../../tasks/domain/constants.js';
 import { PolicySchema } from '../../tasks/domain/policy.js';
 import { TASK_HANDLERS, type TaskHandlerName } from '../../workflows/remediationWorkflow.js';
@@ -10,6 +8,7 @@ import { buildLocalDefinition, substituteDefinition } from '../../workflows/loca
 import type { TaskHandler } from '../../workflows/local/ExecutionEngine.js';
 import { LocalStepFunctions } from '../../workflows/local/localStepFunctions.js';
 import { provisionLocal, type LocalResources } from '../../workflows/local/provision.js';
+import { takeDelivered } from '../support/delivered.js';
 import { useMoto } from '../support/moto.js';
 import { useTaskEnv } from '../support/taskEnv.js';
 
@@ -25,17 +24,7 @@ beforeAll(async () => {
   resources = await provisionLocal(LOCAL_ADMIN_ACCOUNT, [], PolicySchema.parse({ mode: 'auto' }), 'us-east-1');
 });
 
-/** What the topics delivered since the last call, taken off the queue moto delivers them to. */
-async function delivered(): Promise<{ TopicArn: string; Subject: string; Message: string }[]> {
-  const sqs = adminClient(SQSClient);
-  const messages: { TopicArn: string; Subject: string; Message: string }[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: resources.notificationsQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-    if (Messages.length === 0) return messages;
-    messages.push(...Messages.map((m) => JSON.parse(m.Body!) as { TopicArn: string; Subject: string; Message: string }));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: resources.notificationsQueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
-  }
-}
+const delivered = () => takeDelivered(resources.notificationsQueueUrl);
 
 /** Run one execution where ValidateFinding fails (so the path is MarkSafetyCheckFailed → Escalate → …) with this Escalate. */
 async function runWith(escalate: TaskHandler, topicArn = resources.escalationsTopicArn) {
