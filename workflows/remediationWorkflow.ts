@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ErrorName, Outcome, StateName } from '../tasks/domain/constants.js';
-import { lambdaTask, LAMBDA_TRANSIENT_ERRORS, snsPublish, taskPayload } from './taskState.js';
+import { lambdaTask, LAMBDA_TRANSIENT_ERRORS, publishToEscalations, taskPayload } from './taskState.js';
 
 /** The task functions the workflow calls, by handler name. */
 export interface RemediationFunctions {
@@ -82,13 +82,13 @@ export class RemediationWorkflow extends Construct {
       .otherwise(failWith(StateName.SafetyCheckFailed, ErrorName.SafetyCheckFailed));
     const escalate = lambdaTask(this, StateName.Escalate, fn.escalate, { resultPath: '$.escalation' });
     // Escalate writes the finding, ticket and audit and returns the email; Step Functions publishes it (docs/decisions/035).
-    const notify = snsPublish(this, StateName.NotifyEscalation, {
+    const notify = publishToEscalations(this, StateName.NotifyEscalation, {
       subject: { path: '$.escalation.notification.subject' },
       message: { path: '$.escalation.notification.message' },
     });
     notify.addCatch(route, { resultPath: '$.notifyError' });
     // Escalate itself failed: people are still told, from what the state holds (the outcome and its reason).
-    const notifyEscalateFailed = snsPublish(this, StateName.NotifyEscalateFailed, {
+    const notifyEscalateFailed = publishToEscalations(this, StateName.NotifyEscalateFailed, {
       subject: { format: "States.Format('[Rectify] {} and escalating it failed', $.escalation.outcome)" },
       message: {
         format:

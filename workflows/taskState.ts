@@ -76,7 +76,7 @@ type Field = { readonly path: string } | { readonly format: string };
  * with a timeout and a retry on SNS's transient errors, backoff with full jitter. Callers add the Catch.
  * (A CustomState: `tasks.SnsPublish` wants a topic construct, and the topic here is a substitution.)
  */
-export function snsPublish(scope: Construct, id: string, fields: { subject: Field; message: Field }): sfn.CustomState {
+export function publishToEscalations(scope: Construct, id: string, fields: { subject: Field; message: Field }): sfn.CustomState {
   const param = (field: Field) => ('path' in field ? field.path : field.format);
   const state = new sfn.CustomState(scope, id, {
     stateJson: {

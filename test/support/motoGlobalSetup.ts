@@ -6,10 +6,10 @@ import type {} from './moto.js';
  * vitest globalSetup: one moto server per worker for the whole run, instead of one per test file.
  * Starting moto costs a Python interpreter importing moto and Flask (a second or more of CPU on
  * these cores), and ~50 files use it. A file resets its worker's server before its tests
- * (`useMoto`), so it still starts from an empty AWS. The servers run plain `moto.server`, as the
- * suite always did: in one run with the benchmark's `memoisedDispatch` (which drops a process-wide
- * lock from every request), test/hardening/guardrailContention.test.ts lost one of 16 concurrent
- * conditional writes. Where no Python can run moto it is installed into `.rectify/venv`; failing
+ * (`useMoto`), so it still starts from an empty AWS. The servers are `startMoto`'s default: no
+ * sample AMIs, lookups memoised, one request at a time (not the benchmark's `memoisedDispatch`,
+ * whose overlapping requests once lost one of 16 concurrent conditional writes in
+ * test/hardening/guardrailContention.test.ts; docs/decisions/036). Where no Python can run moto it is installed into `.rectify/venv`; failing
  * that, the run fails here with the command to run ({@link startMoto}).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
